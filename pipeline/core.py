@@ -1,0 +1,53 @@
+"""One page through the pipeline: read (decode + reader), the stages in rules order, JSON."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import sources
+from .document import Document, PageWarning
+from .output import to_json
+from .rules import Rules, load_rules
+from .stages import STAGES, decode
+
+
+def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
+    compiled = rules if isinstance(rules, Rules) else load_rules(rules)
+    return compiled if site_rules else compiled.without_sites()
+
+
+def read(data: bytes | str, *, name: str | None = None, url: str | None = None, format: str = "auto",
+         rules: Rules | str | None = None, templates: object = None) -> Document:
+    """A Document with the page's Blocks, before any cleaning stage (decode and reader only)."""
+    rules = _rules(rules, True)
+    if isinstance(data, str):
+        raw = data.encode("utf-8")
+        fmt = sources.detect_format(raw, name) if format == "auto" else format
+        doc = Document(name=name, data=raw, text=data, format=fmt, url=url, templates=templates)
+    else:
+        raw = sources.unpack(data, name)
+        fmt = sources.detect_format(raw, name) if format == "auto" else format
+        if fmt not in sources.FORMATS:
+            raise sources.SourceError(f"unknown format {fmt!r} (known: auto, {', '.join(sources.FORMATS)})")
+        doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url, templates=templates), rules)
+    return sources.read(doc)
+
+
+def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] | None = None) -> Document:
+    """Run ``stages`` (default: the order rules.yaml gives) over a Document."""
+    rules = _rules(rules, True) if not isinstance(rules, Rules) else rules
+    for name in stages if stages is not None else rules.stages:
+        doc = STAGES[name](doc, rules)
+    if not doc.sections and "sections" in doc.stages:
+        doc = doc.evolve("pipeline", warnings=[PageWarning("pipeline", "empty", None, "no text was kept from this page")])
+    return doc
+
+
+def clean(data: bytes | str, *, name: str | None = None, url: str | None = None, format: str = "auto",
+          rules: Rules | str | None = None, site_rules: bool = True, templates: object = None) -> dict:
+    """Clean one page; returns exactly the dict the CLI writes as JSON for it."""
+    from . import __version__
+
+    compiled = _rules(rules, site_rules)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    doc = run(read(data, name=name, url=url, format=format, rules=compiled, templates=templates), compiled)
+    return to_json(doc, raw, version=__version__, rules_sha256=compiled.sha256)

@@ -1,0 +1,288 @@
+"""The one data model every stage reads and returns.
+
+A Document holds the decoded source text and the Blocks read from it. Stages never mutate: they
+return a new Document (``doc.evolve``) whose removed/warnings logs have grown. A Block keeps, beside
+its text, an ``origin`` map from positions in its text to offsets in the source text, so that a
+stage which cuts part of a block (a link target, a footnote mark, operators leaked into a sentence)
+can log exactly where in the source the cut part came from.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Iterable, Mapping, Sequence
+
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "quote", "code")
+ROLES = ("body", "references", "links")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where something came from: 0-based half-open char offsets and 1-based inclusive lines."""
+
+    chars: tuple[int, int] | None
+    lines: tuple[int, int]
+    page: int | None = None
+    xpath: str | None = None
+
+    def join(self, other: Span) -> Span:
+        if self.chars is None or other.chars is None:
+            chars = self.chars or other.chars
+        else:
+            chars = (min(self.chars[0], other.chars[0]), max(self.chars[1], other.chars[1]))
+        lines = (min(self.lines[0], other.lines[0]), max(self.lines[1], other.lines[1]))
+        page = self.page if self.page is not None else other.page
+        return Span(chars, lines, page, self.xpath or other.xpath)
+
+    def to_json(self) -> dict:
+        out: dict = {"chars": list(self.chars) if self.chars is not None else None, "lines": list(self.lines)}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.xpath is not None:
+            out["xpath"] = self.xpath
+        return out
+
+
+# A segment (text_start, source_start, length): block.text[t:t+n] was copied from source[s:s+n].
+Segment = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A unit of text with its kind and provenance.
+
+    ``level`` is the heading level for headings and the nesting depth (0 = top) for list items.
+    ``link_chars`` counts characters of ``text`` that were link anchors in the source markup: the
+    markup that said so is gone once links are flattened, the boilerplate signal is not.
+    ``flags`` are facts stages leave for later stages (``image``: an image was dropped from it).
+    """
+
+    kind: str
+    text: str
+    span: Span
+    level: int = 0
+    origin: tuple[Segment, ...] = ()
+    link_chars: int = 0
+    flags: frozenset[str] = frozenset()
+
+    def with_text(self, text: str, origin: tuple[Segment, ...] | None = None, **changes) -> Block:
+        return replace(self, text=text, origin=self.origin if origin is None else origin, **changes)
+
+    def source_offset(self, i: int, end: bool = False) -> int | None:
+        """The source offset of text position ``i`` (for ``end``, of the position just before it)."""
+        if self.span.chars is None:
+            return None
+        segs = self.origin
+        if not segs:
+            return self.span.chars[1] if end else self.span.chars[0]
+        k = bisect_right([s[0] for s in segs], i - 1 if end else i) - 1
+        if k < 0:
+            return segs[0][1] if not end else self.span.chars[0]
+        t, s, n = segs[k]
+        if end:
+            return s + min(i - t, n)
+        if i < t + n:
+            return s + (i - t)
+        # i falls in text that no segment maps (inserted or rewritten): take the next mapped offset
+        return segs[k + 1][1] if k + 1 < len(segs) else s + n
+
+    def subspan(self, start: int, end: int) -> Span:
+        """The Span of ``text[start:end]`` in the source (lines of the whole block)."""
+        a, b = self.source_offset(start), self.source_offset(end, end=True)
+        if a is None or b is None:
+            return self.span
+        if b < a:
+            b = a
+        return replace(self.span, chars=(a, b))
+
+    def to_json(self) -> dict:
+        out: dict = {"kind": self.kind, "text": self.text}
+        if self.kind == "heading" or (self.kind == "list_item" and self.level):
+            out["level"] = self.level
+        out["source"] = self.span.to_json()
+        return out
+
+
+def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
+    """Apply non-overlapping edits ``(start, end, replacement)`` to the block text, keeping ``origin``.
+
+    Text copied through unchanged keeps its mapping; replacement text maps to nothing (its source
+    offset is taken from the mapped text after it).
+    """
+    if not edits:
+        return block
+    edits = sorted(edits)
+    text = block.text
+    pieces: list[str] = []
+    new_segs: list[Segment] = []
+    pos = 0  # position in old text
+    out = 0  # position in new text
+    old_segs = block.origin
+
+    def copy_range(a: int, b: int, out_at: int) -> None:
+        # carry the mapping of old text[a:b], placed at out_at in the new text
+        for t, s, n in old_segs:
+            lo, hi = max(a, t), min(b, t + n)
+            if lo < hi:
+                seg = (out_at + lo - a, s + lo - t, hi - lo)
+                if new_segs and new_segs[-1][0] + new_segs[-1][2] == seg[0] and new_segs[-1][1] + new_segs[-1][2] == seg[1]:
+                    prev = new_segs.pop()
+                    seg = (prev[0], prev[1], prev[2] + seg[2])
+                new_segs.append(seg)
+
+    for start, end, repl in edits:
+        if start < pos:
+            raise ValueError("overlapping edits")
+        pieces.append(text[pos:start])
+        copy_range(pos, start, out)
+        out += start - pos
+        pieces.append(repl)
+        out += len(repl)
+        pos = end
+    pieces.append(text[pos:])
+    copy_range(pos, len(text), out)
+    return replace(block, text="".join(pieces), origin=tuple(new_segs))
+
+
+def merge_blocks(blocks: Sequence[Block], sep: str = " ", kind: str | None = None) -> Block:
+    """One block from several: texts joined by ``sep``, spans and origins joined."""
+    first = blocks[0]
+    texts: list[str] = []
+    segs: list[Segment] = []
+    span = first.span
+    out = 0
+    links = 0
+    flags: frozenset[str] = frozenset()
+    for i, b in enumerate(blocks):
+        if i:
+            texts.append(sep)
+            out += len(sep)
+            span = span.join(b.span)
+        segs.extend((t + out, s, n) for t, s, n in b.origin)
+        texts.append(b.text)
+        out += len(b.text)
+        links += b.link_chars
+        flags |= b.flags
+    return replace(first, kind=kind or first.kind, text="".join(texts), span=span, origin=tuple(segs),
+                   link_chars=links, flags=flags)
+
+
+def slice_block(block: Block, start: int, end: int) -> Block:
+    """The part ``text[start:end]`` of a block as a block of its own, with its own narrower span."""
+    edits = []
+    if end < len(block.text):
+        edits.append((end, len(block.text), ""))
+    if start > 0:
+        edits.append((0, start, ""))
+    part = edit_text(block, edits)
+    return replace(part, span=block.subspan(start, end), link_chars=min(block.link_chars, len(part.text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Something a stage took out, the rule that did it, and where it was."""
+
+    stage: str
+    rule: str
+    span: Span
+    text: str
+
+    def to_json(self) -> dict:
+        return {"stage": self.stage, "rule": self.rule, "source": self.span.to_json(), "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class PageWarning:
+    """Something a stage did that a reader should check (a join across missing text, an empty page)."""
+
+    stage: str
+    code: str
+    span: Span | None
+    text: str
+
+    def to_json(self) -> dict:
+        return {"stage": self.stage, "code": self.code,
+                "source": self.span.to_json() if self.span else None, "text": self.text}
+
+
+def removal(stage: str, rule: str, block: Block, start: int = 0, end: int | None = None) -> Removal:
+    """A Removal of a whole block, or of ``block.text[start:end]``."""
+    if start == 0 and (end is None or end >= len(block.text)):
+        return Removal(stage, rule, block.span, block.text)
+    end = len(block.text) if end is None else end
+    return Removal(stage, rule, block.subspan(start, end), block.text[start:end])
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the blocks under it; the lead section has no heading and level 0."""
+
+    id: str
+    heading: Block | None
+    level: int
+    path: tuple[str, ...]
+    role: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def text(self) -> str:
+        """Paragraphs separated by one blank line; consecutive list items one per line."""
+        out: list[str] = []
+        prev_kind = None
+        for b in self.blocks:
+            if out:
+                out.append("\n" if b.kind == "list_item" and prev_kind == "list_item" else "\n\n")
+            out.append(b.text)
+            prev_kind = b.kind
+        return "".join(out)
+
+    @property
+    def span(self) -> Span | None:
+        spans = ([self.heading.span] if self.heading else []) + [b.span for b in self.blocks]
+        if not spans:
+            return None
+        out = spans[0]
+        for s in spans[1:]:
+            out = out.join(s)
+        return out
+
+
+EMPTY_META: Mapping[str, object] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A page on its way through the pipeline."""
+
+    name: str | None
+    data: bytes = b""
+    text: str = ""
+    format: str = "text"
+    encoding: str | None = None
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    language: str | None = None
+    meta: Mapping[str, object] = field(default_factory=lambda: EMPTY_META)
+    blocks: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    removed: tuple[Removal, ...] = ()
+    warnings: tuple[PageWarning, ...] = ()
+    stages: tuple[str, ...] = ()
+    templates: object = field(default=None, compare=False)
+
+    def evolve(self, stage: str, *, blocks: Iterable[Block] | None = None, removed: Iterable[Removal] = (),
+               warnings: Iterable[PageWarning] = (), meta: Mapping[str, object] | None = None,
+               **changes) -> Document:
+        """A new Document after ``stage``: logs extended, ``meta`` merged (first value of a key wins)."""
+        if blocks is not None:
+            changes["blocks"] = tuple(blocks)
+        if meta:
+            merged = dict(self.meta)
+            for k, v in meta.items():
+                if merged.get(k) is None and v is not None:
+                    merged[k] = v
+            changes["meta"] = MappingProxyType(merged)
+        return replace(self, removed=self.removed + tuple(removed), warnings=self.warnings + tuple(warnings),
+                       stages=self.stages + (stage,), **changes)

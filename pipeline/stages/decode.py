@@ -1,0 +1,93 @@
+"""decode: bytes -> text. BOM first, then strict UTF-8, then UTF-8 with stray Windows-1252 bytes
+repaired (bs4's ``UnicodeDammit.detwingle``), then detection (charset-normalizer) for the rest.
+
+Binary data and bytes no encoding explains are refused with a SourceError that says why; the
+corpus runner names the file.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..document import Document, PageWarning
+from ..sources import SourceError
+
+NAME = "decode"
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class DecodeRules:
+    max_control_share: float = 0.05  # more C0 control bytes than this (NUL aside) is binary data
+    max_chaos: float = 0.3  # charset-normalizer's mess ratio above which no encoding is believed
+    max_mixed_share: float = 0.2  # stray 1252 bytes allowed beside valid UTF-8 before detwingling is refused
+
+
+def compile(section: Mapping, where) -> DecodeRules:
+    return DecodeRules(
+        max_control_share=where.get(section, "max_control_share", float, 0.05),
+        max_chaos=where.get(section, "max_chaos", float, 0.3),
+        max_mixed_share=where.get(section, "max_mixed_share", float, 0.2),
+    )
+
+
+def _control_share(data: bytes) -> float:
+    sample = data[:65536]
+    if not sample:
+        return 0.0
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return controls / len(sample)
+
+
+def decode_bytes(data: bytes, rules: DecodeRules) -> tuple[str, str, list[str]]:
+    """(text, encoding name, notes) for the bytes of a page; raises SourceError where none fits."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding.replace("-sig", "")), encoding, []
+            except UnicodeDecodeError as exc:
+                raise SourceError(f"starts with a {encoding} byte-order mark but is not {encoding}: "
+                                  f"{exc.reason} at byte {exc.start + len(bom)}") from None
+    if b"\x00" in data[:65536] or _control_share(data) > rules.max_control_share:
+        raise SourceError("binary data, not text (NUL or control bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    from bs4 import UnicodeDammit
+
+    multibyte = _utf8_multibyte_count(data)
+    if multibyte:
+        fixed = UnicodeDammit.detwingle(data)
+        try:
+            text = fixed.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            stray = len(fixed) - len(data)  # each stray byte grew into a 2-3 byte sequence
+            if stray <= rules.max_mixed_share * max(1, multibyte) * 3:
+                return text, "utf-8", ["mixed UTF-8 and Windows-1252 bytes; the Windows-1252 ones were converted"]
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > rules.max_chaos:
+        raise SourceError("undecodable: not UTF-8, and no other encoding explains these bytes")
+    return str(best), best.encoding.replace("_", "-"), []
+
+
+def _utf8_multibyte_count(data: bytes) -> int:
+    """How many well-formed UTF-8 multibyte sequences the bytes hold."""
+    import re
+
+    return len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
+
+
+def stage(doc: Document, rules) -> Document:
+    text, encoding, notes = decode_bytes(doc.data, rules.stage(NAME))
+    warnings = [PageWarning(NAME, "mixed-encoding", None, note) for note in notes]
+    return doc.evolve(NAME, text=text, encoding=encoding, warnings=warnings)

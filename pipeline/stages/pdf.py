@@ -1,0 +1,10 @@
+"""pdf: placeholder until its stage is written; passes the document through."""
+from __future__ import annotations
+
+from ..document import Document
+
+NAME = "pdf"
+
+
+def stage(doc: Document, rules) -> Document:
+    return doc.evolve(NAME)
