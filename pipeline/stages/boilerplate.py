@@ -1,10 +1,475 @@
-"""boilerplate: placeholder until its stage is written; passes the document through."""
+"""boilerplate: drop navigation, menus, link lists, promos, legal footers and dangling fragments.
+
+Generic signals carry the work; rules.yaml adds phrase patterns and per-site extras. In order:
+
+1. patterns: whole-block UI strings (skip links, share/print widgets, search boxes, breadcrumbs,
+   sign-up boxes, date stamps) named in rules, generic and per-site;
+2. link blocks: blocks that are (nearly) all link text or bare URLs, unless a line ending in ':'
+   introduces them as a list; an in-page table of contents (its entries recur later as lines) is
+   logged as ``toc`` so the sections stage can use the entry names;
+3. promos: an opener ("Recommended ...", "Today on ...") and the teaser blocks after it, up to a
+   closer ("Read more") or a heading;
+4. legal: blocks dense in legal/insurance/trademark vocabulary, and bylines with their blurb;
+5. menus: runs of short non-sentence lines outside the article body, or link-heavy, or repeated;
+6. body region (jusText-style): each block is classed by length, stopword density and link density,
+   short blocks take the class of their context, and what lies before the first or after the last
+   good block is header/footer unless it is a heading or references that lead into/hold content;
+7. dangling fragments: a trailing sentence that ends on a function word ("..., see the", "Use our")
+   with no closing punctuation is cut; a line ending in ':' is a list introduction and stays.
+"""
 from __future__ import annotations
 
-from ..document import Document
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+import regex
+
+from ..document import Block, Document, Removal, edit_text, removal
+from ..textutil import WORD, ends_closed, ends_sentence, sentence_spans
 
 NAME = "boilerplate"
 
+URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|\S+\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
+LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
+PUNCT_EDGES = regex.compile(r"^[\W_]+|[\W_]+$")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    regex: regex.Pattern
+    max_words: int  # a pattern only takes blocks this short: phrases inside real text are not UI
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    patterns: tuple[Pattern, ...] = ()
+    legal: regex.Pattern | None = None
+    legal_min_hits: int = 2
+    promo_open: regex.Pattern | None = None
+    promo_close: regex.Pattern | None = None
+    promo_window: int = 6
+    byline: regex.Pattern | None = None
+    citation: regex.Pattern | None = None
+    references_heading: regex.Pattern | None = None
+    dangling_end_words: frozenset[str] = frozenset()
+    link_density_max: float = 0.5
+    link_block_density: float = 0.8
+    length_low: int = 70
+    length_high: int = 200
+    stopwords_low: float = 0.30
+    stopwords_high: float = 0.32
+    stopword_list_size: int = 200
+    stopwords_sentence: float = 0.15
+    short_words: int = 6
+    menu_min_run: int = 3
+    title_max_words: int = 16
+    title_lookback: int = 3
+    head_title_max_words: int = 30
+    cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
+    cta_lookback: int = 8
+
+
+def _pattern_list(items, where) -> tuple[Pattern, ...]:
+    if items is None:
+        return ()
+    if not isinstance(items, tuple):
+        raise where.error("expected a list of patterns")
+    out = []
+    for i, item in enumerate(items):
+        w = where.at(i)
+        if not isinstance(item, Mapping) or "id" not in item or "pattern" not in item:
+            raise w.error("each pattern needs an id and a pattern")
+        unknown = set(item) - {"id", "pattern", "max_words", "note"}
+        if unknown:
+            raise w.error(f"unknown keys {sorted(unknown)}")
+        out.append(Pattern(str(item["id"]), w.at("pattern").regex(item["pattern"], regex.I),
+                           w.get(item, "max_words", int, 12)))
+    return tuple(out)
+
+
+def _alternation(items, where, anchored: bool = False) -> regex.Pattern | None:
+    if not items:
+        return None
+    if not isinstance(items, tuple) or not all(isinstance(s, str) for s in items):
+        raise where.error("expected a list of regular expressions")
+    for i, s in enumerate(items):
+        where.at(i).regex(s)  # each alone, so an error names its entry
+    body = "|".join(f"(?:{s})" for s in items)
+    return regex.compile(rf"^(?:{body})$" if anchored else rf"(?:{body})", regex.I)
+
+
+def compile(section: Mapping, where) -> BoilerplateRules:
+    g = lambda key, kind, default: where.get(section, key, kind, default)  # noqa: E731
+    words = section.get("dangling_end_words", ())
+    if not isinstance(words, tuple):
+        raise where.at("dangling_end_words").error("expected a list of words")
+    for i, w in enumerate(words):
+        if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
+            raise where.at("dangling_end_words", i).error(f"expected a word, got {w!r} (quote it)")
+    known = {"patterns", "legal", "legal_min_hits", "promo_open", "promo_close", "promo_window", "byline",
+             "citation", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
+             "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
+             "stopword_list_size", "short_words",
+             "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback"}
+    for key in section:
+        if key not in known:
+            raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
+    return BoilerplateRules(
+        patterns=_pattern_list(section.get("patterns"), where.at("patterns")),
+        legal=_alternation(section.get("legal"), where.at("legal")),
+        legal_min_hits=g("legal_min_hits", int, 2),
+        promo_open=_alternation(section.get("promo_open"), where.at("promo_open"), anchored=True),
+        promo_close=_alternation(section.get("promo_close"), where.at("promo_close"), anchored=True),
+        promo_window=g("promo_window", int, 6),
+        byline=_alternation(section.get("byline"), where.at("byline"), anchored=True),
+        citation=_alternation(section.get("citation"), where.at("citation")),
+        references_heading=_alternation(section.get("references_heading"), where.at("references_heading"), anchored=True),
+        dangling_end_words=frozenset(w.lower() for w in words),
+        link_density_max=g("link_density_max", float, 0.5),
+        link_block_density=g("link_block_density", float, 0.8),
+        length_low=g("length_low", int, 70),
+        length_high=g("length_high", int, 200),
+        stopwords_low=g("stopwords_low", float, 0.30),
+        stopwords_high=g("stopwords_high", float, 0.32),
+        stopword_list_size=g("stopword_list_size", int, 200),
+        stopwords_sentence=g("stopwords_sentence", float, 0.15),
+        short_words=g("short_words", int, 6),
+        menu_min_run=g("menu_min_run", int, 3),
+        title_max_words=g("title_max_words", int, 16),
+        title_lookback=g("title_lookback", int, 3),
+        head_title_max_words=g("head_title_max_words", int, 30),
+        cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
+        cta_lookback=g("cta_lookback", int, 8),
+    )
+
+
+def _strings(items, where) -> tuple[str, ...]:
+    if not isinstance(items, tuple) or not all(isinstance(s, str) for s in items):
+        raise where.error("expected a list of strings")
+    return items
+
+
+@lru_cache(maxsize=16)
+def stopwords(lang: str, size: int) -> frozenset[str]:
+    """The language's most frequent words: jusText's stoplists are made the same way."""
+    from wordfreq import top_n_list
+
+    try:
+        return frozenset(top_n_list(lang, size))
+    except LookupError:
+        return frozenset(top_n_list("en", size))
+
+
+def norm(text: str) -> str:
+    return " ".join(PUNCT_EDGES.sub("", text.casefold()).split())
+
+
+@dataclass(slots=True)
+class Features:
+    words: int
+    chars: int
+    link_density: float
+    stop_density: float
+    sentence: bool  # ends with sentence punctuation
+    closed: bool  # ends with . ! ? : ;
+    title_like: bool  # short, unpunctuated, starts upper-case: a heading or a menu entry
+    citation: bool
+
+
+def features(block: Block, stop: frozenset[str], r: BoilerplateRules) -> Features:
+    text = block.text
+    ws = WORD.findall(text)
+    n = len(ws)
+    stop_hits = sum(1 for w in ws if w.lower() in stop)
+    chars = len(text)
+    first = text.lstrip("\"'“‘([")[:1]
+    closed = ends_closed(text)
+    return Features(
+        words=n,
+        chars=chars,
+        link_density=min(1.0, block.link_chars / chars) if chars else 0.0,
+        stop_density=stop_hits / n if n else 0.0,
+        sentence=ends_sentence(text),
+        closed=closed,
+        title_like=(0 < n <= r.title_max_words and not closed and not text.rstrip().endswith(",")
+                    and (first.isupper() or first.isdigit())),
+        citation=bool(r.citation and len(r.citation.findall(text)) >= 2),
+    )
+
 
 def stage(doc: Document, rules) -> Document:
-    return doc.evolve(NAME)
+    r: BoilerplateRules = rules.stage(NAME)
+    site: BoilerplateRules | None = rules.site_stage(doc.site, NAME)
+    blocks = list(doc.blocks)
+    if not blocks:
+        return doc.evolve(NAME)
+    lang = doc.language or "en"
+    stop = stopwords(lang, r.stopword_list_size)
+    feats = [features(b, stop, r) for b in blocks]
+    verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
+
+    _patterns(blocks, feats, verdict, r, site)
+    _legal(blocks, feats, verdict, r)
+    _promos(blocks, feats, verdict, r)
+    _cta_teasers(blocks, feats, verdict, r)
+    # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
+    cuts: dict[int, list[Removal]] = {}
+    for i, b in enumerate(blocks):
+        if verdict[i]:
+            continue
+        new, cut = _dangling(b, r)
+        if new is None:
+            verdict[i] = "dangling-fragment"
+        elif cut:
+            blocks[i], cuts[i] = new, cut
+            feats[i] = features(new, stop, r)
+    _link_blocks(blocks, feats, verdict, r)
+    _menus(blocks, feats, verdict, r)
+    _body_region(blocks, feats, verdict, r, stop)
+
+    kept: list[Block] = []
+    removed: list[Removal] = []
+    for i, (block, rule) in enumerate(zip(blocks, verdict)):
+        removed.extend(cuts.get(i, ()))
+        if rule:
+            removed.append(removal(NAME, rule, block))
+        else:
+            kept.append(block)
+    return doc.evolve(NAME, blocks=kept, removed=removed, language=doc.language or lang)
+
+
+def _patterns(blocks, feats, verdict, r: BoilerplateRules, site: BoilerplateRules | None) -> None:
+    patterns = r.patterns + (site.patterns if site else ())
+    for i, b in enumerate(blocks):
+        for p in patterns:
+            if feats[i].words <= p.max_words and p.regex.search(b.text):
+                verdict[i] = p.id
+                break
+
+
+def _intro_before(blocks, verdict, i: int) -> bool:
+    """Whether block i is in a list (or run of lines) that a kept line ending in ':' introduces."""
+    j = i - 1
+    if blocks[i].kind == "list_item":
+        while j >= 0 and blocks[j].kind == "list_item":
+            j -= 1
+    return j >= 0 and not verdict[j] and blocks[j].text.rstrip().endswith(":")
+
+
+def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    later_lines: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        if b.kind != "list_item" and feats[i].title_like:
+            later_lines[norm(b.text)] = i
+    for i, b in enumerate(blocks):
+        if verdict[i]:
+            continue
+        f = feats[i]
+        url_only = bool(URL_ONLY.match(b.text.strip()))
+        if not url_only and f.link_density < r.link_block_density:
+            continue
+        if b.kind == "list_item" and _intro_before(blocks, verdict, i) and not url_only:
+            continue  # "... treatment options can include:" followed by linked items: a content list
+        j = later_lines.get(norm(b.text), -1)
+        verdict[i] = "toc" if j > i else "link-list"
+
+
+def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    if r.promo_open is None:
+        return
+    i = 0
+    n = len(blocks)
+    while i < n:
+        b = blocks[i]
+        if feats[i].words <= r.title_max_words and r.promo_open.match(b.text.strip()):
+            verdict[i] = verdict[i] or "promo"
+            end = min(n, i + 1 + r.promo_window)
+            closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
+            if closer is not None:
+                for j in range(i + 1, closer + 1):
+                    verdict[j] = verdict[j] or "promo"
+                i = closer + 1
+                continue
+            # no closer: take the short teaser lines that follow, up to a heading or real text
+            j = i + 1
+            while j < end and blocks[j].kind != "heading" and (feats[j].words <= r.short_words * 2 or not feats[j].sentence):
+                verdict[j] = verdict[j] or "promo"
+                j += 1
+            i = j
+            continue
+        if r.promo_close and feats[i].words <= r.title_max_words and r.promo_close.match(b.text.strip()):
+            verdict[i] = verdict[i] or "promo"
+            # a teaser cut off with an ellipsis right before "Read more" is part of the promo
+            if i and blocks[i - 1].text.rstrip().endswith(("...", "…")):
+                verdict[i - 1] = verdict[i - 1] or "promo"
+        i += 1
+
+
+def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    """A call to action ("Get Started", "Sign Up", "Read more") closes a teaser: the short blocks
+    right before it, back to the previous call to action or a longer text, advertise it."""
+    for i in range(len(blocks)):
+        if verdict[i] not in r.cta:
+            continue
+        k = i - 1
+        while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta:
+            if not verdict[k]:
+                if blocks[k].kind == "heading" or feats[k].chars > 300 or len(sentence_spans(blocks[k].text)) > 2:
+                    break
+                verdict[k] = "promo"
+            k -= 1
+
+
+def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    byline_at = None
+    for i, b in enumerate(blocks):
+        if verdict[i]:
+            continue
+        if r.legal is not None and len(r.legal.findall(b.text)) >= r.legal_min_hits:
+            verdict[i] = "legal"
+            continue
+        if r.byline is not None and feats[i].words <= r.title_max_words and r.byline.match(b.text.strip()):
+            verdict[i] = "byline"
+            byline_at = i
+            continue
+        # the blurb under a byline ("Written by" / "Our team is ...") up to the next heading
+        if byline_at is not None and b.kind != "heading" and i - byline_at <= 3 and feats[i].chars < 400:
+            verdict[i] = "byline"
+        else:
+            byline_at = None
+
+
+def _menus(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    """Runs of short, unpunctuated lines that are not an introduced list."""
+    counts: dict[str, int] = {}
+    for b in blocks:
+        key = norm(b.text)
+        counts[key] = counts.get(key, 0) + 1
+    n = len(blocks)
+    i = 0
+    while i < n:
+        if not _menu_item(blocks[i], feats[i], r) or verdict[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and (verdict[j] or _menu_item(blocks[j], feats[j], r)):
+            j += 1
+        run = [k for k in range(i, j) if not verdict[k]]
+        # a title line right before body text heads that text: it is not part of the menu
+        followed_by_body = j < n and feats[j].sentence and feats[j].words > r.short_words * 2
+        while run and followed_by_body and blocks[run[-1]].kind != "list_item" and feats[run[-1]].link_density == 0 \
+                and feats[run[-1]].title_like:
+            run.pop()
+        if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i):
+            linky = sum(1 for k in run if feats[k].link_density > 0 or counts[norm(blocks[k].text)] > 1)
+            # a run whose entries are all headings of the text that follows is not a menu
+            if linky * 2 >= len(run) or not followed_by_body or blocks[i].kind == "list_item":
+                for k in run:
+                    verdict[k] = "menu"
+        i = max(j, i + 1)
+
+
+def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
+    return block.kind in ("paragraph", "list_item") and f.words <= r.short_words and not f.sentence \
+        and not block.text.rstrip().endswith(":") \
+        and not (r.references_heading and r.references_heading.match(norm(block.text)))
+
+
+def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
+    """jusText's first pass: good / near-good / short / bad."""
+    if block.kind == "heading":
+        return "heading"
+    if f.link_density > r.link_density_max:
+        return "bad"
+    if f.chars < r.length_low:
+        return "short"
+    if f.stop_density >= r.stopwords_high:
+        return "good" if f.chars > r.length_high or (f.sentence and f.words >= 8) else "near-good"
+    if f.stop_density >= r.stopwords_low:
+        return "near-good"
+    if f.words >= 8 and (f.sentence or f.chars >= r.length_high) and f.stop_density >= r.stopwords_sentence:
+        return "near-good"  # term-dense prose (medicine, law) has few stopwords but is still prose
+    return "bad"
+
+
+def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
+    n = len(blocks)
+    cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(n)]
+    # citations count as content under a references heading
+    in_refs = False
+    for i, b in enumerate(blocks):
+        if b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed")):
+            in_refs = bool(r.references_heading and r.references_heading.match(norm(b.text)))
+        elif in_refs and feats[i].citation and cls[i] != "removed":
+            cls[i] = "good"
+    # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
+    # until nothing changes so a run of near-good prose touching good prose is taken whole
+    live = [i for i in range(n) if cls[i] != "removed"]
+    solid = [i for i in live if cls[i] != "short"]
+    changed = True
+    while changed:
+        changed = False
+        for pos, i in enumerate(solid):
+            if cls[i] == "near-good" and any(0 <= q < len(solid) and cls[solid[q]] == "good" for q in (pos - 1, pos + 1)):
+                cls[i] = "good"
+                changed = True
+    goods = [i for i in live if cls[i] == "good"]
+    if not goods:
+        # no block looks like article text: keep sentences, drop the rest as non-content
+        for i in live:
+            if not (feats[i].sentence and feats[i].words >= r.short_words) and blocks[i].kind != "heading":
+                verdict[i] = "no-content"
+        return
+    first, last = goods[0], goods[-1]
+    # before the first good block: keep only the heading/title lines that lead straight into it
+    # (UI removed between a heading and the text is skipped; UI before a heading ends the chain)
+    keep_head = set()
+    k = first - 1
+    while k >= 0 and len(keep_head) < r.title_lookback:
+        if cls[k] == "removed":
+            if keep_head:
+                break
+            k -= 1
+            continue
+        f = feats[k]
+        title = blocks[k].kind == "heading" or (0 < f.words <= r.head_title_max_words and not f.closed)
+        if title or (cls[k] in ("near-good", "short") and f.sentence):
+            keep_head.add(k)
+            k -= 1
+            continue
+        break
+    for i in live:
+        if i < first and i not in keep_head:
+            verdict[i] = "page-header"
+        elif i > last:
+            # after the article: only headings that open references kept (the rest is footer)
+            verdict[i] = "page-footer"
+    for pos, i in enumerate(live):
+        if first < i < last and cls[i] == "bad" and not _between_content(pos, cls, live):
+            verdict[i] = "low-content"
+
+
+def _between_content(pos: int, cls, live) -> bool:
+    """A bad block in the body is kept when good text stands right before and after it (a table
+    row, a formula, a short list item): jusText's context rule."""
+    prev_c = cls[live[pos - 1]] if pos else None
+    next_c = cls[live[pos + 1]] if pos + 1 < len(live) else None
+    return prev_c in ("good", "heading", "short") and next_c in ("good", "short", "heading")
+
+
+def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Removal]]:
+    """Cut a trailing sentence that stops on a function word (the rest of it was lost)."""
+    text = block.text.rstrip()
+    if not text or block.kind in ("heading", "code", "table") or ends_closed(text) or text.endswith(","):
+        return block, []
+    last = WORD.findall(text[-40:])
+    if not last or last[-1].lower() not in r.dangling_end_words or LIST_JOINER.search(text):
+        return block, []
+    spans = sentence_spans(block.text)
+    start = spans[-1][0] if spans else 0
+    if start == 0:
+        return None, [removal(NAME, "dangling-fragment", block)]
+    cut = removal(NAME, "dangling-fragment", block, start, len(block.text))
+    return edit_text(block, [(start, len(block.text), "")]), [cut]

@@ -1,0 +1,69 @@
+"""Small text helpers shared by stages: words, a word list, sentence spans.
+
+The word list is wordfreq's (immutable data, loaded once per process on first use).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*")
+TOKEN = regex.compile(r"\S+")
+# sentence-final punctuation, optionally followed by closing quotes/brackets
+SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")
+CLOSED = regex.compile(r"[.!?…:;][\"'”’)\]]*$")
+# a sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, digit or quote
+_BOUNDARY = regex.compile(r"(?<=[.!?…][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[\p{Lu}\p{N}])")
+# abbreviations after which a period does not end a sentence
+_ABBREV = regex.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|al|Dr|Mr|Mrs|Ms|Prof|St|No|Fig|Figs|Vol|pp|ed|eds|approx|Inc|Ltd|Co|Jr|Sr|Dept|Univ|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|Ph\.D|M\.D)\.|\b\p{Lu}\.)$"
+)
+
+
+@lru_cache(maxsize=4)
+def _frequencies(lang: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict(lang, wordlist="best")
+
+
+def word_frequency(word: str, lang: str = "en") -> float:
+    """wordfreq's frequency of a word (0.0 if unknown), looked up lower-cased."""
+    return _frequencies(lang).get(word.lower().replace("’", "'"), 0.0)
+
+
+def is_word(word: str, lang: str = "en", min_frequency: float = 1e-8) -> bool:
+    """Whether ``word`` is in the language's word list (at least ``min_frequency``)."""
+    return word_frequency(word, lang) >= min_frequency
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether text ends with sentence-final punctuation (. ! ? …), quotes/brackets allowed after."""
+    return bool(SENTENCE_END.search(text.rstrip()))
+
+
+def ends_closed(text: str) -> bool:
+    """Whether text ends with punctuation that closes a line: sentence-final, or a colon/semicolon."""
+    return bool(CLOSED.search(text.rstrip()))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text``; whitespace between sentences belongs to none."""
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if _ABBREV.search(text[start:m.start()]):
+            continue
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        end = len(text.rstrip())
+        spans.append((start, end))
+    return spans
