@@ -1,10 +1,124 @@
-"""dedupe: placeholder until its stage is written; passes the document through."""
+"""dedupe: a paragraph or sentence repeated in a page is kept once; later copies are logged.
+
+Texts are compared case-folded, with whitespace collapsed and punctuation at the ends stripped.
+A whole block seen before is removed (``duplicate-block``); a long-enough sentence seen before is
+cut out of the later block (``duplicate-sentence``), and a block made only of repeated sentences
+goes whole under that rule. Each Removal's text is the repeated text itself.
+
+What is never deduped: headings, and title-like lines as the sections stage defines them (the same
+heading can open sections in different parts of a page); and text shorter than ``min_words`` words
+(short lead-ins and list items such as "Chemotherapy." legitimately recur under different headings;
+words are counted as whitespace-separated tokens).
+One pass with hash maps: linear in the size of the page.
+"""
 from __future__ import annotations
 
-from ..document import Document
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import regex
+
+from ..document import Block, Document, Removal, edit_text, removal
+from ..textutil import sentence_spans
+from . import sections
 
 NAME = "dedupe"
 
+_INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
+_EDGE_PUNCT = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+_WHITESPACE_AFTER = regex.compile(r"\s*")
+
+
+@dataclass(frozen=True)
+class DedupeRules:
+    block_id: str
+    block_kinds: frozenset[str]
+    block_min_words: int
+    sentence_id: str
+    sentence_kinds: frozenset[str]
+    sentence_min_words: int
+
+
+def compile(section: Mapping, where) -> DedupeRules:
+    def part(key: str, default_id: str, default_kinds: tuple[str, ...]) -> tuple[str, frozenset[str], int]:
+        body = where.get(section, key, Mapping, {})
+        w = where.at(key)
+        kinds = w.get(body, "kinds", (list, tuple), default_kinds)
+        for i, k in enumerate(kinds):
+            if k not in ("paragraph", "list_item", "quote", "table", "code"):
+                raise w.at("kinds", i).error(f"not a block kind that can be deduped: {k!r}")
+        min_words = w.get(body, "min_words", int, 8)
+        if min_words < 1:
+            raise w.at("min_words").error("must be at least 1")
+        return w.get(body, "id", str, default_id), frozenset(kinds), min_words
+
+    b_id, b_kinds, b_min = part("block", "duplicate-block", ("paragraph", "list_item", "quote", "table"))
+    s_id, s_kinds, s_min = part("sentence", "duplicate-sentence", ("paragraph", "list_item", "quote"))
+    return DedupeRules(b_id, b_kinds, b_min, s_id, s_kinds, s_min)
+
+
+def compare_key(text: str) -> str:
+    """Text as compared: NFC, invisible characters off, case-folded, whitespace collapsed, ends stripped."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = " ".join(text.split())
+    if text and not (text[0].isalnum() and text[-1].isalnum()):
+        text = _EDGE_PUNCT.sub("", text)
+    return text.casefold()
+
+
+def _word_count(text: str) -> int:
+    # whitespace-separated tokens: a cheap count, run on every block and sentence
+    return len(text.split())
+
 
 def stage(doc: Document, rules) -> Document:
-    return doc.evolve(NAME)
+    cfg: DedupeRules = rules.stage(NAME)
+    heading_rules = rules.stage(sections.NAME)
+    seen_blocks: set[str] = set()
+    seen_sentences: set[str] = set()
+    out: list[Block] = []
+    removed: list[Removal] = []
+    for block in doc.blocks:
+        if block.kind == "heading" or sections.title_like(block, heading_rules):
+            out.append(block)
+            continue
+        size = _word_count(block.text)
+        if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
+            key = compare_key(block.text)
+            if key in seen_blocks:
+                removed.append(removal(NAME, cfg.block_id, block))
+                continue
+            seen_blocks.add(key)
+        if block.kind not in cfg.sentence_kinds or size < cfg.sentence_min_words:
+            out.append(block)
+            continue
+        cuts: list[tuple[int, int]] = []
+        spans = sentence_spans(block.text)
+        for a, b in spans:
+            if _word_count(block.text[a:b]) < cfg.sentence_min_words:
+                continue
+            key = compare_key(block.text[a:b])
+            if key in seen_sentences:
+                cuts.append((a, b))
+            else:
+                seen_sentences.add(key)
+        if not cuts:
+            out.append(block)
+        elif len(cuts) == len(spans):  # nothing but repeats: the block goes whole
+            removed.append(removal(NAME, cfg.sentence_id, block))
+        else:
+            edits = []
+            done = 0  # end of the previous edit: edits must not overlap
+            for a, b in cuts:
+                removed.append(removal(NAME, cfg.sentence_id, block, a, b))
+                # the space after a cut sentence goes with it (before it, for the last sentence)
+                end = _WHITESPACE_AFTER.match(block.text, b).end()
+                if end == len(block.text):
+                    while a > done and block.text[a - 1].isspace():
+                        a -= 1
+                edits.append((a, end, ""))
+                done = end
+            out.append(edit_text(block, edits))
+    return doc.evolve(NAME, blocks=out, removed=removed)

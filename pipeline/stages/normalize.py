@@ -1,10 +1,123 @@
-"""normalize: placeholder until its stage is written; passes the document through."""
+"""normalize (last): whitespace and invisible characters in block texts; Unicode NFC.
+
+Runs of whitespace (tabs, newlines, no-break and other Unicode spaces) become one space, the ends
+are stripped, invisible characters (soft hyphens, zero-width spaces, word joiners, byte-order marks;
+the set is data) are removed and the text is put in NFC. This rewrites text without removing any
+content, so nothing is logged; edits go through ``edit_text`` so every block keeps its source map.
+A block that was nothing but invisible characters is logged (rule ``invisible-only``).
+
+It runs after sections: the blocks inside ``doc.sections`` (and the heading texts in their paths,
+and ``doc.title``) are rebuilt from the normalized blocks. Most blocks are already normal; a cheap
+check skips them.
+"""
 from __future__ import annotations
 
-from ..document import Document
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import regex
+
+from ..document import Block, Document, Removal, Section, edit_text, removal
 
 NAME = "normalize"
 
+_CLUSTER = regex.compile(r"\X")
+SOFT_HYPHEN = "\u00ad"  # a break point inside a word: a line break after one does not end the word
+
+
+@dataclass(frozen=True)
+class NormalizeRules:
+    empty_id: str
+    form: str
+    invisible: Any  # compiled: one invisible character
+    run: Any  # compiled: a run of whitespace and invisible characters
+    odd: Any  # compiled: anything that needs an edit (whitespace other than one space, invisible)
+
+
+def compile(section: Mapping, where) -> NormalizeRules:
+    form = where.get(section, "form", str, "NFC")
+    if form not in ("NFC", "NFKC"):
+        raise where.at("form").error("expected NFC or NFKC")
+    invisible = where.get(section, "invisible", str, "[\u00ad\u200b\u2060\ufeff]")
+    return NormalizeRules(
+        empty_id=where.get(section, "empty_id", str, "invisible-only"),
+        form=form,
+        invisible=where.at("invisible").regex(invisible),
+        run=where.at("invisible").regex(rf"(?:\s|{invisible})+"),
+        odd=where.at("invisible").regex(rf"[^\S ]|  |{invisible}"),
+    )
+
+
+def _edits(text: str, cfg: NormalizeRules) -> list[tuple[int, int, str]]:
+    """Edits that collapse whitespace runs, strip the ends and drop invisible characters."""
+    edits = []
+    for m in cfg.run.finditer(text):
+        a, b = m.span()
+        seg = m.group()
+        if a == 0 or b == len(text) or not cfg.invisible.sub("", seg) or seg[0] == SOFT_HYPHEN:
+            # at an end, invisible characters only, or a word broken at a soft hyphen: no space
+            repl = ""
+        else:
+            repl = " "
+        if seg != repl:
+            edits.append((a, b, repl))
+    return edits
+
+
+def normalize_block(block: Block, cfg: NormalizeRules) -> Block:
+    """The block with its text normalized (the same object when it already was)."""
+    text = block.text
+    # most blocks need nothing: one search, and an NFC check only for non-ASCII text
+    if cfg.odd.search(text) or text[:1] == " " or text[-1:] == " ":
+        block = edit_text(block, _edits(text, cfg))
+        text = block.text
+    if not text.isascii() and not unicodedata.is_normalized(cfg.form, text):
+        # per grapheme cluster, so that text which is already normal keeps its source map
+        edits = []
+        for m in _CLUSTER.finditer(text):
+            fixed = unicodedata.normalize(cfg.form, m.group())
+            if fixed != m.group():
+                edits.append((m.start(), m.end(), fixed))
+        block = edit_text(block, edits)
+        if not unicodedata.is_normalized(cfg.form, block.text):  # composition across clusters
+            block = edit_text(block, [(0, len(block.text), unicodedata.normalize(cfg.form, block.text))])
+    return block
+
+
+def normalize_string(text: str, cfg: NormalizeRules) -> str:
+    """The same normalization for a plain string (titles, heading paths)."""
+    def repl(m) -> str:
+        return " " if cfg.invisible.sub("", m.group()) and m.group()[0] != SOFT_HYPHEN else ""
+
+    text = cfg.invisible.sub("", cfg.run.sub(repl, text))
+    return unicodedata.normalize(cfg.form, text.strip())
+
 
 def stage(doc: Document, rules) -> Document:
-    return doc.evolve(NAME)
+    cfg: NormalizeRules = rules.stage(NAME)
+    removed: list[Removal] = []
+    done: dict[int, Block | None] = {}  # id(original block) -> normalized block, None when empty
+
+    def norm(block: Block) -> Block | None:
+        key = id(block)
+        if key not in done:
+            new = normalize_block(block, cfg)
+            if not new.text:
+                removed.append(removal(NAME, cfg.empty_id, block))
+                new = None
+            done[key] = new
+        return done[key]
+
+    blocks = [b for b in map(norm, doc.blocks) if b is not None]
+    sections: list[Section] = []
+    for s in doc.sections:
+        heading = norm(s.heading) if s.heading is not None else None
+        body = tuple(b for b in map(norm, s.blocks) if b is not None)
+        path = tuple(normalize_string(p, cfg) for p in s.path)
+        unchanged = (heading is s.heading and path == s.path and len(body) == len(s.blocks)
+                     and all(x is y for x, y in zip(body, s.blocks)))
+        sections.append(s if unchanged else replace(s, heading=heading, blocks=body, path=path))
+    title = normalize_string(doc.title, cfg) if doc.title else doc.title
+    return doc.evolve(NAME, blocks=blocks, removed=removed, sections=tuple(sections), title=title or None)

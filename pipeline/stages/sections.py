@@ -1,11 +1,369 @@
-"""sections: placeholder until its stage is written: one lead section holding every block."""
+"""sections: headings, the page title and the sections of a page (the last structural step).
+
+Headings are the reader's markdown headings (ATX and setext) plus paragraphs promoted here:
+
+* a paragraph is *title-like* when it is short, one sentence, starts with an upper-case letter or a
+  digit, does not end in closing punctuation or a function word and is not mostly link text
+  (``title_like``);
+* a title-like line directly followed by body text is a heading. In a run of title-like lines only
+  the last one (the one above the body) can be, and only when the run is at most ``max_title_run``
+  long: a longer run is a flattened list or menu. A title-like line directly above a deeper heading
+  is that heading's parent. When the page marks at least ``trust_markup_headings`` headings in
+  markdown, unmarked lines are not promoted;
+* a paragraph named in the page's own table of contents is a heading, whatever it looks like. The
+  boilerplate stage removes such contents lists under rule ``toc``; their entries are the names.
+
+Levels: markdown levels as given. A contents list belongs to the heading it sits under (its owner);
+its entries are one level below the owner, or at ``default_level`` when no heading comes before the
+list (so the first, top-level list gives ``default_level``, a list under one of its entries one
+more). A plain heading that owns a list is at ``default_level``; another plain heading is one level
+below the last listed heading or owner before it (``default_level`` when there is none). Capped at
+``max_level``.
+
+The page title (the first level-1 heading, else the first title-like line before any body text) goes
+to ``doc.title`` and is logged under rule ``title`` rather than kept as a heading; so are copies of
+it among the title lines next to it. A heading with no blocks and no sub-sections is logged under
+``empty-section``. Each section gets a role: ``references`` (a references heading over mostly
+citations), ``links`` (a links heading, or mostly link text) or ``body``.
+"""
 from __future__ import annotations
 
-from ..document import Document, Section
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+import regex
+
+from ..document import Block, Document, Removal, Section, removal
+from ..textutil import sentence_spans, words
 
 NAME = "sections"
 
+# markdown that a contents entry may still carry when the markup stage did not flatten it
+_MD_LINK = regex.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_MD_EMPHASIS = regex.compile(r"[*_`]+")
+_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$")
+
+
+@dataclass(frozen=True)
+class SectionRules:
+    title_id: str
+    empty_id: str
+    toc_rule: str
+    max_words: int
+    max_chars: int
+    page_title_max_words: int
+    page_title_max_chars: int
+    closing: Any  # compiled: closing punctuation at the end of a line
+    start: Any  # compiled: how a title line starts
+    max_link_share: float
+    end_words: frozenset[str]
+    max_title_run: int
+    trust_markup_headings: int
+    default_level: int
+    max_level: int
+    toc_bullet: Any  # compiled: bullets and numbering in front of a contents entry
+    toc_split: Any  # compiled: separators between entries that share one removed block
+    reference_headings: frozenset[str]
+    citation_patterns: tuple[Any, ...]
+    citation_min_hits: int
+    references_min_share: float
+    links_headings: tuple[Any, ...]
+    link_pattern: Any
+    links_min_share: float
+
+
+def _strings(section: Mapping, key: str, where) -> tuple[str, ...]:
+    items = where.get(section, key, (list, tuple), ())
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise where.at(key, i).error("expected a string")
+    return tuple(items)
+
+
+def _regex_list(section: Mapping, key: str, where) -> tuple[Any, ...]:
+    items = where.get(section, key, (list, tuple), ())
+    return tuple(where.at(key, i).regex(p) for i, p in enumerate(items))
+
+
+def _positive(section: Mapping, key: str, where, kind: type, default: Any) -> Any:
+    value = where.get(section, key, kind, default)
+    if value < 0:
+        raise where.at(key).error("must not be negative")
+    return value
+
+
+def compile(section: Mapping, where) -> SectionRules:
+    def sub(key: str) -> Mapping:
+        value = where.get(section, key, Mapping, {})
+        return value
+
+    title, toc, refs, links = sub("title"), sub("toc"), sub("references"), sub("links")
+    wt, wtoc, wr, wl = where.at("title"), where.at("toc"), where.at("references"), where.at("links")
+    names = _strings(refs, "headings", wr)
+    default_level = _positive(section, "default_level", where, int, 2)
+    max_level = _positive(section, "max_level", where, int, 6)
+    if not 1 <= default_level <= max_level:
+        raise where.at("default_level").error("expected 1 <= default_level <= max_level")
+    return SectionRules(
+        title_id=where.get(section, "title_id", str, "title"),
+        empty_id=where.get(section, "empty_id", str, "empty-section"),
+        toc_rule=wtoc.get(toc, "rule", str, "toc"),
+        max_words=_positive(title, "max_words", wt, int, 12),
+        max_chars=_positive(title, "max_chars", wt, int, 120),
+        page_title_max_words=_positive(title, "page_title_max_words", wt, int, 24),
+        page_title_max_chars=_positive(title, "page_title_max_chars", wt, int, 200),
+        closing=wt.at("closing").regex(wt.get(title, "closing", str, r"[.!?:;,][\"'”’)\]]*$")),
+        start=wt.at("start").regex(wt.get(title, "start", str, r"^[\p{Lu}\p{N}]")),
+        max_link_share=_positive(title, "max_link_share", wt, float, 0.5),
+        end_words=frozenset(w.casefold() for w in _strings(title, "end_words", wt)),
+        max_title_run=_positive(section, "max_title_run", where, int, 2),
+        trust_markup_headings=_positive(section, "trust_markup_headings", where, int, 3),
+        default_level=default_level,
+        max_level=max_level,
+        toc_bullet=wtoc.at("bullet").regex(wtoc.get(toc, "bullet", str, r"^[\s▶►▸•·‣◦»›*+\-–—]+")),
+        toc_split=wtoc.at("split").regex(wtoc.get(toc, "split", str, r"\n|\s(?=[▶►▸•]\s)")),
+        reference_headings=frozenset(heading_key(n) for n in names),
+        citation_patterns=_regex_list(refs, "citation_patterns", wr),
+        citation_min_hits=_positive(refs, "min_hits", wr, int, 2),
+        references_min_share=_positive(refs, "min_share", wr, float, 0.5),
+        links_headings=_regex_list(links, "headings", wl),
+        link_pattern=wl.at("link_pattern").regex(wl.get(links, "link_pattern", str, r"(?:https?://|www\.)\S+")),
+        links_min_share=_positive(links, "min_share", wl, float, 0.5),
+    )
+
+
+def heading_key(text: str, bullet: Any = None) -> str:
+    """A heading or contents entry as compared: markdown, bullets and edge punctuation off, case-folded."""
+    if "[" in text or "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", _MD_LINK.sub(r"\1", text))
+    if bullet is not None:
+        text = bullet.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _MD_EMPHASIS.sub("", text)
+    text = " ".join(text.split())
+    if text and not (text[0].isalnum() and text[-1].isalnum()):
+        text = _EDGE_PUNCT.sub("", text)
+    return text.casefold()
+
+
+def title_like(block: Block, cfg: SectionRules, max_words: int | None = None, max_chars: int | None = None) -> bool:
+    """Whether a paragraph looks like a title line: short, capitalised, unpunctuated, not a link."""
+    if block.kind != "paragraph":
+        return False
+    text = block.text.strip()
+    max_words = cfg.max_words if max_words is None else max_words
+    max_chars = cfg.max_chars if max_chars is None else max_chars
+    if not text or len(text) > max_chars or cfg.closing.search(text) or not cfg.start.search(text):
+        return False
+    if block.link_chars > cfg.max_link_share * len(text):
+        return False
+    ws = words(text)
+    # a line that ends in a function word ("see the", "visit our") is a cut-off sentence, and one
+    # that holds a sentence end is a sentence
+    return (0 < len(ws) <= max_words and ws[-1].casefold() not in cfg.end_words
+            and len(sentence_spans(text)) == 1)
+
+
+def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
+                cfg: SectionRules) -> tuple[dict[str, int], list[int]]:
+    """Contents lists that name blocks of the page: {block key: first list naming it} and, per list,
+    the index in ``rest`` of the block it sits before. Removals with no kept block between them
+    form one list."""
+    def pos(span) -> tuple[int, int]:
+        return (span.lines[0], span.chars[0] if span.chars is not None else -1)
+
+    starts = sorted(pos(b.span) for b in rest)
+    groups: list[tuple[int, set[str]]] = []
+    for r in sorted((r for r in doc.removed if r.rule == cfg.toc_rule), key=lambda r: pos(r.span)):
+        here = bisect_left(starts, pos(r.span))
+        if not groups or groups[-1][0] != here:
+            groups.append((here, set()))
+        for entry in cfg.toc_split.split(r.text):
+            key = heading_key(entry, cfg.toc_bullet)
+            if key:
+                groups[-1][1].add(key)
+    present = set(k for k in keys if k)
+    names: dict[str, int] = {}
+    at: list[int] = []
+    for here, entries in groups:
+        named = entries & present
+        if named:
+            for key in named:
+                names.setdefault(key, len(at))
+            at.append(here)
+    return names, at
+
+
+def _same_title(candidate: str, title: str) -> bool:
+    """A heading names the page when it equals the known title or is its head ("X - Site")."""
+    a, b = heading_key(candidate), heading_key(title)
+    return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
+
+
+def _find_title(blocks: Sequence[Block], like: Sequence[bool], doc_title: str | None,
+                cfg: SectionRules) -> int | None:
+    """Index of the block that is the page title: the first level-1 heading, else the first
+    title-like line before any body text (a page title may be longer than a heading); when the page
+    already has a title, only a match to it."""
+    index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), None)
+    if index is None:
+        for i, b in enumerate(blocks):
+            if like[i] or title_like(b, cfg, cfg.page_title_max_words, cfg.page_title_max_chars):
+                index = i
+                break
+            if b.kind != "heading":
+                break  # body text came first: no plain title line
+    if index is None or (doc_title and not _same_title(blocks[index].text, doc_title)):
+        return None
+    return index
+
+
+def _role(heading: Block | None, blocks: Sequence[Block], cfg: SectionRules) -> str:
+    name = heading_key(heading.text) if heading is not None else ""
+    if blocks and name in cfg.reference_headings:
+        cited = sum(1 for b in blocks
+                    if sum(1 for p in cfg.citation_patterns if p.search(b.text)) >= cfg.citation_min_hits)
+        if cited >= cfg.references_min_share * len(blocks):
+            return "references"
+    if name and any(p.search(name) for p in cfg.links_headings):
+        return "links"
+    total = sum(len(b.text) for b in blocks)
+    if total:
+        linked = sum(min(len(b.text), b.link_chars + sum(len(m) for m in cfg.link_pattern.findall(b.text)))
+                     for b in blocks)
+        if linked >= cfg.links_min_share * total:
+            return "links"
+    return "body"
+
 
 def stage(doc: Document, rules) -> Document:
-    sections = (Section("s0", None, 0, (), "body", doc.blocks),) if doc.blocks else ()
-    return doc.evolve(NAME, sections=sections)
+    cfg: SectionRules = rules.stage(NAME)
+    removed: list[Removal] = []
+    blocks = list(doc.blocks)
+    like = [title_like(b, cfg) for b in blocks]
+
+    # the page title, and copies of it among the non-body blocks around it
+    title = doc.title
+    dropped: set[int] = set()
+    t = _find_title(blocks, like, doc.title, cfg)
+    if t is not None:
+        title = doc.title or blocks[t].text
+        dropped.add(t)
+        key = heading_key(blocks[t].text)
+        for step in (-1, 1):
+            j = t + step
+            while 0 <= j < len(blocks):
+                if heading_key(blocks[j].text) == key:
+                    dropped.add(j)
+                elif blocks[j].kind != "heading" and not like[j]:
+                    break  # body text ends the title zone
+                j += step
+        removed.extend(removal(NAME, cfg.title_id, blocks[i]) for i in sorted(dropped))
+    rest = [b for i, b in enumerate(blocks) if i not in dropped]
+    like = [v for i, v in enumerate(like) if i not in dropped]
+    # contents entries name headings; keys are only needed when the page had contents lists
+    has_toc = any(r.rule == cfg.toc_rule for r in doc.removed)
+    keys = [heading_key(b.text) if has_toc and b.kind == "paragraph" else "" for b in rest]
+
+    # which blocks are headings: markdown ones, contents entries, and plain title lines
+    n = len(rest)
+    names, toc_at = _toc_groups(doc, rest, keys, cfg) if has_toc else ({}, [])
+    marked = sum(1 for b in rest if b.kind == "heading")
+    promote_plain = not cfg.trust_markup_headings or marked < cfg.trust_markup_headings
+    kind: list[str | None] = [
+        "markup" if b.kind == "heading" else "listed" if keys[i] in names else None for i, b in enumerate(rest)]
+    i = 0
+    while i < n and promote_plain:
+        if kind[i] is not None or not like[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and kind[j] is None and like[j]:
+            j += 1
+        if j < n and kind[j] is None:  # body text follows: the last line of a short run is a heading
+            if j - i <= cfg.max_title_run:
+                kind[j - 1] = "plain"
+        elif j < n and j - i == 1:  # a line right above a heading may be its parent (checked below)
+            kind[i] = "parent"
+        i = j
+
+    # the heading each contents list sits under owns it: its entries are one level below it
+    owner_of: dict[int, int | None] = {}
+    last: int | None = None
+    k = 0
+    for g, here in enumerate(toc_at):  # lists in page order
+        while k < here:
+            last = k if kind[k] is not None else last
+            k += 1
+        owner_of[g] = last
+    owners = {o for o in owner_of.values() if o is not None}
+
+    def listed_level(i: int, level: Sequence[int | None]) -> int:
+        o = owner_of[names[keys[i]]]
+        return level[o] + 1 if o is not None and o < i and level[o] is not None else cfg.default_level
+
+    # levels: markdown as given; a contents entry one below its list's owner (default_level for a
+    # list before any heading); a plain heading that owns a list at default_level; other plain
+    # headings one below the last listed heading or owner before them
+    level: list[int | None] = [None] * n
+    child: int | None = None
+    for i in range(n):
+        if kind[i] is None:
+            continue
+        if kind[i] == "markup":
+            lv = rest[i].level
+        elif kind[i] == "listed":
+            lv = listed_level(i, level)
+        else:
+            lv = cfg.default_level if i in owners or child is None else child
+        lv = min(lv, cfg.max_level)
+        if kind[i] == "parent":
+            nxt = rest[i + 1].level if kind[i + 1] == "markup" else (
+                lv + 1 if owner_of[names[keys[i + 1]]] == i else listed_level(i + 1, level))
+            if nxt <= lv:
+                kind[i] = None
+                continue
+        level[i] = lv
+        if kind[i] == "listed" or i in owners:
+            child = min(lv + 1, cfg.max_level)
+
+    # group blocks under headings; the lead section holds what comes before the first heading
+    lead: list[Block] = []
+    entries: list[tuple[Block, int, list[Block]]] = []
+    for b, lv in zip(rest, level):
+        if lv is None:
+            (entries[-1][2] if entries else lead).append(b)
+        else:
+            entries.append((b if b.kind == "heading" else replace(b, kind="heading", level=lv), lv, []))
+
+    # a heading with neither blocks nor sub-sections is empty; decided from the end so that a
+    # parent whose only children were empty is empty too
+    keep = [True] * len(entries)
+    next_level: int | None = None
+    for k in range(len(entries) - 1, -1, -1):
+        heading, lv, body = entries[k]
+        if not body and (next_level is None or next_level <= lv):
+            keep[k] = False
+        else:
+            next_level = lv
+    removed.extend(removal(NAME, cfg.empty_id, entries[k][0]) for k in range(len(entries)) if not keep[k])
+
+    sections: list[Section] = []
+    out_blocks: list[Block] = list(lead)
+    if lead:
+        sections.append(Section("s0", None, 0, (), _role(None, lead, cfg), tuple(lead)))
+    stack: list[tuple[int, str]] = []
+    for k, (heading, lv, body) in enumerate(entries):
+        if not keep[k]:
+            continue
+        while stack and stack[-1][0] >= lv:
+            stack.pop()
+        stack.append((lv, heading.text))
+        sections.append(Section(f"s{len(sections)}", heading, lv, tuple(t for _, t in stack),
+                                _role(heading, body, cfg), tuple(body)))
+        out_blocks.append(heading)
+        out_blocks.extend(body)
+    return doc.evolve(NAME, blocks=out_blocks, removed=removed, sections=tuple(sections), title=title)

@@ -1,0 +1,224 @@
+"""sections: headings (markdown, plain title lines, contents entries), the page title, sections, roles."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import pipeline
+from pipeline.document import removal
+from pipeline.rules import RulesError, Where
+from pipeline.stages import sections
+
+RULES = pipeline.load_rules()
+BODY = "This paragraph is body text with a full sentence in it."
+
+
+def read(text: str, **changes) -> pipeline.Document:
+    doc = pipeline.read(text, name="x.txt", rules=RULES)
+    return replace(doc, **changes) if changes else doc
+
+
+def run(doc: pipeline.Document) -> pipeline.Document:
+    return pipeline.run(doc, RULES, stages=["sections"])
+
+
+def outline(doc: pipeline.Document) -> list[tuple[str | None, int, tuple[str, ...]]]:
+    return [(s.heading.text if s.heading else None, s.level, s.path) for s in doc.sections]
+
+
+def logged(doc: pipeline.Document, rule: str) -> list[str]:
+    return [r.text for r in doc.removed if r.stage == "sections" and r.rule == rule]
+
+
+def with_toc(doc: pipeline.Document, *entries: str) -> pipeline.Document:
+    """The doc as the boilerplate stage leaves it: paragraphs whose text is an entry are removed as ``toc``."""
+    names = set(entries)
+    drop = [b for b in doc.blocks if b.text in names and b.span.lines[0] < 100]
+    gone = {id(b) for b in drop}
+    return doc.evolve("boilerplate", blocks=[b for b in doc.blocks if id(b) not in gone],
+                      removed=[removal("boilerplate", "toc", b) for b in drop])
+
+
+def test_markdown_headings_open_sections_with_levels_and_paths():
+    doc = run(read(f"Lead words here.\n\n## Causes\n\n{BODY}\n\n### Genes\n\n{BODY}\n\n## Symptoms\n\n{BODY}\n"))
+    assert outline(doc) == [(None, 0, ()), ("Causes", 2, ("Causes",)), ("Genes", 3, ("Causes", "Genes")),
+                            ("Symptoms", 2, ("Symptoms",))]
+    assert [s.id for s in doc.sections] == ["s0", "s1", "s2", "s3"]
+    assert doc.sections[0].role == "body" and doc.sections[0].blocks[0].text == "Lead words here."
+    assert doc.sections[1].heading.kind == "heading" and doc.sections[1].blocks[0].text == BODY
+
+
+def test_plain_title_line_followed_by_body_becomes_a_heading():
+    doc = run(read(f"{BODY}\n\nHow Chemotherapy Works\n\n{BODY}\n\n- an item\n\nSide effects\n\n- Nausea\n"))
+    assert outline(doc) == [(None, 0, ()), ("How Chemotherapy Works", 2, ("How Chemotherapy Works",)),
+                            ("Side effects", 2, ("Side effects",))]
+    assert doc.sections[1].heading.span.lines == (3, 3)
+
+
+@pytest.mark.parametrize("line", [
+    "Treatment may include the following:",  # closing punctuation
+    "Information about clinical trials is available from the",  # ends in a function word: cut off
+    "treatment options by stage",  # lower-case start
+    "Everolimus blocks a protein. It has effects",  # holds a sentence end
+    "Read the Whipple Procedure article > >",  # a "more" link
+])
+def test_lines_that_are_not_titles_stay_paragraphs(line):
+    doc = run(read(f"{BODY}\n\n{line}\n\n{BODY}\n"))
+    assert outline(doc) == [(None, 0, ())]
+    assert [b.text for b in doc.sections[0].blocks] == [BODY, line, BODY]
+
+
+def test_of_two_title_lines_only_the_one_above_body_is_a_heading():
+    doc = run(read(f"{BODY}\n\nGet Started\n\nMy Medicine\n\n{BODY}\n"))
+    assert outline(doc) == [(None, 0, ()), ("My Medicine", 2, ("My Medicine",))]
+    assert [b.text for b in doc.sections[0].blocks] == [BODY, "Get Started"]
+
+
+def test_title_line_directly_above_a_deeper_heading_is_its_parent():
+    doc = run(read(f"{BODY}\n\nTreatment Options\n\n### Gastrinoma\n\n{BODY}\n"))
+    assert outline(doc) == [(None, 0, ()), ("Treatment Options", 2, ("Treatment Options",)),
+                            ("Gastrinoma", 3, ("Treatment Options", "Gastrinoma"))]
+    doc = run(read(f"{BODY}\n\nTreatment Options\n\n## Gastrinoma\n\n{BODY}\n"))
+    assert outline(doc) == [(None, 0, ()), ("Gastrinoma", 2, ("Gastrinoma",))]
+
+
+def test_run_of_title_lines_is_a_list_not_headings():
+    doc = run(read(f"{BODY}\n\nGastrinoma\n\nInsulinoma\n\nGlucagonoma\n\n{BODY}\n"))
+    assert outline(doc) == [(None, 0, ())]
+    assert len(doc.sections[0].blocks) == 5
+
+
+def test_a_page_with_markdown_headings_gets_no_plain_ones():
+    doc = run(read(f"## One\n\n{BODY}\n\n## Two\n\n{BODY}\n\nNot A Heading Here\n\n{BODY}\n\n## Three\n\n{BODY}\n"))
+    assert [h for h, _, _ in outline(doc)] == ["One", "Two", "Three"]
+
+
+def test_first_level_one_heading_is_the_title_and_not_a_section():
+    doc = run(read(f"# VIPoma\n\n{BODY}\n\n## Causes\n\n{BODY}\n"))
+    assert doc.title == "VIPoma"
+    assert logged(doc, "title") == ["VIPoma"]
+    assert outline(doc) == [(None, 0, ()), ("Causes", 2, ("Causes",))]
+
+
+def test_first_title_line_before_body_is_the_title_and_its_copy_is_logged():
+    title = "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment (PDQ®)"
+    doc = run(read(f"\n\n{title}\n\n\n\nPatient Version | Health Version\n\n{title}\n\n{BODY}\n"))
+    assert doc.title == title
+    assert logged(doc, "title") == [title, title]
+    assert [r.span.lines for r in doc.removed if r.rule == "title"] == [(3, 3), (9, 9)]
+    assert all(s.heading is None or s.heading.text != title for s in doc.sections)
+
+
+def test_a_page_title_line_may_be_longer_than_a_heading():
+    title = "Pancreatic Tumors (Islet Cell Tumors) Treatment (PDQ®): Treatment - Health Professional Information - Overview"
+    doc = run(read(f"{title}\n\nLocalized Disease\n\n{BODY}\n\n{title}\n"))
+    assert doc.title == title and logged(doc, "title") == [title]
+    assert outline(doc) == [("Localized Disease", 2, ("Localized Disease",))]
+    assert doc.sections[0].blocks[-1].text == title  # a copy after body text is not the title's
+
+
+def test_no_title_when_body_text_comes_first():
+    doc = run(read(f"{BODY}\n\nSurgery\n\n{BODY}\n"))
+    assert doc.title is None and not logged(doc, "title")
+
+
+def test_a_known_title_is_kept_and_only_a_matching_heading_is_logged():
+    doc = run(read(f"# VIPoma\n\n{BODY}\n", title="VIPoma - MedlinePlus"))
+    assert doc.title == "VIPoma - MedlinePlus" and logged(doc, "title") == ["VIPoma"]
+    doc = run(read(f"# Causes\n\n{BODY}\n", title="VIPoma"))
+    assert doc.title == "VIPoma" and outline(doc) == [("Causes", 1, ("Causes",))]
+
+
+def test_lines_named_in_the_page_contents_are_headings_with_contents_levels():
+    text = ("▶ General Information\n\n▶ **Treatment Options**\n\n" + BODY + "\n\n"
+            "Treatment Options\n\n[Gastrinoma](#)\n\n[Insulinoma](#)\n\n" + BODY + "\n\n"
+            "Gastrinoma\n\nSurgery\n\n" + BODY + "\n\nInsulinoma\n\nInsulinoma\n\n" + BODY + "\n\n"
+            "Unlisted Part\n\n" + BODY + "\n\nGeneral Information\n\n" + BODY + "\n")
+    doc = read(text)
+    doc = with_toc(doc, "▶ General Information", "▶ **Treatment Options**", "[Gastrinoma](#)", "[Insulinoma](#)")
+    doc = run(doc)
+    assert outline(doc)[1:] == [
+        ("Treatment Options", 2, ("Treatment Options",)),  # first contents list: level 2
+        ("Gastrinoma", 3, ("Treatment Options", "Gastrinoma")),  # later list: level 3, even with no body after
+        ("Surgery", 4, ("Treatment Options", "Gastrinoma", "Surgery")),  # unlisted: below the last listed
+        ("Insulinoma", 3, ("Treatment Options", "Insulinoma")),
+        ("Unlisted Part", 4, ("Treatment Options", "Insulinoma", "Unlisted Part")),
+        ("General Information", 2, ("General Information",)),
+    ]
+    assert logged(doc, "empty-section") == ["Insulinoma"]  # the first of two; the second has the body
+
+
+def test_a_plain_heading_that_owns_a_contents_list_is_top_level():
+    text = (f"{BODY}\n\nPart One\n\n{BODY}\n\n[Sub A](#)\n\n[Sub B](#)\n\nSub A\n\n{BODY}\n\nSub B\n\n{BODY}\n\n"
+            f"Part Two\n\n{BODY}\n\n[Sub C](#)\n\nSub C\n\n{BODY}\n\nPart Three\n\n{BODY}\n")
+    doc = run(with_toc(read(text), "[Sub A](#)", "[Sub B](#)", "[Sub C](#)"))
+    assert outline(doc)[1:] == [
+        ("Part One", 2, ("Part One",)), ("Sub A", 3, ("Part One", "Sub A")), ("Sub B", 3, ("Part One", "Sub B")),
+        ("Part Two", 2, ("Part Two",)), ("Sub C", 3, ("Part Two", "Sub C")),
+        ("Part Three", 4, ("Part Two", "Sub C", "Part Three")),  # unlisted: below the last listed heading
+    ]
+
+
+def test_heading_without_blocks_or_children_is_dropped_and_logged():
+    doc = run(read(f"## Parent\n\n### Child\n\n{BODY}\n\n## Empty\n\n## Last\n\n{BODY}\n\n## Trailing\n"))
+    assert [h for h, _, _ in outline(doc)] == ["Parent", "Child", "Last"]
+    assert logged(doc, "empty-section") == ["Empty", "Trailing"]
+
+
+def test_every_source_line_stays_accounted_for():
+    text = f"# Title\n\n{BODY}\n\n## Empty\n\nPlain Heading\n\n{BODY}\n- item\n\n## Refs\n\nSmith J. 2019.\n"
+    doc = run(read(text))
+    covered = set()
+    spans = [r.span for r in doc.removed]
+    for s in doc.sections:
+        spans += [b.span for b in ((s.heading,) if s.heading else ()) + s.blocks]
+    for span in spans:
+        covered.update(range(span.lines[0], span.lines[1] + 1))
+    wanted = {i + 1 for i, line in enumerate(text.splitlines()) if line.strip()}
+    assert wanted <= covered
+    kept = [b for s in doc.sections for b in ((s.heading,) if s.heading else ()) + s.blocks]
+    assert kept == list(doc.blocks)
+
+
+REFERENCES = ("Schneider DF, Mazeh H, Lubner SJ. Cancer of the endocrine system. In: Niederhuber JE, eds. "
+              "Abeloff's Clinical Oncology. 5th ed. Philadelphia, PA: Elsevier; 2014:chap 71.\n\n"
+              "National Cancer Institute. Pancreatic tumors treatment. www.cancer.gov/types/pnet. "
+              "Accessed November 12, 2018.\n")
+
+
+def test_references_section_holding_citations_has_role_references():
+    doc = run(read(f"## Causes\n\n{BODY}\n\n## References\n\n{REFERENCES}"))
+    assert [s.role for s in doc.sections] == ["body", "references"]
+
+
+def test_references_section_holding_prose_is_body():
+    doc = run(read(f"## Causes\n\n{BODY}\n\n## Notes\n\n{BODY}\n\nAsk your doctor about the results.\n"))
+    assert [s.role for s in doc.sections] == ["body", "body"]
+
+
+def test_links_sections_by_heading_or_by_link_text():
+    text = (f"## To Learn More About Islet Cell Tumors\n\n{BODY}\n\n## Hyperlinks\n\n"
+            "1. www.cancer.org/cancer/managing-cancer/side-effects.html\n"
+            "2. https://www.cancer.org/treatment-types/chemotherapy.html\n\n## Causes\n\n{BODY}\n")
+    doc = run(read(text))
+    assert [s.role for s in doc.sections] == ["links", "links", "body"]
+
+
+def test_link_chars_from_markup_make_a_links_section():
+    doc = read(f"## Popular Resources\n\nNCI Dictionary of Cancer Terms\n\nNCI Drug Dictionary\n\n## Causes\n\n{BODY}\n")
+    blocks = [replace(b, link_chars=len(b.text)) if b.text.startswith("NCI") else b for b in doc.blocks]
+    doc = run(replace(doc, blocks=tuple(blocks)))
+    assert [s.role for s in doc.sections] == ["links", "body"]
+
+
+def test_same_input_gives_same_sections():
+    text = f"Title Line\n\n{BODY}\n\nPart One\n\n{BODY}\n\n## Part Two\n\n{BODY}\n"
+    assert run(read(text)).sections == run(read(text)).sections
+
+
+def test_levels_are_validated_with_their_key():
+    with pytest.raises(RulesError, match=r"sections\.default_level"):
+        sections.compile({"default_level": 7, "max_level": 6}, Where("rules.yaml", {}).at("sections"))
+    with pytest.raises(RulesError, match=r"sections\.title\.end_words\[0\]"):
+        sections.compile({"title": {"end_words": [True]}}, Where("rules.yaml", {}).at("sections"))
