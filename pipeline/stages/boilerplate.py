@@ -176,6 +176,7 @@ class Features:
     closed: bool  # ends with . ! ? : ;
     title_like: bool  # short, unpunctuated, starts upper-case: a heading or a menu entry
     citation: bool
+    sentences: int  # full sentences (8+ words) in the block
 
 
 def features(block: Block, stop: frozenset[str], r: BoilerplateRules) -> Features:
@@ -196,6 +197,8 @@ def features(block: Block, stop: frozenset[str], r: BoilerplateRules) -> Feature
         title_like=(0 < n <= r.title_max_words and not closed and not text.rstrip().endswith(",")
                     and (first.isupper() or first.isdigit())),
         citation=bool(r.citation and len(r.citation.findall(text)) >= 2),
+        sentences=sum(1 for a, b in sentence_spans(text) if b - a >= 40 and len(text[a:b].split()) >= 8)
+        if chars > r.length_high else 0,
     )
 
 
@@ -242,7 +245,12 @@ def stage(doc: Document, rules) -> Document:
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules, site: BoilerplateRules | None) -> None:
     patterns = r.patterns + (site.patterns if site else ())
+    if not patterns:
+        return
+    longest = max(p.max_words for p in patterns)
     for i, b in enumerate(blocks):
+        if feats[i].words > longest:
+            continue  # most text blocks: longer than any UI string
         for p in patterns:
             if feats[i].words <= p.max_words and p.regex.search(b.text):
                 verdict[i] = p.id
@@ -314,7 +322,7 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if verdict[i] not in r.cta:
             continue
         k = i - 1
-        while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta:
+        while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta and verdict[k] != "promo":
             if not verdict[k]:
                 if blocks[k].kind == "heading" or feats[k].chars > 300 or len(sentence_spans(blocks[k].text)) > 2:
                     break
@@ -387,6 +395,8 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
         return "short"
     if f.stop_density >= r.stopwords_high:
         return "good" if f.chars > r.length_high or (f.sentence and f.words >= 8) else "near-good"
+    if f.chars > r.length_high and f.sentences >= 2 and f.stop_density >= r.stopwords_sentence:
+        return "good"  # several sentences of term-dense prose (medicine, law): few stopwords, still text
     if f.stop_density >= r.stopwords_low:
         return "near-good"
     if f.words >= 8 and (f.sentence or f.chars >= r.length_high) and f.stop_density >= r.stopwords_sentence:
@@ -406,8 +416,9 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
             cls[i] = "good"
     # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
     # until nothing changes so a run of near-good prose touching good prose is taken whole
+    # (blocks already removed count as bad context: a near-good line between two menus is not prose)
     live = [i for i in range(n) if cls[i] != "removed"]
-    solid = [i for i in live if cls[i] != "short"]
+    solid = [i for i in range(n) if cls[i] != "short"]
     changed = True
     while changed:
         changed = False
@@ -440,6 +451,14 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
             k -= 1
             continue
         break
+    # a title-like line that the header region repeats (site header and h1) is the page title
+    seen_head: dict[str, int] = {}
+    for i in live:
+        if i < first and feats[i].title_like:
+            key = norm(blocks[i].text)
+            if key in seen_head:
+                keep_head.add(i)
+            seen_head[key] = i
     for i in live:
         if i < first and i not in keep_head:
             verdict[i] = "page-header"
@@ -472,4 +491,5 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
     if start == 0:
         return None, [removal(NAME, "dangling-fragment", block)]
     cut = removal(NAME, "dangling-fragment", block, start, len(block.text))
-    return edit_text(block, [(start, len(block.text), "")]), [cut]
+    keep_to = spans[-2][1] if len(spans) > 1 else start  # the space before the fragment goes with it
+    return edit_text(block, [(keep_to, len(block.text), "")]), [cut]

@@ -1,0 +1,169 @@
+"""Boilerplate stage: what goes, what stays, and the rule that says why."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import pipeline
+from pipeline.rules import RulesError, load_rules
+from pipeline.stages import boilerplate
+
+BODY = ("The pancreas is a gland about six inches long that lies behind the stomach. It makes enzymes "
+        "that help digest food and hormones that control the amount of sugar in the blood, and it is "
+        "found in the abdomen near the stomach, the intestines and other organs.")
+BODY2 = ("Surgery is the main treatment for most of these tumors when they have not spread. The surgeon "
+         "removes the tumor and, in some cases, part of the pancreas, and the patient stays in the "
+         "hospital for several days while the wound heals and the care team watches for problems.")
+
+
+def run(text: str, stages=("markup", "boilerplate"), site_rules: bool = True, rules=None):
+    rules = rules or load_rules()
+    if not site_rules:
+        rules = rules.without_sites()
+    doc = pipeline.read(text, name="page.md", rules=rules)
+    return pipeline.run(doc, rules, stages=list(stages))
+
+
+def kept(doc) -> list[str]:
+    return [b.text for b in doc.blocks]
+
+
+def rules_of(doc) -> dict[str, str]:
+    return {r.text: r.rule for r in doc.removed if r.stage == "boilerplate"}
+
+
+def test_navigation_menu_before_the_article_is_removed_as_menu() -> None:
+    doc = run(f"Menu\n\n* Health Topics\n* Drugs & Supplements\n* Videos & Tools\n\n{BODY}\n\n{BODY2}\n")
+    assert kept(doc) == [BODY, BODY2]
+    removed = rules_of(doc)
+    assert removed["Health Topics"] == "menu"
+    assert removed["Menu"] == "navigation"
+
+
+def test_list_introduced_by_a_colon_line_is_kept() -> None:
+    doc = run(f"{BODY}\n\nSymptoms may include:\n\n* Nausea\n* Weight loss\n* Dehydration\n\n{BODY2}\n")
+    assert "Symptoms may include:" in kept(doc)
+    assert {"Nausea", "Weight loss", "Dehydration"} <= set(kept(doc))
+
+
+def test_dangling_fragment_is_cut_and_the_complete_sentence_stays() -> None:
+    line = "This summary covers islet cell tumors of the pancreas. See the PDQ summary on"
+    doc = run(f"{BODY}\n\n{line}\n\n{BODY2}\n")
+    assert "This summary covers islet cell tumors of the pancreas." in kept(doc)
+    cut = [r for r in doc.removed if r.rule == "dangling-fragment"]
+    assert [r.text for r in cut] == ["See the PDQ summary on"]
+    assert doc.text[cut[0].span.chars[0]:cut[0].span.chars[1]] == "See the PDQ summary on"
+
+
+def test_a_line_that_is_only_a_dangling_fragment_is_removed_whole() -> None:
+    doc = run(f"{BODY}\n\nUse our\n\n{BODY2}\n")
+    assert "Use our" not in kept(doc)
+    assert rules_of(doc)["Use our"] == "dangling-fragment"
+
+
+def test_list_item_ending_in_a_conjunction_after_a_semicolon_is_not_a_fragment() -> None:
+    doc = run(f"{BODY}\n\nTreatment may include either:\n\n- Surgery to cut the nerve; or\n- Surgery to remove the stomach.\n\n{BODY2}\n")
+    assert "Surgery to cut the nerve; or" in kept(doc)
+
+
+def test_link_only_items_are_removed_and_toc_entries_that_recur_as_headings_are_logged_as_toc() -> None:
+    text = (f"{BODY}\n\n- [Potentially curative surgery](#)\n- [Palliative surgery](#)\n\n"
+            f"Potentially curative surgery\n\n{BODY2}\n")
+    doc = run(text)
+    removed = rules_of(doc)
+    assert removed["Potentially curative surgery"] == "toc"
+    assert removed["Palliative surgery"] == "link-list"
+    assert "Potentially curative surgery" in kept(doc)  # the heading itself stays
+
+
+def test_bare_url_lists_are_link_lists() -> None:
+    doc = run(f"{BODY}\n\nHyperlinks\n\n1. www.example.org/cancer/treatment.html\n2. www.example.org/side-effects.html\n\n{BODY2}\n")
+    removed = rules_of(doc)
+    assert removed["www.example.org/cancer/treatment.html"] == "link-list"
+
+
+def test_promo_from_opener_to_read_more_is_removed() -> None:
+    teaser = "Among common cancers, this one has one of the poorest prognoses, and a complex surgery may help..."
+    text = f"{BODY}\n\nRecommended Related to Cancer\n\nWhipple Procedure\n\n{teaser}\n\nRead the Whipple Procedure article > >\n\n{BODY2}\n"
+    doc = run(text)
+    assert kept(doc) == [BODY, BODY2]
+    assert rules_of(doc)[teaser] == "promo"
+
+
+def test_short_teasers_before_a_call_to_action_are_promos() -> None:
+    text = (f"Pill Identifier\n\nHaving trouble identifying your pills?\n\nGet Started\n\n"
+            f"Health Center\n\n{BODY}\n\n{BODY2}\n")
+    doc = run(text)
+    removed = rules_of(doc)
+    assert removed["Having trouble identifying your pills?"] == "promo"
+    assert removed["Get Started"] == "sign-up"
+
+
+def test_legal_and_insurance_footer_is_removed_as_legal() -> None:
+    legal = ("Individual and family insurance plans are insured by Example Health Insurance Company. "
+             "All insurance policies contain exclusions and limitations.")
+    doc = run(f"{BODY}\n\n{BODY2}\n\n{legal}\n")
+    assert rules_of(doc)[legal] == "legal"
+
+
+def test_title_lines_right_before_the_article_stay_and_ui_before_them_goes() -> None:
+    text = f"Health Center\n\nFont Size\n\nPancreatic Tumors: Treatment Overview\n\nLocalized Disease\n\n{BODY}\n\n{BODY2}\n"
+    doc = run(text)
+    assert kept(doc)[:2] == ["Pancreatic Tumors: Treatment Overview", "Localized Disease"]
+    assert rules_of(doc)["Health Center"] == "page-header"
+
+
+def test_citations_under_a_references_heading_are_kept() -> None:
+    cite = "Schneider DF, Mazeh H, Chen H. Cancer of the endocrine system. In: Niederhuber JE, eds. Clinical Oncology. 5th ed. 2014:chap 71."
+    doc = run(f"{BODY}\n\n{BODY2}\n\n## References\n\n{cite}\n\nPrivacy Policy\n")
+    assert cite in kept(doc)
+    assert "Privacy Policy" not in kept(doc)
+
+
+def test_footer_after_the_article_is_removed() -> None:
+    doc = run(f"{BODY}\n\n{BODY2}\n\nU.S. National Library of Example 8600 Rockville Pike, Bethesda, MD 20894\n")
+    assert kept(doc) == [BODY, BODY2]
+
+
+def test_site_patterns_apply_only_to_their_site_and_not_without_site_rules(tmp_path: Path) -> None:
+    base = Path(pipeline.rules.DEFAULT_RULES).read_text(encoding="utf-8")
+    extra = ("\nsites:\n  example.org:\n    boilerplate:\n      patterns:\n"
+             "        - {id: example-tagline, pattern: '^the example difference\\b.*', max_words: 30}\n")
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(base.replace("\nsites: {}\n", "\n") + extra, encoding="utf-8")
+    rules = load_rules(rules_file)
+    tagline = "The Example Difference is our promise to every reader and their family."
+    text = f"{BODY}\n\n{tagline}\n\n{BODY2}\n"
+    on_site = pipeline.run(pipeline.read(text, name="p.md", url="https://www.example.org/a", rules=rules),
+                           rules, stages=["header", "boilerplate"])
+    assert rules_of(on_site)[tagline] == "example-tagline"
+    other = pipeline.run(pipeline.read(text, name="p.md", url="https://other.net/a", rules=rules),
+                         rules, stages=["header", "boilerplate"])
+    assert tagline in kept(other)
+    off = pipeline.run(pipeline.read(text, name="p.md", url="https://www.example.org/a", rules=rules),
+                       rules.without_sites(), stages=["header", "boilerplate"])
+    assert tagline in kept(off)
+
+
+def test_an_invalid_pattern_is_reported_with_file_line_and_key(tmp_path: Path) -> None:
+    base = Path(pipeline.rules.DEFAULT_RULES).read_text(encoding="utf-8")
+    broken = base.replace("- {id: skip-link, pattern: '", "- {id: skip-link, pattern: '(unclosed", 1)
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(broken, encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(rules_file)
+    message = str(err.value)
+    assert str(rules_file) in message and "boilerplate.patterns[0].pattern" in message
+    line = base[:base.index("id: skip-link")].count("\n") + 1
+    assert f":{line}:" in message
+
+
+def test_stage_is_usable_alone_and_keeps_every_line_accounted_for() -> None:
+    text = f"Skip navigation\n\n{BODY}\n\nShare\n\n{BODY2}\n\nCopyright 2024 Example Inc. All rights reserved.\n"
+    doc = boilerplate.stage(pipeline.read(text, name="p.txt"), load_rules())
+    lines = {n for b in doc.blocks for n in range(b.span.lines[0], b.span.lines[1] + 1)}
+    lines |= {n for r in doc.removed for n in range(r.span.lines[0], r.span.lines[1] + 1)}
+    nonblank = {i + 1 for i, line in enumerate(text.splitlines()) if line.strip()}
+    assert nonblank <= lines
+    assert doc.stages[-1] == "boilerplate"
