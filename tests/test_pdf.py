@@ -1,0 +1,380 @@
+"""The pdf stage: PDF-extraction artifacts repaired, and everything it takes out logged."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import pipeline
+from pipeline.rules import RulesError, Where
+from pipeline.stages import pdf
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
+SEED_003 = RAW / "003_770a51a08c910fdb.txt"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return pipeline.load_rules()
+
+
+def clean(text: str, rules) -> tuple[pipeline.Document, pipeline.Document]:
+    before = pipeline.read(text, name="x.txt")
+    return before, pdf.stage(before, rules)
+
+
+def texts(doc) -> list[str]:
+    return [b.text for b in doc.blocks]
+
+
+def rules_of(doc, before=None) -> list[str]:
+    return [r.rule for r in doc.removed[len(before.removed) if before else 0:]]
+
+
+def assert_removals_point_at_source(before, after) -> None:
+    """Each removal of the stage names the source characters it took (or the block it took)."""
+    for r in after.removed[len(before.removed):]:
+        a, b = r.span.chars
+        assert " ".join(before.text[a:b].split()) == " ".join(r.text.split())
+
+
+def assert_origin_maps_text(doc) -> None:
+    for b in doc.blocks:
+        for t, s, n in b.origin:
+            assert b.text[t:t + n] == doc.text[s:s + n]
+
+
+# --------------------------------------------------------------------------------- operators
+
+def test_operator_run_is_cut_out_of_a_sentence_and_logged(rules):
+    before, after = clean("The results /F1 12 Tf were good. Another sentence follows here.\n", rules)
+    assert texts(after) == ["The results were good. Another sentence follows here."]
+    assert [(r.rule, r.text) for r in after.removed] == [("pdf-operators", "/F1 12 Tf")]
+    assert_removals_point_at_source(before, after)
+    assert_origin_maps_text(after)
+
+
+def test_block_of_operators_only_is_removed(rules):
+    before, after = clean("Intro text is here.\n\nBT /F1 12 Tf 72 700 Td (Hello) Tj ET\n\nMore text.\n", rules)
+    assert texts(after) == ["Intro text is here.", "More text."]
+    assert [(r.rule, r.text) for r in after.removed] == [("pdf-operators", "BT /F1 12 Tf 72 700 Td (Hello) Tj ET")]
+
+
+def test_operator_run_mid_line_between_intact_words(rules):
+    text = "Colour is set with 0 0 0 rg 1 0 0 1 72 700 cm BT /F2 9 Tf and the text follows.\n"
+    before, after = clean(text, rules)
+    assert texts(after) == ["Colour is set with and the text follows."]
+    assert rules_of(after) == ["pdf-operators"]
+    assert_removals_point_at_source(before, after)
+
+
+def test_ordinary_words_that_spell_operators_are_kept(rules):
+    text = ("Tumors larger than 3 cm were removed. Do you know why? The re-treatment was done at 5 PM ET "
+            "on day 2. The Tm of 60 degrees was measured. Q and A sessions ran at 9 am.\n")
+    before, after = clean(text, rules)
+    assert texts(after) == texts(before)
+    assert after.removed == before.removed
+
+
+# --------------------------------------------------------------------------- garbled text
+
+def test_normal_tokens_with_digits_and_single_letters_are_not_garbage(rules):
+    text = ("Vitamin B12 and COVID-19 and 5-FU and PD-1 and Lu-177 dotatate and yttrium-90 (V.2.2024). "
+            "PMID: 32476795. doi: 10.3748/wjg.v26.i28.4036. See https://x.org/a1b2c3 for the 2nd dose "
+            "of 10mg [Level of evidence: 3iiD] with vitamin D, (b) labels, diabetes2 patients and "
+            "a p53 assay.\n")
+    before, after = clean(text, rules)
+    assert texts(after) == texts(before)
+    assert after.removed == before.removed
+
+
+def test_damaged_sentence_is_removed_and_clean_neighbours_stay(rules):
+    text = "Everolimus is a pill. Everolimus blocks a protein kn2 Tfth. It is taken once a day.\n"
+    before, after = clean(text, rules)
+    assert texts(after) == ["Everolimus is a pill. It is taken once a day."]
+    assert [(r.rule, r.text) for r in after.removed] == [("damaged", "Everolimus blocks a protein kn2 Tfth.")]
+    assert_removals_point_at_source(before, after)
+    assert_origin_maps_text(after)
+
+
+def test_sentence_with_stray_letters_and_glued_fragment_is_removed(rules):
+    text = ("Side effects are listed here. Common side effects include fatigue, nausea, "
+            "abdominal (b g stvo3ain, constipation, and diarrhea.\n")
+    _, after = clean(text, rules)
+    assert texts(after) == ["Side effects are listed here."]
+    assert rules_of(after) == ["damaged"]
+
+
+def test_operator_garbage_that_ends_an_unfinished_sentence_removes_it(rules):
+    text = "Many specialists may be involved. Many other specialis9.48 r 0 g /F1 12 Tf 0 0 0 ragg4 Tm /F2 1\n"
+    _, after = clean(text, rules)
+    assert texts(after) == ["Many specialists may be involved."]
+    assert rules_of(after) == ["damaged"]
+
+
+def test_cut_through_a_word_damages_the_sentence(rules):
+    _, after = clean("It was clean. The treat /F1 12 Tf ment was given daily.\n", rules)
+    assert texts(after) == ["It was clean."]
+    assert rules_of(after) == ["damaged"]
+
+
+def test_single_letter_words_of_the_page_language_are_not_stray_letters(rules):
+    doc = pipeline.read("O médico e o paciente falaram sobre o tratamento.\n", name="x.txt")
+    in_portuguese = pdf.stage(dataclasses.replace(doc, language="pt"), rules)
+    assert texts(in_portuguese) == texts(doc)
+    in_english = pdf.stage(doc, rules)  # "e o" are no words in English: stray letters
+    assert rules_of(in_english, doc) == ["damaged"]
+
+
+def test_single_letters_that_recur_on_the_page_are_language_not_garbage(rules):
+    text = "".join(f"Paragraph {w} says that x y holds here.\n\n" for w in ("one", "two", "three"))
+    before, after = clean(text, rules)
+    assert texts(after) == texts(before)
+
+
+def test_lone_ambiguous_token_in_a_clean_sentence_is_kept(rules):
+    before, after = clean("Mice that lack foxp3 develop autoimmune disease early in life.\n", rules)
+    assert texts(after) == texts(before)
+
+
+def test_unterminated_stub_after_a_damaged_sentence_goes_with_it(rules):
+    _, after = clean("Everolimus (Afinitor) is used. Everolimus blocks a protein kn2 Tfth. It has\n", rules)
+    assert texts(after) == ["Everolimus (Afinitor) is used."]
+    assert [r.text for r in after.removed] == ["Everolimus blocks a protein kn2 Tfth. It has"]
+
+
+def test_block_with_only_damaged_text_is_dropped_whole(rules):
+    before, after = clean("A clean paragraph.\n\nabdominal (b g stvo3ain, constipation\n", rules)
+    assert texts(after) == ["A clean paragraph."]
+    assert [(r.rule, r.span) for r in after.removed] == [("damaged", before.blocks[1].span)]
+
+
+# ------------------------------------------------------------------------- broken sentences
+
+def test_sentence_broken_by_a_blank_line_is_joined(rules):
+    text = "The tip of the probe releases a high-frequency electric\n\ncurrent which heats the tumor.\n"
+    before, after = clean(text, rules)
+    assert texts(after) == ["The tip of the probe releases a high-frequency electric current which heats the tumor."]
+    assert after.blocks[0].span.lines == (1, 3)
+    assert after.warnings == ()
+    assert_origin_maps_text(after)
+
+
+def test_list_item_whose_end_went_to_a_new_paragraph_is_joined(rules):
+    text = "- Surgery to cut the nerve and treatment with a drug\n\nthat decreases stomach acid.\n- Another item.\n"
+    _, after = clean(text, rules)
+    assert [(b.kind, b.text) for b in after.blocks] == [
+        ("list_item", "Surgery to cut the nerve and treatment with a drug that decreases stomach acid."),
+        ("list_item", "Another item."),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "Common side effects of this drug include:\n\nfever and chills after each dose.\n",  # list intro
+    "# Side effects of the drug in adults\n\nfever and chills after each dose\n",  # heading
+    "Today on WebMD\n\nhuman pancreas\n",  # a short label, not a sentence
+    "- Nausea\n\nmost of these go away after treatment\n",  # a short list item
+])
+def test_no_join_after_a_colon_a_heading_or_a_label(rules, text):
+    before, after = clean(text, rules)
+    assert len(after.blocks) == len(before.blocks) == 2
+
+
+def test_join_across_evidently_missing_text_warns_possibly_truncated(rules):
+    text = ("For pancreatic tumors, treatment options might include surgery,\n\n"
+            "of doctors on your treatment team. The doctors might include:\n")
+    _, after = clean(text, rules)
+    assert len(after.blocks) == 1
+    assert [(w.code, w.span.lines) for w in after.warnings] == [("possibly-truncated", (1, 3))]
+    assert "surgery, of" in after.warnings[0].text
+
+
+def test_join_after_a_word_fragment_warns_possibly_truncated(rules):
+    _, after = clean("Your doctor may suggest a plan different from the general treatment optio\n\n"
+                     "and the team will explain it.\n", rules)
+    assert len(after.blocks) == 1
+    assert [w.code for w in after.warnings] == ["possibly-truncated"]
+
+
+def test_word_split_across_a_break_without_hyphen_is_joined(rules):
+    _, after = clean("Your doctor may suggest a plan different from the general treatment optio\n\n"
+                     "ns that are listed here.\n", rules)
+    assert texts(after) == ["Your doctor may suggest a plan different from the general treatment options that "
+                            "are listed here."]
+    assert after.warnings == ()
+
+
+def test_join_where_garbage_was_cut_warns_possibly_truncated(rules):
+    text = "The patient received the drug at a dose of 10 mg and was /F1 12 Tf\n\ngiven daily for two weeks.\n"
+    _, after = clean(text, rules)
+    assert texts(after) == ["The patient received the drug at a dose of 10 mg and was given daily for two weeks."]
+    assert [w.code for w in after.warnings] == ["possibly-truncated"]
+
+
+def test_headless_fragment_is_cut_and_the_rest_kept(rules):
+    text = ("To know if the cancer can be removed, it is staged first.\n\n"
+            "will need to be done. Intraoperative ultrasound is used during the surgery.\n")
+    before, after = clean(text, rules)
+    assert texts(after) == ["To know if the cancer can be removed, it is staged first.",
+                            "Intraoperative ultrasound is used during the surgery."]
+    assert [(r.rule, r.text) for r in after.removed] == [("headless-fragment", "will need to be done.")]
+    assert_removals_point_at_source(before, after)
+    assert after.blocks[1].span.chars[0] == text.index("Intraoperative")
+
+
+def test_headless_fragment_alone_drops_its_block(rules):
+    _, after = clean("A sentence that ends here.\n\nyour doctor right away if you have symptoms.\n", rules)
+    assert texts(after) == ["A sentence that ends here."]
+    assert rules_of(after) == ["headless-fragment"]
+
+
+@pytest.mark.parametrize("start", ["mRNA vaccines are used widely.", "cancer.org has more.", "e.g. this one."])
+def test_lower_case_starts_that_are_not_tails_are_kept(rules, start):
+    before, after = clean(f"A finished sentence.\n\n{start}\n", rules)
+    assert texts(after) == texts(before)
+
+
+# ------------------------------------------------------------------------ hyphens, ligatures
+
+WRAPPED = (
+    "This is a long line of wrapped text that goes on and on until the treat-\n"
+    "ment of the patient was something that everyone in the room was well-\n"
+    "known for, since all of the doctors in the clinic who were there at the\n"
+    "time of the visit had seen the fluid that was found in the abdomen then.\n"
+)
+
+
+def test_line_end_hyphens_are_rejoined_where_the_joined_word_is_a_word(rules):
+    before, after = clean(WRAPPED, rules)
+    assert len(before.blocks) == 1  # the reader joined the wrapped lines with spaces
+    text = after.blocks[0].text
+    assert "treatment of" in text and "well-known" in text
+    assert_origin_maps_text(after)
+
+
+def test_hyphen_across_a_blank_line_is_rejoined(rules):
+    _, after = clean("The patient was given the best possible treat-\n\nment after the surgery.\n", rules)
+    assert texts(after) == ["The patient was given the best possible treatment after the surgery."]
+
+
+def test_suspended_hyphen_keeps_its_space(rules):
+    _, after = clean("Patients had a long stay in hospital for their pre-\n\nand post-operative care.\n", rules)
+    assert texts(after) == ["Patients had a long stay in hospital for their pre- and post-operative care."]
+
+
+def test_ligatures_are_expanded_and_soft_hyphens_removed(rules):
+    before, after = clean("A signi\ufb01cant \ufb02ow was seen in the e\ufb00ect of co\u00adoperation.\n", rules)
+    assert texts(after) == ["A significant flow was seen in the effect of cooperation."]
+    assert after.removed == before.removed
+    assert_origin_maps_text(after)
+
+
+# ------------------------------------------------------------------------- page furniture
+
+def test_page_number_blocks_are_dropped(rules):
+    text = "Intro.\n\n12\n\nOne.\n\n- 4 -\n\nTwo.\n\nPage 3 of 10\n\nThree.\n\nxiv\n\nFour.\n\n2024\n\ncivil\n"
+    _, after = clean(text, rules)
+    assert texts(after) == ["Intro.", "One.", "Two.", "Three.", "Four.", "2024", "civil"]
+    assert rules_of(after) == ["page-number"] * 4
+
+
+def test_numbers_in_a_column_or_a_list_are_not_page_numbers(rules):
+    before, after = clean("Ages of the patients were:\n\n45\n\n67\n\n89\n\nDoses in mg:\n\n- 5\n- 10\n", rules)
+    assert texts(after) == texts(before)
+
+
+def _pages(header: str, n: int) -> str:
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
+    return "\n\n".join(
+        f"{header.format(k + 10)}\n\nResults about {words[k]} were collected at each visit by the nurses and the\n\n"
+        f"principal investigator number {k} in each of the centres.\n\n"
+        f"A second paragraph about {words[k]} ends this page.\n\n{k + 1}"
+        for k in range(n)
+    )
+
+
+def test_running_header_with_a_page_number_is_dropped_and_broken_sentences_rejoin(rules):
+    _, after = clean(_pages("Journal of Clinical Oncology {}", 4), rules)
+    assert "running-header" in rules_of(after) and "page-number" in rules_of(after)
+    assert not any("Journal" in t for t in texts(after))
+    assert all(t.startswith(("Results", "A second")) for t in texts(after))
+
+
+def test_running_header_without_a_number_is_dropped_where_it_interrupts_sentences(rules):
+    pages = "\n\n".join(
+        f"Results about item {w} were collected at each visit by the nurses and the\n\nJ Clin Oncol\n\n"
+        f"principal investigator in each of the centres took part.\n\nA second paragraph about {w} ends here."
+        for w in ["alpha", "beta", "gamma", "delta"]
+    )
+    _, after = clean(pages, rules)
+    assert rules_of(after) == ["running-header"] * 4
+    assert len(after.blocks) == 8
+
+
+def test_repeated_web_lines_are_not_running_headers(rules):
+    page = "\n\n".join(
+        f"Section {k}\n\nSome text about topic {w} that ends properly.\n\nReferences\n\n"
+        f"Smith J. A paper about {w}. 2020.\n\nLast Revised: August 22, 2024"
+        for k, w in enumerate(["alpha", "beta", "gamma", "delta", "epsilon"])
+    )
+    before, after = clean(page, rules)
+    assert texts(after) == texts(before)
+
+
+# ------------------------------------------------------------------------------- seed page
+
+@pytest.fixture(scope="module")
+def seed_003(rules):
+    before = pipeline.read(SEED_003.read_bytes(), name=SEED_003.name)
+    return before, pdf.stage(before, rules)
+
+
+def test_seed_damaged_sentences_are_removed_and_clean_neighbours_stay(seed_003):
+    before, after = seed_003
+    damaged = {r.span.lines: r.text for r in after.removed if r.rule == "damaged"}
+    assert set(damaged) == {(34, 34), (350, 350), (415, 415), (417, 419)}
+    kept = "\n".join(texts(after))
+    for garbage in ("specialis9.48", "Tf", "kn2", "stvo3ain", " t g "):
+        assert garbage not in kept
+    assert "and other health professionals." in kept  # the clean sentence before the garbage
+    assert "wheezing, and trouble breathing." in kept  # the clean sentences of block 417
+    assert_removals_point_at_source(before, after)
+
+
+def test_seed_broken_sentences_are_joined_and_headless_tails_cut(seed_003):
+    _, after = seed_003
+    spans = {b.span.lines: b.text for b in after.blocks}
+    assert "electric current which heats" in spans[(180, 182)]
+    assert "painless. Each treatment lasts" in spans[(223, 225)]
+    assert "in people with advanced pancreatic" in spans[(392, 394)]
+    assert [(w.code, w.span.lines) for w in after.warnings] == [("possibly-truncated", (24, 26))]
+    headless = sorted((r.span.lines[0], r.text) for r in after.removed if r.rule == "headless-fragment")
+    assert headless == [(92, "will need to be done."), (98, "aggressive."), (380, "neuroendocrine tumors.")]
+
+
+def test_seed_every_source_line_stays_accounted_for(seed_003):
+    before, after = seed_003
+
+    def covered(doc) -> set[int]:
+        spans = [b.span for b in doc.blocks] + [r.span for r in doc.removed]
+        return {n for s in spans for n in range(s.lines[0], s.lines[1] + 1)}
+
+    assert covered(before) <= covered(after)
+    assert_origin_maps_text(after)
+
+
+def test_stage_is_deterministic(seed_003, rules):
+    before, after = seed_003
+    again = pdf.stage(before, rules)
+    assert again.blocks == after.blocks and again.removed == after.removed and again.warnings == after.warnings
+
+
+# ---------------------------------------------------------------------------------- rules
+
+def test_bad_pdf_rules_name_file_line_and_key():
+    where = Where("rules.yaml", {("pdf",): 2, ("pdf", "operators"): 3, ("pdf", "operators", "number"): 4}, ("pdf",))
+    with pytest.raises(RulesError, match=r"rules\.yaml:4: pdf\.operators\.number"):
+        pdf.compile({"operators": {"number": "(["}}, where)
+    with pytest.raises(RulesError, match=r"pdf\.running_header\.min_repeats"):
+        pdf.compile({"running_header": {"min_repeats": "three"}}, where)
