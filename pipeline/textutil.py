@@ -67,3 +67,36 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         end = len(text.rstrip())
         spans.append((start, end))
     return spans
+
+
+@lru_cache(maxsize=1)
+def stopword_lists() -> dict[str, frozenset[str]]:
+    """Each language's 200 most frequent words (pipeline/data/stopwords.json, from wordfreq)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "stopwords.json"
+    return {lang: frozenset(words) for lang, words in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+
+
+def guess_language(text: str, sample_words: int = 3000, min_share: float = 0.12) -> str | None:
+    """The language whose most frequent words cover most of the text's words, or None if unsure.
+
+    Han/kana text (no spaces between words) is told by its script: ``ja`` if kana occur, else ``zh``.
+    """
+    sample = text[:200_000]
+    cjk = len(_CJK.findall(sample[:20_000]))
+    if cjk > 200:
+        return "ja" if regex.search(r"[\p{Hiragana}\p{Katakana}]", sample[:20_000]) else "zh"
+    ws = [w.lower() for w in WORD.findall(sample)[:sample_words]]
+    if len(ws) < 20:
+        return None
+    best, best_share = None, 0.0
+    for lang, stop in stopword_lists().items():
+        share = sum(1 for w in ws if w in stop) / len(ws)
+        if share > best_share:
+            best, best_share = lang, share
+    return best if best_share >= min_share else None

@@ -20,13 +20,12 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Mapping
 
 import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
-from ..textutil import WORD, ends_closed, ends_sentence, sentence_spans
+from ..textutil import WORD, ends_closed, ends_sentence, guess_language, sentence_spans, stopword_lists
 
 NAME = "boilerplate"
 
@@ -47,9 +46,11 @@ class BoilerplateRules:
     patterns: tuple[Pattern, ...] = ()
     legal: regex.Pattern | None = None
     legal_min_hits: int = 2
+    legal_words_per_hit: int = 25
     promo_open: regex.Pattern | None = None
     promo_close: regex.Pattern | None = None
     promo_window: int = 6
+    teaser_max_chars: int = 300
     byline: regex.Pattern | None = None
     citation: regex.Pattern | None = None
     references_heading: regex.Pattern | None = None
@@ -60,7 +61,6 @@ class BoilerplateRules:
     length_high: int = 200
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
-    stopword_list_size: int = 200
     stopwords_sentence: float = 0.15
     short_words: int = 6
     menu_min_run: int = 3
@@ -108,10 +108,10 @@ def compile(section: Mapping, where) -> BoilerplateRules:
     for i, w in enumerate(words):
         if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
             raise where.at("dangling_end_words", i).error(f"expected a word, got {w!r} (quote it)")
-    known = {"patterns", "legal", "legal_min_hits", "promo_open", "promo_close", "promo_window", "byline",
+    known = {"patterns", "legal", "legal_min_hits", "legal_words_per_hit", "promo_open", "promo_close", "promo_window", "teaser_max_chars", "byline",
              "citation", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
-             "stopword_list_size", "short_words",
+             "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback"}
     for key in section:
         if key not in known:
@@ -120,9 +120,11 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         patterns=_pattern_list(section.get("patterns"), where.at("patterns")),
         legal=_alternation(section.get("legal"), where.at("legal")),
         legal_min_hits=g("legal_min_hits", int, 2),
+        legal_words_per_hit=g("legal_words_per_hit", int, 25),
         promo_open=_alternation(section.get("promo_open"), where.at("promo_open"), anchored=True),
         promo_close=_alternation(section.get("promo_close"), where.at("promo_close"), anchored=True),
         promo_window=g("promo_window", int, 6),
+        teaser_max_chars=g("teaser_max_chars", int, 300),
         byline=_alternation(section.get("byline"), where.at("byline"), anchored=True),
         citation=_alternation(section.get("citation"), where.at("citation")),
         references_heading=_alternation(section.get("references_heading"), where.at("references_heading"), anchored=True),
@@ -133,7 +135,6 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         length_high=g("length_high", int, 200),
         stopwords_low=g("stopwords_low", float, 0.30),
         stopwords_high=g("stopwords_high", float, 0.32),
-        stopword_list_size=g("stopword_list_size", int, 200),
         stopwords_sentence=g("stopwords_sentence", float, 0.15),
         short_words=g("short_words", int, 6),
         menu_min_run=g("menu_min_run", int, 3),
@@ -151,15 +152,10 @@ def _strings(items, where) -> tuple[str, ...]:
     return items
 
 
-@lru_cache(maxsize=16)
-def stopwords(lang: str, size: int) -> frozenset[str]:
-    """The language's most frequent words: jusText's stoplists are made the same way."""
-    from wordfreq import top_n_list
-
-    try:
-        return frozenset(top_n_list(lang, size))
-    except LookupError:
-        return frozenset(top_n_list("en", size))
+def stopwords(lang: str | None) -> frozenset[str] | None:
+    """The language's most frequent words (jusText's stoplists are made the same way); None for a
+    language without a list (Chinese, Japanese: no spaces, so density says nothing)."""
+    return stopword_lists().get(lang or "en")
 
 
 def norm(text: str) -> str:
@@ -179,11 +175,12 @@ class Features:
     sentences: int  # full sentences (8+ words) in the block
 
 
-def features(block: Block, stop: frozenset[str], r: BoilerplateRules) -> Features:
+def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules) -> Features:
     text = block.text
     ws = WORD.findall(text)
     n = len(ws)
-    stop_hits = sum(1 for w in ws if w.lower() in stop)
+    # without a stopword list (CJK) every word counts as one: length and punctuation decide
+    stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
     chars = len(text)
     first = text.lstrip("\"'“‘([")[:1]
     closed = ends_closed(text)
@@ -208,8 +205,8 @@ def stage(doc: Document, rules) -> Document:
     blocks = list(doc.blocks)
     if not blocks:
         return doc.evolve(NAME)
-    lang = doc.language or "en"
-    stop = stopwords(lang, r.stopword_list_size)
+    lang = doc.language or guess_language("\n".join(b.text for b in blocks[:2000]))
+    stop = stopwords(lang)
     feats = [features(b, stop, r) for b in blocks]
     verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
 
@@ -240,7 +237,7 @@ def stage(doc: Document, rules) -> Document:
             removed.append(removal(NAME, rule, block))
         else:
             kept.append(block)
-    return doc.evolve(NAME, blocks=kept, removed=removed, language=doc.language or lang)
+    return doc.evolve(NAME, blocks=kept, removed=removed, language=lang)
 
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules, site: BoilerplateRules | None) -> None:
@@ -295,14 +292,15 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict[i] = verdict[i] or "promo"
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
-            if closer is not None:
+            # a promo box holds teasers, not the article: only short blocks between opener and closer
+            if closer is not None and all(_teaser(blocks[j], feats[j], r) for j in range(i + 1, closer)):
                 for j in range(i + 1, closer + 1):
                     verdict[j] = verdict[j] or "promo"
                 i = closer + 1
                 continue
             # no closer: take the short teaser lines that follow, up to a heading or real text
             j = i + 1
-            while j < end and blocks[j].kind != "heading" and (feats[j].words <= r.short_words * 2 or not feats[j].sentence):
+            while j < end and _teaser(blocks[j], feats[j], r) and (feats[j].words <= r.short_words * 2 or not feats[j].sentence):
                 verdict[j] = verdict[j] or "promo"
                 j += 1
             i = j
@@ -324,10 +322,24 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         k = i - 1
         while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta and verdict[k] != "promo":
             if not verdict[k]:
-                if blocks[k].kind == "heading" or feats[k].chars > 300 or len(sentence_spans(blocks[k].text)) > 2:
+                if not _teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > 2:
                     break
                 verdict[k] = "promo"
             k -= 1
+
+
+def _teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
+    """A promo's teaser: a title line or a short blurb, or a text cut off with an ellipsis."""
+    return block.kind != "heading" and (f.chars <= r.teaser_max_chars or block.text.rstrip().endswith(("...", "…")))
+
+
+def _legal_hits(r: BoilerplateRules, text: str, words: int) -> bool:
+    """Legal vocabulary dense enough to make a block a legal notice: a news paragraph may mention
+    insurance or a company's Inc. once; a footer says little else."""
+    if len(text) < 8:
+        return False
+    hits = len(r.legal.findall(text))
+    return hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words
 
 
 def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -335,7 +347,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        if r.legal is not None and len(r.legal.findall(b.text)) >= r.legal_min_hits:
+        if r.legal is not None and _legal_hits(r, b.text, feats[i].words):
             verdict[i] = "legal"
             continue
         if r.byline is not None and feats[i].words <= r.title_max_words and r.byline.match(b.text.strip()):
