@@ -94,9 +94,22 @@ def guess_language(text: str, sample_words: int = 3000, min_share: float = 0.12)
     ws = [w.lower() for w in WORD.findall(sample)[:sample_words]]
     if len(ws) < 20:
         return None
-    best, best_share = None, 0.0
-    for lang, stop in stopword_lists().items():
-        share = sum(1 for w in ws if w in stop) / len(ws)
-        if share > best_share:
-            best, best_share = lang, share
-    return best if best_share >= min_share else None
+    counts: dict[str, int] = {}
+    index = _stopword_index()
+    for w in ws:
+        for lang in index.get(w, ()):
+            counts[lang] = counts.get(lang, 0) + 1
+    if not counts:
+        return None
+    best = max(sorted(counts), key=counts.__getitem__)  # sorted: ties go the same way every run
+    return best if counts[best] / len(ws) >= min_share else None
+
+
+@lru_cache(maxsize=1)
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """word -> the languages whose stopword list holds it."""
+    index: dict[str, list[str]] = {}
+    for lang, words in sorted(stopword_lists().items()):
+        for w in words:
+            index.setdefault(w, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}

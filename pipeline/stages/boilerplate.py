@@ -20,6 +20,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 import regex
@@ -67,6 +68,7 @@ class BoilerplateRules:
     title_max_words: int = 16
     title_lookback: int = 3
     head_title_max_words: int = 30
+    byline_max_words: int = 60
     cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
     cta_lookback: int = 8
 
@@ -112,7 +114,8 @@ def compile(section: Mapping, where) -> BoilerplateRules:
              "citation", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
-             "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback"}
+             "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
+             "byline_max_words"}
     for key in section:
         if key not in known:
             raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
@@ -141,6 +144,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         title_max_words=g("title_max_words", int, 16),
         title_lookback=g("title_lookback", int, 3),
         head_title_max_words=g("head_title_max_words", int, 30),
+        byline_max_words=g("byline_max_words", int, 60),
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
         cta_lookback=g("cta_lookback", int, 8),
     )
@@ -228,6 +232,7 @@ def stage(doc: Document, rules) -> Document:
     _link_blocks(blocks, feats, verdict, r)
     _menus(blocks, feats, verdict, r)
     _body_region(blocks, feats, verdict, r, stop)
+    _orphan_list_headings(blocks, feats, verdict)
 
     kept: list[Block] = []
     removed: list[Removal] = []
@@ -245,13 +250,20 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules, site: BoilerplateRule
     if not patterns:
         return
     longest = max(p.max_words for p in patterns)
+    any_pattern = _any_of(patterns)
     for i, b in enumerate(blocks):
-        if feats[i].words > longest:
-            continue  # most text blocks: longer than any UI string
+        if feats[i].words > longest or not any_pattern.search(b.text):
+            continue  # most text blocks: longer than any UI string, or matching none
         for p in patterns:
             if feats[i].words <= p.max_words and p.regex.search(b.text):
                 verdict[i] = p.id
                 break
+
+
+@lru_cache(maxsize=64)
+def _any_of(patterns: tuple[Pattern, ...]) -> regex.Pattern:
+    """One regex that matches where any of the patterns does: a cheap test before trying each."""
+    return regex.compile("|".join(f"(?:{p.regex.pattern})" for p in patterns), regex.I)
 
 
 def _intro_before(blocks, verdict, i: int) -> bool:
@@ -350,7 +362,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if r.legal is not None and _legal_hits(r, b.text, feats[i].words):
             verdict[i] = "legal"
             continue
-        if r.byline is not None and feats[i].words <= r.title_max_words and r.byline.match(b.text.strip()):
+        if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
             verdict[i] = "byline"
             byline_at = i
             continue
@@ -488,6 +500,25 @@ def _between_content(pos: int, cls, live) -> bool:
     prev_c = cls[live[pos - 1]] if pos else None
     next_c = cls[live[pos + 1]] if pos + 1 < len(live) else None
     return prev_c in ("good", "heading", "short") and next_c in ("good", "short", "heading")
+
+
+LIST_RULES = ("link-list", "toc")
+
+
+def _orphan_list_headings(blocks, feats, verdict) -> None:
+    """A title line whose whole content was a removed link list ("Hyperlinks", "Related") goes with
+    its list: what it headed is gone, and the next kept block is another heading or the end."""
+    n = len(blocks)
+    for i in range(n):
+        if verdict[i] or blocks[i].kind == "list_item" or not feats[i].title_like:
+            continue
+        j = i + 1
+        removed_list = verdict[j] if j < n and verdict[j] in LIST_RULES else None
+        while j < n and verdict[j]:
+            j += 1
+        ends = j == n or blocks[j].kind == "heading" or (feats[j].title_like and blocks[j].kind != "list_item")
+        if removed_list and ends and j > i + 1:
+            verdict[i] = removed_list
 
 
 def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Removal]]:
