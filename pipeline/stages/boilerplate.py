@@ -278,7 +278,9 @@ def _intro_before(blocks, verdict, i: int) -> bool:
 def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
     later_lines: dict[str, int] = {}
     for i, b in enumerate(blocks):
-        if b.kind != "list_item" and feats[i].title_like:
+        # a contents entry names a heading; question headings ("How is it given?") count too
+        if b.kind != "list_item" and (feats[i].title_like or 0 < feats[i].words <= r.title_max_words
+                                      and b.text.rstrip().endswith("?")):
             later_lines[norm(b.text)] = i
     for i, b in enumerate(blocks):
         if verdict[i]:
@@ -431,6 +433,9 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
 def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
     n = len(blocks)
     cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(n)]
+    for i in range(n):  # the items of a list a kept line introduces ("... include:") are content
+        if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i):
+            cls[i] = "short"
     # citations count as content under a references heading
     in_refs = False
     for i, b in enumerate(blocks):

@@ -177,11 +177,17 @@ def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
 
     starts = sorted(pos(b.span) for b in rest)
     groups: list[tuple[int, set[str]]] = []
-    for r in sorted((r for r in doc.removed if r.rule == cfg.toc_rule), key=lambda r: pos(r.span)):
-        here = bisect_left(starts, pos(r.span))
-        if not groups or groups[-1][0] != here:
+    # entries: removed contents lists, and kept lists of in-page links (an introduced list of the
+    # parts of the page, "treatment options include: [Surgery](#) ...", is content and a contents list)
+    found = [(pos(r.span), r.text, False) for r in doc.removed if r.rule == cfg.toc_rule]
+    found += [(pos(b.span), b.text, True) for b in rest if _link_item(b)]
+    for where, text, kept in sorted(found):
+        here = bisect_left(starts, where) + (1 if kept else 0)
+        if not groups or groups[-1][0] != here and not (kept and groups[-1][0] == here - 1):
             groups.append((here, set()))
-        for entry in cfg.toc_split.split(r.text):
+        elif kept:
+            groups[-1] = (here, groups[-1][1])
+        for entry in cfg.toc_split.split(text):
             key = heading_key(entry, cfg.toc_bullet)
             if key:
                 groups[-1][1].add(key)
@@ -195,6 +201,11 @@ def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
                 names.setdefault(key, len(at))
             at.append(here)
     return names, at
+
+
+def _link_item(block: Block) -> bool:
+    """A list item that is nothing but a link."""
+    return block.kind == "list_item" and block.link_chars >= 0.8 * len(block.text) > 0
 
 
 def _same_title(candidate: str, title: str) -> bool:
@@ -265,7 +276,7 @@ def stage(doc: Document, rules) -> Document:
     rest = [b for i, b in enumerate(blocks) if i not in dropped]
     like = [v for i, v in enumerate(like) if i not in dropped]
     # contents entries name headings; keys are only needed when the page had contents lists
-    has_toc = any(r.rule == cfg.toc_rule for r in doc.removed)
+    has_toc = any(r.rule == cfg.toc_rule for r in doc.removed) or any(_link_item(b) for b in blocks)
     keys = [heading_key(b.text) if has_toc and b.kind == "paragraph" else "" for b in rest]
 
     # which blocks are headings: markdown ones, contents entries, and plain title lines
@@ -310,6 +321,7 @@ def stage(doc: Document, rules) -> Document:
     # headings one below the last listed heading or owner before them
     level: list[int | None] = [None] * n
     child: int | None = None
+    sibling: int | None = None  # level of the last heading a contents list named
     for i in range(n):
         if kind[i] is None:
             continue
@@ -317,6 +329,8 @@ def stage(doc: Document, rules) -> Document:
             lv = rest[i].level
         elif kind[i] == "listed":
             lv = listed_level(i, level)
+        elif sibling is not None and heading_key(rest[i].text) in cfg.reference_headings:
+            lv = sibling  # "References" closes the part it follows: a sibling of its sections
         else:
             lv = cfg.default_level if i in owners or child is None else child
         lv = min(lv, cfg.max_level)
@@ -329,6 +343,7 @@ def stage(doc: Document, rules) -> Document:
         level[i] = lv
         if kind[i] == "listed" or i in owners:
             child = min(lv + 1, cfg.max_level)
+            sibling = lv if kind[i] == "listed" else sibling
 
     # group blocks under headings; the lead section holds what comes before the first heading
     lead: list[Block] = []
