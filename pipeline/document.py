@@ -120,9 +120,18 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
     out = 0  # position in new text
     old_segs = block.origin
 
+    # segments are in text order (as readers and edit_text make them): each copy then starts at
+    # the first segment that can overlap and stops after the last, so many edits stay linear
+    in_order = all(x[0] <= y[0] for x, y in zip(old_segs, old_segs[1:]))
+    seg_starts = [t for t, _, _ in old_segs]
+
     def copy_range(a: int, b: int, out_at: int) -> None:
         # carry the mapping of old text[a:b], placed at out_at in the new text
-        for t, s, n in old_segs:
+        first = max(0, bisect_right(seg_starts, a) - 1) if in_order else 0
+        for k in range(first, len(old_segs)):
+            t, s, n = old_segs[k]
+            if in_order and t >= b:
+                break
             lo, hi = max(a, t), min(b, t + n)
             if lo < hi:
                 seg = (out_at + lo - a, s + lo - t, hi - lo)

@@ -7,6 +7,7 @@ corpus runner names the file.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -25,7 +26,8 @@ BOMS = (
 class DecodeRules:
     max_control_share: float = 0.05  # more C0 control bytes than this (NUL aside) is binary data
     max_chaos: float = 0.3  # charset-normalizer's mess ratio above which no encoding is believed
-    max_mixed_share: float = 0.2  # stray 1252 bytes allowed beside valid UTF-8 before detwingling is refused
+    max_mixed_share: float = 0.2  # share of the non-ASCII characters that may be stray 1252 bytes beside UTF-8
+    cp1252_margin: float = 0.1  # Windows-1252 wins over a detected single-byte code page this close in chaos
 
 
 def compile(section: Mapping, where) -> DecodeRules:
@@ -33,6 +35,7 @@ def compile(section: Mapping, where) -> DecodeRules:
         max_control_share=where.get(section, "max_control_share", float, 0.05),
         max_chaos=where.get(section, "max_chaos", float, 0.3),
         max_mixed_share=where.get(section, "max_mixed_share", float, 0.2),
+        cp1252_margin=where.get(section, "cp1252_margin", float, 0.1),
     )
 
 
@@ -61,30 +64,46 @@ def decode_bytes(data: bytes, rules: DecodeRules) -> tuple[str, str, list[str]]:
         pass
     from bs4 import UnicodeDammit
 
-    multibyte = _utf8_multibyte_count(data)
+    multibyte, stray = _utf8_counts(data)
     if multibyte:
         fixed = UnicodeDammit.detwingle(data)
         try:
             text = fixed.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        if text is not None:
-            stray = len(fixed) - len(data)  # each stray byte grew into a 2-3 byte sequence
-            if stray <= rules.max_mixed_share * max(1, multibyte) * 3:
-                return text, "utf-8", ["mixed UTF-8 and Windows-1252 bytes; the Windows-1252 ones were converted"]
+        if text is not None and stray <= rules.max_mixed_share * (multibyte + stray):
+            return text, "utf-8", ["mixed UTF-8 and Windows-1252 bytes; the Windows-1252 ones were converted"]
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
     if best is None or best.chaos > rules.max_chaos:
         raise SourceError("undecodable: not UTF-8, and no other encoding explains these bytes")
-    return str(best), best.encoding.replace("_", "-"), []
+    text = str(best)
+    # charset-normalizer guesses badly between Western code pages on short text (cp1257 for French,
+    # cp1006 for 'Español'); Windows-1252, the web's Western default, wins where it reads the bytes
+    # to the same text or nearly as cleanly
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and best.encoding != "cp1252":
+        # charset-normalizer lists one of the code pages that give the same text: any of them counts
+        close = (m for m in results if m.chaos <= best.chaos + rules.cp1252_margin)
+        if any(m.encoding == "cp1252" or str(m) == western for m in close):
+            return western, "cp1252", []
+    return text, best.encoding.replace("_", "-"), []
 
 
-def _utf8_multibyte_count(data: bytes) -> int:
-    """How many well-formed UTF-8 multibyte sequences the bytes hold."""
-    import re
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+HIGH_BYTES = bytes(range(0x80, 0x100))
 
-    return len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
+
+def _utf8_counts(data: bytes) -> tuple[int, int]:
+    """(well-formed UTF-8 multibyte sequences, high bytes outside them) in the bytes."""
+    sequences = UTF8_SEQUENCE.findall(data)
+    high = len(data) - len(data.translate(None, HIGH_BYTES))
+    return len(sequences), high - sum(len(seq) for seq in sequences)
 
 
 def stage(doc: Document, rules) -> Document:
