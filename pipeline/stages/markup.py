@@ -1,10 +1,534 @@
-"""markup: placeholder until its stage is written; passes the document through."""
+"""markup: inline markdown-ish markup out of block texts, each cut logged where it was in the source.
+
+Links keep their text (``[text](target)`` -> ``text``; the block's ``link_chars`` grows by it), images
+go with their alt text (the block gets flag ``image``), emphasis markers and backslash escapes go,
+struck-through text goes with its content, footnote marks (superscript digits glued to a word or a
+link, numeric citations like ``[2,3]``) go, and a paragraph opening with a Unicode bullet becomes a
+list item.
+
+How a block is done: passes over a *masked* copy of its text find the markup. What a pass has already
+claimed (a link target, a URL, a code span, an escaped character, an emphasis marker) is masked out
+with U+E000, so a later pass never reads characters inside a URL or an escape as markup, and cuts
+never overlap. All cuts are then logged against the original block and applied with one
+``edit_text``, which keeps the map back to the source.
+"""
 from __future__ import annotations
 
-from ..document import Document
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+import regex
+
+from ..document import Block, Document, edit_text, removal
 
 NAME = "markup"
+MASK = "\ue000"  # stands for characters a pass has claimed; also in rules (\uE000) where it matters
+SKIP_KINDS = ("code",)
+BLANKS = regex.compile(r"[ \t]{2,}")
+
+
+@dataclass(frozen=True)
+class MarkupRules:
+    trigger: regex.Pattern
+    code_span: regex.Pattern
+    url: regex.Pattern
+    links: bool  # [text](target) links (the syntax is the scanner's, in code)
+    images: bool
+    link_id: str
+    max_link_text: int
+    max_target: int
+    reference_label: regex.Pattern
+    image_id: str
+    image_flag: str
+    autolink_id: str
+    autolink: regex.Pattern
+    definition_id: str
+    definition: regex.Pattern
+    dangling_id: str
+    dangling: regex.Pattern
+    escape_id: str
+    escape: regex.Pattern
+    strike_id: str
+    strike: regex.Pattern
+    emphasis_id: str
+    emphasis: tuple[regex.Pattern, ...]
+    footnote_id: str
+    superscript: regex.Pattern
+    units: frozenset[str]
+    math: regex.Pattern
+    citation: regex.Pattern
+    footnote_link_text: regex.Pattern
+    bullet_id: str
+    bullet: regex.Pattern
+
+
+NEVER = regex.compile(r"(?!)")
+
+
+def compile(section: Mapping, where) -> MarkupRules:
+    """Each behaviour runs only where its rules are given: a missing pattern (or a missing ``link`` /
+    ``image`` section) turns that behaviour off, and without ``trigger`` the stage does nothing."""
+    def rx(sec: Mapping, key: str, w) -> regex.Pattern:
+        value = w.get(sec, key, str, None)
+        return NEVER if value is None else w.at(key).regex(value)
+
+    def sub(key: str) -> tuple[Mapping, object]:
+        value = where.get(section, key, Mapping, {})
+        return value, where.at(key)
+
+    def rid(sec: Mapping, w, default: str) -> str:
+        value = w.get(sec, "id", str, default)
+        if not value:
+            raise w.at("id").error("a rule id may not be empty")
+        return value
+
+    link, wl = sub("link")
+    image, wi = sub("image")
+    auto, wa = sub("autolink")
+    definition, wd = sub("link_definition")
+    dangling, wg = sub("dangling_target")
+    escape, we = sub("escape")
+    strike, ws = sub("strikethrough")
+    emph, wm = sub("emphasis")
+    foot, wf = sub("footnote")
+    bullet, wb = sub("bullet")
+    patterns = wm.get(emph, "patterns", (list, tuple), ())
+    emphasis = []
+    for i, p in enumerate(patterns):
+        compiled = wm.at("patterns", i).regex(p)
+        if not {"open", "close"} <= set(compiled.groupindex):
+            raise wm.at("patterns", i).error("an emphasis pattern needs groups named `open` and `close`")
+        emphasis.append(compiled)
+    units = wf.get(foot, "units", (list, tuple), ())
+    if not all(isinstance(u, str) for u in units):
+        raise wf.at("units").error("expected a list of strings")
+    max_text = wl.get(link, "max_text", int, 500)
+    max_target = wl.get(link, "max_target", int, 2048)
+    if max_text < 1 or max_target < 1:
+        raise wl.error("max_text and max_target must be positive")
+    autolink = rx(auto, "pattern", wa)
+    if autolink is not NEVER and autolink.groups < 1:
+        raise wa.at("pattern").error("the pattern needs a group around the URL it keeps")
+    return MarkupRules(
+        trigger=rx(section, "trigger", where),
+        code_span=rx(section, "code_span", where),
+        url=rx(section, "url", where),
+        links=bool(link),
+        images=bool(image),
+        link_id=rid(link, wl, "link-target"),
+        max_link_text=max_text,
+        max_target=max_target,
+        reference_label=rx(link, "reference_label", wl),
+        image_id=rid(image, wi, "image"),
+        image_flag=wi.get(image, "flag", str, "image"),
+        autolink_id=rid(auto, wa, "autolink"),
+        autolink=autolink,
+        definition_id=rid(definition, wd, "link-definition"),
+        definition=rx(definition, "pattern", wd),
+        dangling_id=rid(dangling, wg, "link-target"),
+        dangling=rx(dangling, "pattern", wg),
+        escape_id=rid(escape, we, "escape"),
+        escape=rx(escape, "pattern", we),
+        strike_id=rid(strike, ws, "strikethrough"),
+        strike=rx(strike, "pattern", ws),
+        emphasis_id=rid(emph, wm, "emphasis"),
+        emphasis=tuple(emphasis),
+        footnote_id=rid(foot, wf, "footnote-mark"),
+        superscript=rx(foot, "superscript", wf),
+        units=frozenset(units),
+        math=rx(foot, "math", wf),
+        citation=rx(foot, "citation", wf),
+        footnote_link_text=rx(foot, "link_text", wf),
+        bullet_id=rid(bullet, wb, "bullet"),
+        bullet=rx(bullet, "pattern", wb),
+    )
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Link:
+    start: int  # the "[" (or "!" of an image)
+    text_start: int
+    text_end: int  # the "]"
+    end: int  # after ")" or the label's "]"
+    image: bool
+    kept: bool = True  # False once something wider (strikethrough, a footnote link) took it
+
+
+def _escaped(text: str, i: int) -> bool:
+    n = 0
+    while i - n - 1 >= 0 and text[i - n - 1] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
+BRACKET_MARKS = regex.compile(r"\\.|[\[\]]", regex.S)
+PAREN_MARKS = regex.compile(r"\\.|[()]|(?<=[ \t])[\"']", regex.S)
+
+
+def _close_bracket(masked: str, j: int, end: int, limit: int) -> int | None:
+    """Index of the "]" matching the "[" at ``j`` (nesting and escapes respected), or None."""
+    stop = min(end, j + limit + 2)
+    if masked.find("]", j + 1, stop) < 0:  # the common case of a bracket that never closes
+        return None
+    depth = 0
+    for m in BRACKET_MARKS.finditer(masked, j, stop):
+        c = m.group()
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return None
+
+
+def _close_paren(masked: str, k: int, end: int, limit: int) -> int | None:
+    """Index of the ")" that ends the link target opened at ``k``, or None.
+
+    Parentheses nest (URLs such as .../Cancer_(disease)); a quoted title may hold any of them.
+    """
+    stop = min(end, k + limit + 2)
+    if masked.find(")", k + 1, stop) < 0:
+        return None
+    depth = 0
+    pos = k
+    while True:
+        m = PAREN_MARKS.search(masked, pos, stop)
+        if not m:
+            return None
+        c = m.group()
+        if c in "\"'":  # a title: skip to its closing quote
+            q = masked.find(c, m.end(), stop)
+            if q < 0:
+                return None
+            pos = q + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return m.start()
+        pos = m.end()
+
+
+def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Link], inner: bool = False) -> None:
+    i = start
+    while True:
+        j = masked.find("[", i, end)
+        if j < 0:
+            return
+        if _escaped(masked, j):
+            i = j + 1
+            continue
+        close = _close_bracket(masked, j, end, r.max_link_text)
+        if close is None:
+            i = j + 1
+            continue
+        image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
+        k = close + 1
+        link = None
+        if k < end and masked[k] == "(":
+            tend = _close_paren(masked, k, end, r.max_target)
+            if tend is not None:
+                link = _Link(j - 1 if image else j, j + 1, close, tend + 1, image)
+        elif k < end and masked[k] == "[":
+            # [text][label]; "[1][2]" are two citations, not a link labelled 2
+            m = r.reference_label.match(masked, k + 1, end)
+            if m and m.end() < end and masked[m.end()] == "]" \
+                    and not r.footnote_link_text.fullmatch(masked, j + 1, close):
+                link = _Link(j - 1 if image else j, j + 1, close, m.end() + 1, image)
+        if link is None or not (r.images if link.image else r.links):
+            i = j + 1  # plain bracketed text: links inside it are still links
+            continue
+        if not inner or link.image:
+            out.append(link)
+        # images inside link text ([![logo](src)](href)) are dropped too
+        if not link.image and masked.find("[", link.text_start, link.text_end) >= 0:
+            _find_links(masked, link.text_start, link.text_end, r, out, inner=True)
+        i = link.end
+
+
+# --- the block ------------------------------------------------------------------------------------
+
+class _Cuts:
+    """Cuts on one block: (start, end, rule); ``claim`` masks what a pass has taken."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.chars = list(text)
+        self.cuts: list[tuple[int, int, str]] = []
+        self._masked: str | None = text
+
+    def masked(self) -> str:
+        if self._masked is None:
+            self._masked = "".join(self.chars)
+        return self._masked
+
+    def claim(self, a: int, b: int) -> None:
+        if b > a:
+            self.chars[a:b] = MASK * (b - a)
+            self._masked = None
+
+    def cut(self, a: int, b: int, rule: str) -> None:
+        if b > a:
+            self.cuts.append((a, b, rule))
+            self.claim(a, b)
+
+
+def _footnote_context(masked: str, p: int, r: MarkupRules, link_ends: set[int]) -> int | None:
+    """Where a footnote cut starting near ``p`` (a superscript run) starts, or None if it is content."""
+    if p == 0:
+        return None
+    c = masked[p - 1]
+    if c in " \t":  # only a link may have its mark after a blank: "[Anatomy Gallery](#) ²"
+        q = p - 1
+        while q > 0 and masked[q - 1] in " \t":
+            q -= 1
+        return q if q in link_ends else None
+    if c == MASK or c in ".,;:!?]\"'”’*":
+        return p
+    if c == ")":
+        o = masked.rfind("(", max(0, p - 42), p - 1)
+        inner = masked[o + 1:p - 1] if o >= 0 else ""
+        if o >= 0 and (len(inner.strip()) <= 2 or r.math.search(inner)):
+            return None  # (x+1)², (a)²: an exponent
+        return p
+    if c.isdigit():
+        return None  # 10⁶
+    if c.isalpha():
+        q = p - 1
+        while q > 0 and masked[q - 1].isalpha():
+            q -= 1
+        word = masked[q:p]
+        if len(word) == 1 or word in r.units:
+            return None  # x², m², cm³
+        return p
+    return None
+
+
+def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[tuple[int, int, str]], int, bool]:
+    """(cuts, link_chars, had_image) for a block that holds markup."""
+    text = block.text
+    c = _Cuts(text)
+    for m in r.code_span.finditer(text):  # inline code is as written
+        c.claim(m.start(), m.end())
+
+    links: list[_Link] = []
+    if (r.links or r.images) and "[" in text:  # the link syntax is the scanner's, not a pattern's
+        _find_links(c.masked(), 0, len(text), r, links)
+    for ln in links:
+        if ln.image:
+            c.claim(ln.start, ln.end)
+        else:
+            c.claim(ln.start, ln.text_start)
+            c.claim(ln.text_end, ln.end)
+    # a link that is only a footnote number, glued to what it marks: "studies[1](#cite-1)"
+    for ln in links:
+        if not ln.image and ln.kept and ln.start > 0 and not text[ln.start - 1].isspace() \
+                and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end):
+            ln.kept = False
+            c.claim(ln.start, ln.end)
+            c.cuts.append((ln.start, ln.end, r.footnote_id))
+    link_ends = {ln.end for ln in links if ln.kept and not ln.image}
+
+    autolinks = list(r.autolink.finditer(c.masked()))
+    for m in autolinks:
+        c.cut(m.start(), m.start() + 1, r.autolink_id)
+        c.claim(m.start(1), m.end(1))
+        c.cut(m.end() - 1, m.end(), r.autolink_id)
+    for m in list(r.url.finditer(c.masked())):
+        c.claim(m.start(), m.end())
+    for m in list(r.dangling.finditer(c.masked())):
+        c.cut(m.start(), m.end(), r.dangling_id)
+        link_ends.add(m.end())
+    for m in list(r.escape.finditer(c.masked())):
+        c.cut(m.start(), m.start() + 1, r.escape_id)
+        c.claim(m.start() + 1, m.end())  # the escaped character is text, never markup
+
+    # struck-through text goes whole, with whatever markup it held
+    struck = _Spans([(m.start(), m.end()) for m in r.strike.finditer(c.masked())])
+    if struck:
+        c.cuts = [cut for cut in c.cuts if not struck.holds(cut[0], cut[1])]
+        for ln in links:
+            if ln.kept and struck.holds(ln.start, ln.end):
+                ln.kept = False
+        for s, e in struck.spans:
+            c.cut(s, e, r.strike_id)
+
+    for pattern in r.emphasis:
+        for m in list(pattern.finditer(c.masked())):
+            c.cut(m.start("open"), m.end("open"), r.emphasis_id)
+            c.cut(m.start("close"), m.end("close"), r.emphasis_id)
+
+    masked = c.masked()
+    for m in list(r.superscript.finditer(masked)):
+        start = _footnote_context(masked, m.start(), r, link_ends)
+        if start is not None:
+            c.cut(start, m.end(), r.footnote_id)
+    for m in list(r.citation.finditer(c.masked())):
+        c.cut(m.start(), m.end(), r.footnote_id)
+
+    # link cuts last: "[" and "](target)" of each link still standing
+    had_image = False
+    for ln in links:
+        if not ln.kept:
+            continue
+        if ln.image:
+            if not struck.holds(ln.start, ln.end):
+                c.cuts.append((ln.start, ln.end, r.image_id))
+                had_image = True
+            continue
+        c.cuts.append((ln.start, ln.text_start, r.link_id))
+        c.cuts.append((ln.text_end, ln.end, r.link_id))
+
+    cuts = _settle(c.cuts)
+    cut = _Spans([(s, e) for s, e, _ in cuts])
+    link_chars = 0
+    for ln in links:
+        if ln.kept and not ln.image:
+            link_chars += ln.text_end - ln.text_start - cut.covered(ln.text_start, ln.text_end)
+    for m in autolinks:
+        link_chars += m.end(1) - m.start(1) - cut.covered(m.start(1), m.end(1))
+    return cuts, link_chars, had_image
+
+
+class _Spans:
+    """Sorted, non-overlapping (start, end) spans with logarithmic look-ups (blocks may hold
+    thousands of links; no per-link scan over all cuts)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.prefix = [0]
+        for s, e in self.spans:
+            self.prefix.append(self.prefix[-1] + e - s)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def holds(self, a: int, b: int) -> bool:
+        """Whether one span contains all of [a, b)."""
+        k = bisect_right(self.starts, a) - 1
+        return k >= 0 and self.spans[k][1] >= b
+
+    def _before(self, x: int) -> int:
+        k = bisect_right(self.starts, x) - 1
+        if k < 0:
+            return 0
+        s, e = self.spans[k]
+        return self.prefix[k] + min(x, e) - s
+
+    def covered(self, a: int, b: int) -> int:
+        """How many characters of [a, b) the spans cover."""
+        return self._before(b) - self._before(a)
+
+
+def _settle(cuts: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Cuts sorted, and a cut nested in a wider one (an image inside a footnote link) left out."""
+    cuts = sorted(cuts)
+    out: list[tuple[int, int, str]] = []
+    for s, e, rule in cuts:
+        if out and s < out[-1][1]:
+            if e <= out[-1][1]:
+                continue
+            s = out[-1][1]
+        out.append((s, e, rule))
+    return out
+
+
+def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Let a cut that took content (an image, a citation) take the blank before it when a blank or
+    the end follows, so that no doubled or trailing blank is left behind."""
+    out: list[tuple[int, int, str]] = []
+    prev_end = 0
+    for s, e, rule in cuts:
+        if rule in content_rules and s > prev_end and text[s - 1] in " \t":
+            after = text[e] if e < len(text) else ""
+            if after == "" or after in " \t.,;:!?)":
+                q = s - 1
+                while q > prev_end and text[q - 1] in " \t":
+                    q -= 1
+                s = q
+        out.append((s, e, rule))
+        prev_end = e
+    return out
+
+
+def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block | None:
+    text = block.text
+    # a bullet is never a letter or digit: most blocks skip the pattern
+    bullet = r.bullet.match(text) if block.kind == "paragraph" and text and not text[0].isalnum() else None
+    if not r.trigger.search(text) and not bullet:
+        return block
+    if r.definition.fullmatch(text) or _all_definitions(text, r):
+        removed.append(removal(NAME, r.definition_id, block))
+        return None
+    cuts, link_chars, had_image = _block_cuts(block, r)
+    if bullet:
+        if cuts and cuts[0][0] < bullet.end():
+            bullet = None  # markup at the very start claimed it
+        else:
+            cuts.insert(0, (0, bullet.end(), r.bullet_id))
+    if not cuts:
+        return block
+    cuts = _tidy(cuts, text, content_rules)
+    for s, e, rule in cuts:
+        removed.append(removal(NAME, rule, block, s, e))
+    edits = [(s, e, "") for s, e, _ in cuts]
+    new = edit_text(block, edits)
+    if not new.text.strip():
+        return None  # its removals say why
+    # blanks a cut left at an end or doubled between words: whitespace, not text, so not logged
+    lead = len(new.text) - len(new.text.lstrip())
+    trail = len(new.text.rstrip())
+    blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(new.text, lead, trail)]
+    if lead:
+        blanks.insert(0, (0, lead, ""))
+    if trail < len(new.text):
+        blanks.append((trail, len(new.text), ""))
+    if blanks:
+        new = edit_text(new, blanks)
+    changes: dict = {"link_chars": block.link_chars + link_chars}
+    if had_image:
+        changes["flags"] = block.flags | {r.image_flag}
+    if bullet:
+        changes["kind"] = "list_item"
+        changes["level"] = 0
+    return replace(new, **changes)
+
+
+def _all_definitions(text: str, r: MarkupRules) -> bool:
+    # several "[n]: url" lines the reader joined into one block
+    pos = 0
+    n = 0
+    while pos < len(text):
+        m = r.definition.match(text, pos)
+        if not m:
+            return False
+        n += 1
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return n > 1
 
 
 def stage(doc: Document, rules) -> Document:
-    return doc.evolve(NAME)
+    r: MarkupRules = rules.stage(NAME)
+    content_rules = frozenset({r.image_id, r.footnote_id, r.strike_id})
+    removed: list = []
+    blocks: list[Block] = []
+    changed = False
+    for block in doc.blocks:
+        if block.kind in SKIP_KINDS:
+            blocks.append(block)
+            continue
+        new = _process(block, r, content_rules, removed)
+        if new is not block:
+            changed = True
+        if new is not None:
+            blocks.append(new)
+    return doc.evolve(NAME, blocks=blocks if changed else None, removed=removed)

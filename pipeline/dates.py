@@ -1,0 +1,56 @@
+"""Dates as pages state them -> ISO ``YYYY-MM-DD``.
+
+Handles English month names ("23 March 2020", "August 22, 2024", "Aug. 22nd, 2024"), US numeric
+dates ("02/06/2012" is February 6; "10/7/22"), day-first dotted dates ("22.08.2024") and ISO dates
+("2022-10-07", "2022/10/07", with or without a time after them). Anything else, or a date that
+does not exist (Feb 30), gives None: callers keep the text as stated.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate((
+        ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+        ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+        ("october", "oct"), ("november", "nov"), ("december", "dec"),
+    ))
+    for name in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_FORMS = (
+    re.compile(rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}$", re.I),  # 23 March 2020
+    re.compile(rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}$", re.I),  # August 22, 2024
+    re.compile(r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?:[T\s].*)?$"),  # ISO
+    re.compile(r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})$"),  # US order
+    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})$"),  # day-first dotted
+)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:  # "10/7/22": a two-digit year is this century's up to 69, else the last
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def parse_date(text: str) -> str | None:
+    """``text`` (one date, nothing else but outer blanks and a final period) as ``YYYY-MM-DD``."""
+    text = text.strip().rstrip(".").strip()
+    for form in _FORMS:
+        m = form.match(text)
+        if not m:
+            continue
+        month = m.group("month")
+        month_no = int(month) if month.isdigit() else MONTHS.get(month.lower())
+        if month_no is None:
+            return None
+        try:
+            return datetime.date(_year(m.group("year")), month_no, int(m.group("day"))).isoformat()
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,359 @@
+"""markup stage: inline markup out of block texts, every cut logged at its exact source characters."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline
+from pipeline.rules import RulesError, _compile
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return pipeline.load_rules()
+
+
+def markup(text: str, rules):
+    """(source document, document after markup) for a page built in the test."""
+    doc = pipeline.read(text, name="page.md")
+    out = pipeline.run(doc, rules, stages=["markup"])
+    # every cut points at exactly the source characters it names; a cut that empties a whole block
+    # is logged with the block's span, list marker included
+    for r in out.removed:
+        a, b = r.span.chars
+        src = doc.text[a:b]
+        assert src == r.text or (src.endswith(r.text) and not src[:-len(r.text)].strip(" -*+")), r
+    return doc, out
+
+
+def cuts(out) -> list[tuple[str, str]]:
+    return [(r.rule, r.text) for r in out.removed]
+
+
+def texts(out) -> list[str]:
+    return [b.text for b in out.blocks]
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+def test_link_targets_are_removed_and_logged(rules):
+    _, out = markup("See [the guide](https://example.org/a_b_c) for more.\n", rules)
+    assert texts(out) == ["See the guide for more."]
+    assert cuts(out) == [("link-target", "["), ("link-target", "](https://example.org/a_b_c)")]
+    assert out.blocks[0].link_chars == len("the guide")
+
+
+def test_link_with_a_title_and_parentheses_in_its_target(rules):
+    _, out = markup('[Cancer](https://en.example.org/wiki/Cancer_(disease) "Cancer (disease)") spreads.\n', rules)
+    assert texts(out) == ["Cancer spreads."]
+    assert cuts(out)[1] == ("link-target", '](https://en.example.org/wiki/Cancer_(disease) "Cancer (disease)")')
+
+
+def test_escaped_parentheses_in_link_text_are_unescaped(rules):
+    _, out = markup("[Other Tumors \\(Islet Cell Tumors\\)](#)\n", rules)
+    assert texts(out) == ["Other Tumors (Islet Cell Tumors)"]
+    assert cuts(out) == [("link-target", "["), ("escape", "\\"), ("escape", "\\"), ("link-target", "](#)")]
+    assert out.blocks[0].link_chars == len("Other Tumors (Islet Cell Tumors)")
+
+
+def test_link_chars_accumulate_across_links_in_a_block(rules):
+    _, out = markup("Visit [NCI](#) or [ACS](#) today.\n", rules)
+    assert texts(out) == ["Visit NCI or ACS today."]
+    assert out.blocks[0].link_chars == 6
+
+
+def test_reference_style_links_keep_their_text_and_definitions_go(rules):
+    _, out = markup("Read [the summary][1] and [more][].\n\n[1]: https://example.org/s \"Summary\"\n", rules)
+    assert texts(out) == ["Read the summary and more."]
+    assert cuts(out) == [("link-target", "["), ("link-target", "][1]"), ("link-target", "["),
+                         ("link-target", "][]"), ("link-definition", '[1]: https://example.org/s "Summary"')]
+    assert out.blocks[0].link_chars == len("the summary") + len("more")
+
+
+def test_autolinks_keep_the_url_and_lose_the_angle_brackets(rules):
+    _, out = markup("Accessed at <https://www.cancer.gov/types/pnet_pdq> on August 4, 2024.\n", rules)
+    assert texts(out) == ["Accessed at https://www.cancer.gov/types/pnet_pdq on August 4, 2024."]
+    assert cuts(out) == [("autolink", "<"), ("autolink", ">")]
+    assert out.blocks[0].link_chars == len("https://www.cancer.gov/types/pnet_pdq")
+
+
+def test_a_target_left_without_its_text_is_removed(rules):
+    _, out = markup("Side Effects(#) are listed below, as are Risks(#)³ here.\n", rules)
+    assert texts(out) == ["Side Effects are listed below, as are Risks here."]
+    assert cuts(out) == [("link-target", "(#)"), ("link-target", "(#)"), ("footnote-mark", "³")]
+
+
+def test_brackets_that_are_not_links_stay(rules):
+    _, out = markup("The dose [in mg] was (as noted) low.\n", rules)
+    assert texts(out) == ["The dose [in mg] was (as noted) low."]
+    assert out.removed == ()
+
+
+# --- images ---------------------------------------------------------------------------------------
+
+def test_images_are_dropped_with_their_alt_text_and_the_block_is_flagged(rules):
+    _, out = markup("![Pancreas](//example.org/img/8883t.jpg)Pancreas diagram\n", rules)
+    assert texts(out) == ["Pancreas diagram"]
+    assert cuts(out) == [("image", "![Pancreas](//example.org/img/8883t.jpg)")]
+    assert "image" in out.blocks[0].flags
+    assert out.blocks[0].link_chars == 0
+
+
+def test_a_block_of_images_only_is_dropped(rules):
+    _, out = markup("Text.\n\n![Twitter](https://x.org/t.png) ![Facebook](https://x.org/f.png)\n", rules)
+    assert texts(out) == ["Text."]
+    assert [r for r, _ in cuts(out)] == ["image", "image"]
+
+
+def test_an_image_between_words_leaves_one_blank(rules):
+    _, out = markup("Follow us ![Twitter](https://x.org/t.png) ![Facebook](https://x.org/f.png) today\n", rules)
+    assert texts(out) == ["Follow us today"]
+    assert cuts(out) == [("image", " ![Twitter](https://x.org/t.png)"), ("image", " ![Facebook](https://x.org/f.png)")]
+
+
+def test_a_linked_image_drops_the_image_and_keeps_no_link_text(rules):
+    _, out = markup("Home [![Logo](https://x.org/l.png)](https://x.org/) page\n", rules)
+    assert texts(out) == ["Home page"]
+    assert ("image", "![Logo](https://x.org/l.png)") in cuts(out)
+    assert out.blocks[0].link_chars == 0
+
+
+def test_an_image_wrapped_over_lines_is_cut_whole(rules):
+    doc = pipeline.read("![Trusted Health Information for\nYou](https://x.org/m_logo.png)\n\nText.\n", name="p.md")
+    out = pipeline.run(doc, rules, stages=["markup"])
+    assert texts(out) == ["Text."]
+    assert out.removed[0].rule == "image"
+    assert out.removed[0].span.lines == (1, 2)
+
+
+# --- emphasis and escapes -------------------------------------------------------------------------
+
+def test_emphasis_markers_are_removed_one_removal_per_marker(rules):
+    _, out = markup("A **surgeon** and __nurse__ use *care* and _skill_.\n", rules)
+    assert texts(out) == ["A surgeon and nurse use care and skill."]
+    assert cuts(out) == [("emphasis", "**")] * 2 + [("emphasis", "__")] * 2 + [("emphasis", "*")] * 2 \
+        + [("emphasis", "_")] * 2
+
+
+def test_emphasis_inside_words_urls_and_arithmetic_is_not_markup(rules):
+    text = "Use snake_case_names, see https://x.org/a_b_c_d and 2*3*4 or a * b * c.\n"
+    _, out = markup(text, rules)
+    assert texts(out) == [text.strip()]
+    assert out.removed == ()
+
+
+def test_triple_markers_are_all_removed(rules):
+    _, out = markup("This is ***very*** important.\n", rules)
+    assert texts(out) == ["This is very important."]
+    assert len(out.removed) == 4 and {r.rule for r in out.removed} == {"emphasis"}
+
+
+def test_backslash_escapes_are_removed(rules):
+    _, out = markup("Not emphasis: \\*stars\\* and 5 \\* 3.\n", rules)
+    assert texts(out) == ["Not emphasis: *stars* and 5 * 3."]
+    assert cuts(out) == [("escape", "\\")] * 3
+
+
+def test_emphasis_around_a_link_keeps_the_link_text(rules):
+    _, out = markup("**[Treatment Options](#)** for NETs\n", rules)
+    assert texts(out) == ["Treatment Options for NETs"]
+    assert out.blocks[0].link_chars == len("Treatment Options")
+
+
+def test_inline_code_is_left_as_written(rules):
+    _, out = markup("Call `my_func(*args)` now.\n", rules)
+    assert texts(out) == ["Call `my_func(*args)` now."]
+    assert out.removed == ()
+
+
+# --- footnote marks -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, kept, mark", [
+    ("See Tumor⁴ for more.", "See Tumor for more.", "⁴"),
+    ("See Side Effects² now.", "See Side Effects now.", "²"),
+    ("As shown.¹²", "As shown.", "¹²"),
+    ("In (VHL)¹ disease.", "In (VHL) disease.", "¹"),
+    ("Studies⁽³⁾ agree.", "Studies agree.", "⁽³⁾"),
+    ("Many trials,¹⁻³ agree.", "Many trials, agree.", "¹⁻³"),
+])
+def test_superscript_footnote_marks_are_removed(rules, text, kept, mark):
+    _, out = markup(text + "\n", rules)
+    assert texts(out) == [kept]
+    assert cuts(out) == [("footnote-mark", mark)]
+
+
+def test_superscript_marks_on_links_are_removed(rules):
+    _, out = markup("See [Chemotherapy¹](#) and [Radiation Therapy](#)⁴ and [Anatomy Gallery](#) ²\n", rules)
+    assert texts(out) == ["See Chemotherapy and Radiation Therapy and Anatomy Gallery"]
+    assert ("footnote-mark", "¹") in cuts(out)
+    assert ("footnote-mark", "⁴") in cuts(out)
+    assert ("footnote-mark", " ²") in cuts(out)
+    assert out.blocks[0].link_chars == len("Chemotherapy") + len("Radiation Therapy") + len("Anatomy Gallery")
+
+
+def test_superscripts_that_are_content_stay(rules):
+    text = "An area of 5 m² or 3 cm³, growth of 10⁶ cells, x² + y², (x+1)², and Ca²⁺ ions.\n"
+    _, out = markup(text, rules)
+    assert texts(out) == [text.strip()]
+    assert out.removed == ()
+
+
+def test_a_superscript_after_a_url_is_a_footnote_mark(rules):
+    _, out = markup("Available at www.fda.gov/Drugs/ucm560040.htm³. Accessed 2024.\n", rules)
+    assert texts(out) == ["Available at www.fda.gov/Drugs/ucm560040.htm. Accessed 2024."]
+    assert cuts(out) == [("footnote-mark", "³")]
+
+
+def test_numeric_bracket_citations_after_words_are_removed(rules):
+    text = "Trials were small.[1] Centers reported.[2,3,4][Level of evidence: 3iiD] Some [5-7] agree.\n"
+    _, out = markup(text, rules)
+    assert texts(out) == ["Trials were small. Centers reported.[Level of evidence: 3iiD] Some agree."]
+    assert cuts(out) == [("footnote-mark", "[1]"), ("footnote-mark", "[2,3,4]"), ("footnote-mark", " [5-7]")]
+
+
+def test_a_citation_opening_a_reference_entry_stays(rules):
+    _, out = markup("[1] Smith J. Tumors. 2020.\n", rules)
+    assert texts(out) == ["[1] Smith J. Tumors. 2020."]
+    assert out.removed == ()
+
+
+def test_a_link_that_is_only_a_footnote_number_goes_whole(rules):
+    _, out = markup("Shown in studies[[3]](#cite-3) and trials[4](#cite-4).\n", rules)
+    assert texts(out) == ["Shown in studies and trials."]
+    assert cuts(out) == [("footnote-mark", "[[3]](#cite-3)"), ("footnote-mark", "[4](#cite-4)")]
+    assert out.blocks[0].link_chars == 0
+
+
+# --- strikethrough --------------------------------------------------------------------------------
+
+def test_struck_through_text_is_removed_with_its_content(rules):
+    _, out = markup("Take ~~two~~ one tablet.\n", rules)
+    assert texts(out) == ["Take one tablet."]
+    assert cuts(out) == [("strikethrough", " ~~two~~")]
+
+
+def test_a_block_struck_through_entirely_is_dropped(rules):
+    _, out = markup("- Fatigue\n- ~~Weight loss~~\n- Nausea\n", rules)
+    assert texts(out) == ["Fatigue", "Nausea"]
+    assert [r for r, _ in cuts(out)] == ["strikethrough"]
+
+
+def test_links_inside_struck_text_go_with_it(rules):
+    _, out = markup("Old: ~~see [page](#x)~~ kept\n", rules)
+    assert texts(out) == ["Old: kept"]
+    assert cuts(out) == [("strikethrough", " ~~see [page](#x)~~")]
+    assert out.blocks[0].link_chars == 0
+
+
+# --- bullets --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bullet", ["▶", "►", "▪", "◦", "·", "‣", "○", "■", "□", "➢"])
+def test_paragraphs_opening_with_a_unicode_bullet_become_list_items(rules, bullet):
+    _, out = markup(f"{bullet} General Information\n", rules)
+    assert [(b.kind, b.text, b.level) for b in out.blocks] == [("list_item", "General Information", 0)]
+    assert cuts(out) == [("bullet", f"{bullet} ")]
+
+
+def test_a_bullet_with_emphasis_after_it(rules):
+    _, out = markup("▶ **Treatment Options**\n", rules)
+    assert [(b.kind, b.text) for b in out.blocks] == [("list_item", "Treatment Options")]
+    assert [r for r, _ in cuts(out)] == ["bullet", "emphasis", "emphasis"]
+
+
+# --- nothing disappears unlogged ----------------------------------------------------------------
+
+MARKUP_TEXT = st.text(alphabet="ab xy.,()[]!#*_~\\<>:/`²³⁽⁾•▶", max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKUP_TEXT)
+def test_every_visible_character_is_kept_or_logged(text):
+    rules = pipeline.load_rules()
+    source = "x " + text.replace("\n", " ") + "\n"  # one paragraph line
+    doc = pipeline.read(source, name="p.md")
+    out = pipeline.run(doc, rules, stages=["markup"])
+
+    def visible(s: str) -> int:
+        return sum(1 for ch in s if not ch.isspace())
+
+    assert visible(source) == sum(visible(b.text) for b in out.blocks) + sum(visible(r.text) for r in out.removed)
+    for r in out.removed:
+        if r.stage == "markup" and r.text != doc.blocks[0].text:
+            a, b = r.span.chars
+            assert source[a:b] == r.text
+    for b in out.blocks:
+        assert 0 <= b.link_chars <= len(b.text)
+
+
+# --- untouched ------------------------------------------------------------------------------------
+
+def test_blocks_without_markup_pass_through_as_the_same_objects(rules):
+    doc, out = markup("# Causes\n\nPlain text (with parentheses), numbers 1, 2 and 3.\n\n- an item\n", rules)
+    assert all(a is b for a, b in zip(doc.blocks, out.blocks))
+    assert out.blocks == doc.blocks
+    assert out.removed == ()
+
+
+def test_code_blocks_are_not_touched(rules):
+    doc, out = markup("```\n**not** [markup](#)\n```\n", rules)
+    assert out.blocks == doc.blocks
+
+
+def test_an_emphasis_pattern_without_open_and_close_groups_is_a_rules_error():
+    data = b"markup:\n  emphasis:\n    patterns: ['\\\\*(.+?)\\\\*']\n"
+    with pytest.raises(RulesError, match=r"markup\.emphasis\.patterns\[0\]: .*open"):
+        _compile("x.yaml", data)
+
+
+# --- seed pages -----------------------------------------------------------------------------------
+
+LEFTOVER = re.compile(r"\]\(#|\*\*|~~|!\[|[A-Za-z.)\]][¹²³⁴⁵⁶⁷⁸⁹⁰]")
+
+
+@pytest.mark.parametrize("name", ["001_f9349a33ef4975a7.txt", "003_770a51a08c910fdb.txt"])
+def test_seed_pages_have_no_markup_left(rules, name):
+    doc = pipeline.read((RAW / name).read_bytes(), name=name)
+    out = pipeline.run(doc, rules, stages=["markup"])
+    for b in out.blocks:
+        if b.kind != "code":
+            assert not LEFTOVER.search(b.text), b.text
+    by_rule = {r.rule for r in out.removed}
+    assert {"link-target", "emphasis", "escape"} <= by_rule
+    for r in out.removed:  # every cut names its source characters (blanks of a joined line aside)
+        a, b = r.span.chars
+        assert " ".join(doc.text[a:b].split()).endswith(" ".join(r.text.split()))
+
+
+def test_seed_page_003_footnotes_strikethrough_and_link_density(rules):
+    name = "003_770a51a08c910fdb.txt"
+    doc = pipeline.read((RAW / name).read_bytes(), name=name)
+    out = pipeline.run(doc, rules, stages=["markup"])
+    text = "\n".join(b.text for b in out.blocks)
+    assert "Weight loss" not in text
+    assert "see Radiation Therapy." in text
+    assert "see Chemotherapy." in text
+    nav = next(b for b in out.blocks if b.text == "Surgery for Pancreatic Neuroendocrine Tumor")
+    assert nav.link_chars == len(nav.text)
+
+
+def test_seed_page_001_bullets_become_list_items(rules):
+    name = "001_f9349a33ef4975a7.txt"
+    doc = pipeline.read((RAW / name).read_bytes(), name=name)
+    out = pipeline.run(doc, rules, stages=["markup"])
+    items = [b for b in out.blocks if b.text == "Treatment Options for Pancreatic Neuroendocrine Tumors"]
+    assert items and items[0].kind == "list_item"
+    assert sum(1 for r in out.removed if r.rule == "bullet") == 9
+
+
+def test_rules_without_a_markup_section_leave_blocks_as_they_are():
+    bare = _compile("bare.yaml", b"version: 1\n")
+    doc = pipeline.read("[a](b) **c** Tumor\u00b9\n\n\u25b6 item\n", name="p.md")
+    out = pipeline.run(doc, bare, stages=["markup"])
+    assert out.blocks == doc.blocks
+    assert out.removed == ()
