@@ -48,6 +48,10 @@ class Span:
 Segment = tuple[int, int, int]
 
 
+def _text_start(segment: Segment) -> int:
+    return segment[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """A unit of text with its kind and provenance.
@@ -76,7 +80,7 @@ class Block:
         segs = self.origin
         if not segs:
             return self.span.chars[1] if end else self.span.chars[0]
-        k = bisect_right([s[0] for s in segs], i - 1 if end else i) - 1
+        k = bisect_right(segs, i - 1 if end else i, key=_text_start) - 1
         if k < 0:
             return segs[0][1] if not end else self.span.chars[0]
         t, s, n = segs[k]

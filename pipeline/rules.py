@@ -8,11 +8,12 @@ mistake is before any page is touched.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -72,6 +73,56 @@ class Where:
             return regex.compile(pattern, flags | regex.V0)
         except regex.error as exc:
             raise self.error(f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+class _Asked(Mapping):
+    """A section as a stage's ``compile`` reads it: records the keys it asks for, so that a key it
+    never asks for (a typo, a rule for another stage) is an error instead of silently doing nothing.
+    Any read counts (``get``, ``in``, ``[]``, iterating), so a compile that walks its section is fine.
+    """
+
+    def __init__(self, data: Mapping):
+        self._data = data
+        self.asked: set | None = set()
+
+    def _ask(self, key: Any) -> None:
+        if self.asked is not None:
+            self.asked.add(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._ask(key)
+        return self._data[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._ask(key)
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._ask(key)
+        return key in self._data
+
+    def __iter__(self):
+        if self.asked is not None:
+            self.asked.update(self._data)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+
+def _compile_section(compiler: Any, section: Mapping, where: Where) -> Any:
+    """``compiler(section, where)``, then an error for any key of the section it never read."""
+    asked = _Asked(_freeze(section))
+    compiled = compiler(asked, where)
+    unread = [k for k in section if k not in asked.asked]
+    known = sorted(str(k) for k in asked.asked)
+    asked.asked = None  # stop recording: a compiled rule may keep the section and read it at run time
+    if unread:
+        raise where.at(unread[0]).error(f"unknown key (this section knows: {', '.join(known) or 'no keys'})")
+    return compiled
 
 
 def _freeze(value: Any) -> Any:
@@ -149,12 +200,6 @@ def load_rules(path: str | Path | None = None) -> Rules:
         data = file.read_bytes()
     except OSError as exc:
         raise RulesError(f"{file}: cannot read rules: {exc.strerror or exc}") from None
-    # TEMPORARY while stages are written in parallel: rules.d/<stage>.yaml sections are appended.
-    # Merged into rules.yaml before the issue closes.
-    extra = file.parent / "rules.d"
-    if path is None and extra.is_dir():
-        for part in sorted(extra.glob("*.yaml")):
-            data += b"\n" + part.read_bytes()
     return _compile(str(file), data)
 
 
@@ -190,7 +235,7 @@ def _compile(file: str, data: bytes) -> Rules:
         section = raw.get(name) or {}
         if not isinstance(section, dict):
             raise where.at(name).error("expected a mapping")
-        compiled[name] = COMPILERS[name](_freeze(section), where.at(name)) if name in COMPILERS else _freeze(section)
+        compiled[name] = _compile_section(COMPILERS[name], section, where.at(name)) if name in COMPILERS else _freeze(section)
     sites = {}
     raw_sites = raw.get("sites") or {}
     if not isinstance(raw_sites, dict):
@@ -212,7 +257,7 @@ def _compile(file: str, data: bytes) -> Rules:
                 raise w.at(key).error(f"unknown stage for site rules (known: {', '.join(sorted(COMPILERS))})")
             if not isinstance(section, dict):
                 raise w.at(key).error("expected a mapping")
-            site_stages[key] = COMPILERS[key](_freeze(section), w.at(key))
+            site_stages[key] = _compile_section(COMPILERS[key], section, w.at(key))
         sites[domain.lower()] = Site(domain.lower(), tuple(s.strip() for s in signatures), MappingProxyType(site_stages))
     return Rules(file, hashlib.sha256(data).hexdigest(), tuple(stages), MappingProxyType(compiled),
                  MappingProxyType(sites))
