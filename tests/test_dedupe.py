@@ -75,14 +75,23 @@ def test_headings_and_title_lines_are_never_deduped():
     assert len(doc.blocks) == 8
 
 
-def test_short_list_items_recur_but_long_ones_are_kept_once():
+def test_list_items_recurring_under_different_headings_are_all_kept():
+    # the same treatment legitimately appears in the list of each tumor type: deduping it would
+    # leave the later lists incomplete
     long_item = "Surgery to remove the tumor and nearby lymph nodes when it has not spread."
     text = (f"Gastrinoma treatment may include:\n\n- Surgery.\n- Chemotherapy.\n- {long_item}\n\n"
             f"Insulinoma treatment may include:\n\n- Surgery.\n- Chemotherapy.\n- {long_item}\n")
     doc = run(text)
     items = [b.text for b in doc.blocks if b.kind == "list_item"]
-    assert items == ["Surgery.", "Chemotherapy.", long_item, "Surgery.", "Chemotherapy."]
-    assert [r.text for r in logged(doc, "duplicate-block")] == [long_item]
+    assert items == ["Surgery.", "Chemotherapy.", long_item] * 2
+    assert not logged(doc, "duplicate-block")
+
+
+def test_a_repeated_paragraph_is_kept_once():
+    para = "Surgery to remove the tumor and nearby lymph nodes is the usual first treatment."
+    doc = run(f"{para}\n\nSomething else entirely is said here for a change.\n\n{para}\n")
+    assert [b.text for b in doc.blocks].count(para) == 1
+    assert [r.text for r in logged(doc, "duplicate-block")] == [para]
 
 
 def test_short_sentences_are_not_cut():
