@@ -106,3 +106,9 @@ def test_min_words_is_validated_with_its_key():
         dedupe.compile({"sentence": {"min_words": 0}}, Where("rules.yaml", {}).at("dedupe"))
     with pytest.raises(RulesError, match=r"dedupe\.block\.kinds\[0\]"):
         dedupe.compile({"block": {"kinds": ["heading"]}}, Where("rules.yaml", {}).at("dedupe"))
+
+
+def test_a_repeated_list_introduction_is_kept_for_each_list():
+    intro = "The following tests and procedures may be used:"
+    doc = run(f"{intro}\n\n- Blood tests.\n\n{intro}\n\n- Biopsy.\n")
+    assert [b.text for b in doc.blocks].count(intro) == 2

@@ -69,6 +69,7 @@ class BoilerplateRules:
     title_lookback: int = 3
     head_title_max_words: int = 30
     byline_max_words: int = 60
+    caption_max_words: int = 4
     cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
     cta_lookback: int = 8
 
@@ -115,7 +116,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
-             "byline_max_words"}
+             "byline_max_words", "caption_max_words"}
     for key in section:
         if key not in known:
             raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
@@ -145,6 +146,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         title_lookback=g("title_lookback", int, 3),
         head_title_max_words=g("head_title_max_words", int, 30),
         byline_max_words=g("byline_max_words", int, 60),
+        caption_max_words=g("caption_max_words", int, 4),
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
         cta_lookback=g("cta_lookback", int, 8),
     )
@@ -231,8 +233,9 @@ def stage(doc: Document, rules) -> Document:
             feats[i] = features(new, stop, r)
     _link_blocks(blocks, feats, verdict, r)
     _menus(blocks, feats, verdict, r)
+    _image_captions(blocks, feats, verdict, r)
     _body_region(blocks, feats, verdict, r, stop)
-    _orphan_list_headings(blocks, feats, verdict)
+    _orphan_headings(blocks, feats, verdict)
 
     kept: list[Block] = []
     removed: list[Removal] = []
@@ -375,6 +378,14 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
             byline_at = None
 
 
+def _image_captions(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    """What is left of a block once its image is gone, if only a few words, was the image's caption
+    or alt text ("Pancreas"): without the image it says nothing."""
+    for i, b in enumerate(blocks):
+        if not verdict[i] and "image" in b.flags and feats[i].words <= r.caption_max_words and not feats[i].sentence:
+            verdict[i] = "image-caption"
+
+
 def _menus(blocks, feats, verdict, r: BoilerplateRules) -> None:
     """Runs of short, unpunctuated lines that are not an introduced list."""
     counts: dict[str, int] = {}
@@ -507,18 +518,19 @@ def _between_content(pos: int, cls, live) -> bool:
     return prev_c in ("good", "heading", "short") and next_c in ("good", "short", "heading")
 
 
-LIST_RULES = ("link-list", "toc")
+ORPHANING_RULES = ("link-list", "toc", "legal")
 
 
-def _orphan_list_headings(blocks, feats, verdict) -> None:
-    """A title line whose whole content was a removed link list ("Hyperlinks", "Related") goes with
-    its list: what it headed is gone, and the next kept block is another heading or the end."""
+def _orphan_headings(blocks, feats, verdict) -> None:
+    """A title line whose whole content was removed as a link list or a legal notice ("Hyperlinks",
+    "Disclaimer") goes with it: what it headed is gone, and the next kept block is another heading
+    or the end."""
     n = len(blocks)
     for i in range(n):
         if verdict[i] or blocks[i].kind == "list_item" or not feats[i].title_like:
             continue
         j = i + 1
-        removed_list = verdict[j] if j < n and verdict[j] in LIST_RULES else None
+        removed_list = verdict[j] if j < n and verdict[j] in ORPHANING_RULES else None
         while j < n and verdict[j]:
             j += 1
         ends = j == n or blocks[j].kind == "heading" or (feats[j].title_like and blocks[j].kind != "list_item")

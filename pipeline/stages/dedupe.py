@@ -81,7 +81,9 @@ def stage(doc: Document, rules) -> Document:
     out: list[Block] = []
     removed: list[Removal] = []
     for block in doc.blocks:
-        if block.kind == "heading" or sections.title_like(block, heading_rules):
+        # headings, and lines that introduce a list ("The following tests may be used:"), recur
+        # legitimately: each heads different content
+        if block.kind == "heading" or block.text.rstrip().endswith(":") or sections.title_like(block, heading_rules):
             out.append(block)
             continue
         size = _word_count(block.text)
