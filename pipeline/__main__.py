@@ -1,10 +1,11 @@
 """Command line: ``python -m pipeline clean SRC... -o OUT [--rules FILE] [--no-site-rules] [--jobs N]
-[--format auto|text|html|pdf]``. Exit status: 0 all pages cleaned, 1 some page failed, 2 bad rules
-or usage (before any page is touched)."""
+[--format auto|text|html|pdf]``. Exit status: 0 all pages cleaned, 1 some page failed (or a SRC was
+not found), 2 bad rules or usage (before any page is touched), 130 interrupted."""
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from .rules import RulesError, load_rules
@@ -29,14 +30,32 @@ def main(argv: list[str] | None = None) -> int:
     except RulesError as exc:
         print(f"error: bad rules: {exc}", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot create the output folder {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     from .corpus import run_corpus
 
     def progress(line: str) -> None:
         if not args.quiet or line.startswith("error") or "] error" in line:
             print(line, flush=True)
 
-    return run_corpus(args.sources, Path(args.out), rules_path=args.rules, rules=rules,
-                      site_rules=not args.no_site_rules, jobs=args.jobs, fmt=args.format, progress=progress)
+    def errors(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        return run_corpus(args.sources, out, rules_path=args.rules, rules=rules,
+                          site_rules=not args.no_site_rules, jobs=args.jobs, fmt=args.format,
+                          progress=progress, errors=errors)
+    except KeyboardInterrupt:
+        print("interrupted: pages already written are complete; no partial files are left", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in the runner itself: one clear line, then the traceback
+        print(f"error: internal error in the corpus runner: {type(exc).__name__}: {exc}", flush=True)
+        traceback.print_exc()
+        return 1
 
 
 if __name__ == "__main__":

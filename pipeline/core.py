@@ -19,6 +19,8 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
          rules: Rules | str | None = None, templates: object = None) -> Document:
     """A Document with the page's Blocks, before any cleaning stage (decode and reader only)."""
     rules = _rules(rules, True)
+    if format != "auto" and format not in sources.FORMATS:
+        raise sources.SourceError(f"unknown format {format!r} (known: auto, {', '.join(sources.FORMATS)})")
     if isinstance(data, str):
         raw = data.encode("utf-8")
         fmt = sources.detect_format(raw, name) if format == "auto" else format
@@ -26,8 +28,6 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
     else:
         raw = sources.unpack(data, name)
         fmt = sources.detect_format(raw, name) if format == "auto" else format
-        if fmt not in sources.FORMATS:
-            raise sources.SourceError(f"unknown format {fmt!r} (known: auto, {', '.join(sources.FORMATS)})")
         doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url, templates=templates), rules)
     return sources.read(doc)
 

@@ -6,7 +6,9 @@ import json
 import os
 import tempfile
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from .document import Document
 
@@ -75,18 +77,89 @@ def to_json(doc: Document, raw: bytes, *, version: str, rules_sha256: str) -> di
     }
 
 
+# One-line records are encoded by the C encoder (json's indenting encoder is pure Python and took
+# most of the output time on large pages); the layout around them is written here.
+_INLINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False, check_circular=False)
+_STR = json.encoder.encode_basestring
+if json.encoder.c_make_encoder is not None:
+    # made once: JSONEncoder.encode builds a new C encoder on every call, which cost more than the
+    # encoding itself for the many small records of a large page
+    _C_INLINE = json.encoder.c_make_encoder(None, _INLINE_ENCODER.default, _STR, None, ": ", ", ",
+                                            False, False, False)
+
+    def _inline(value: object) -> str:
+        return "".join(_C_INLINE(value, 0))
+else:  # pragma: no cover - Python builds without the C accelerator
+    _inline = _INLINE_ENCODER.encode
+
+
+def _has_records(value: list) -> bool:
+    return any(isinstance(v, dict) for v in value)
+
+
+def _layout(value: object, depth: int) -> Iterator[str]:
+    # The page object and its members are spread over lines, and so is a list of records (sections,
+    # blocks, removed) and an object holding one; every other value is one line: one block, one
+    # removal, one warning, one manifest row per line.
+    if isinstance(value, dict):
+        spread = value and (depth <= 1 or any(isinstance(v, list) and _has_records(v) for v in value.values()))
+    elif isinstance(value, list):
+        spread = value and (depth <= 1 or _has_records(value))
+    else:
+        spread = False
+    if not spread:
+        yield _inline(value)
+        return
+    pad = "\n" + " " * (depth + 1)
+    if isinstance(value, dict):
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ("," if i else "") + pad + _STR(str(key)) + ": "
+            yield from _layout(item, depth + 1)
+        yield "\n" + " " * depth + "}"
+    else:
+        yield "["
+        for i, item in enumerate(value):
+            yield ("," if i else "") + pad
+            yield from _layout(item, depth + 1)
+        yield "\n" + " " * depth + "]"
+
+
+def iter_dumps(page: dict) -> Iterator[str]:
+    """The pieces of ``dumps(page)``, for writing a large page without building one huge string."""
+    yield from _layout(page, 0)
+    yield "\n"
+
+
 def dumps(page: dict) -> str:
-    """Deterministic JSON text of a page (same dict, same bytes)."""
-    return json.dumps(page, ensure_ascii=False, indent=1) + "\n"
+    """Deterministic JSON text of a page (same dict, same bytes): one record (block, removal,
+    warning, manifest row) per line, so that diffs of golden files read line by line."""
+    return "".join(iter_dumps(page))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    # os.umask can only be read by setting it; read it once, before any worker threads could race
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string or string pieces) to ``path`` so that readers see the old file or
+    the new one, never a part; on any failure the old file stays and no temporary file is left."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp creates the file 0600; give it the mode a plainly created file would have
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                for piece in text:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -99,4 +172,5 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def load_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of a page's JSON."""
     return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))

@@ -70,6 +70,8 @@ class BoilerplateRules:
     head_title_max_words: int = 30
     byline_max_words: int = 60
     caption_max_words: int = 4
+    fragment_max_words: int = 3
+    orphan_citation_hits: int = 3
     cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
     cta_lookback: int = 8
 
@@ -116,7 +118,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
-             "byline_max_words", "caption_max_words"}
+             "byline_max_words", "caption_max_words", "fragment_max_words", "orphan_citation_hits"}
     for key in section:
         if key not in known:
             raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
@@ -147,6 +149,8 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         head_title_max_words=g("head_title_max_words", int, 30),
         byline_max_words=g("byline_max_words", int, 60),
         caption_max_words=g("caption_max_words", int, 4),
+        fragment_max_words=g("fragment_max_words", int, 3),
+        orphan_citation_hits=g("orphan_citation_hits", int, 3),
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
         cta_lookback=g("cta_lookback", int, 8),
     )
@@ -269,11 +273,13 @@ def _any_of(patterns: tuple[Pattern, ...]) -> regex.Pattern:
     return regex.compile("|".join(f"(?:{p.regex.pattern})" for p in patterns), regex.I)
 
 
-def _intro_before(blocks, verdict, i: int) -> bool:
-    """Whether block i is in a list (or run of lines) that a kept line ending in ':' introduces."""
+def _intro_before(blocks, verdict, i: int, same=None) -> bool:
+    """Whether block i is in a list (or run of lines) that a kept line ending in ':' introduces.
+    ``same`` narrows what counts as the same list (links only: a contents list that follows a list
+    of content is not introduced by that list's introduction)."""
     j = i - 1
     if blocks[i].kind == "list_item":
-        while j >= 0 and blocks[j].kind == "list_item":
+        while j >= 0 and blocks[j].kind == "list_item" and (same is None or same(j)):
             j -= 1
     return j >= 0 and not verdict[j] and blocks[j].text.rstrip().endswith(":")
 
@@ -292,7 +298,8 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         url_only = bool(URL_ONLY.match(b.text.strip()))
         if not url_only and f.link_density < r.link_block_density:
             continue
-        if b.kind == "list_item" and _intro_before(blocks, verdict, i) and not url_only:
+        if b.kind == "list_item" and not url_only and _intro_before(
+                blocks, verdict, i, same=lambda j: feats[j].link_density >= r.link_block_density):
             continue  # "... treatment options can include:" followed by linked items: a content list
         j = later_lines.get(norm(b.text), -1)
         verdict[i] = "toc" if j > i else "link-list"
@@ -447,13 +454,24 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
     for i in range(n):  # the items of a list a kept line introduces ("... include:") are content
         if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i):
             cls[i] = "short"
-    # citations count as content under a references heading
+    # citations count as content under a references heading; elsewhere a strongly citation-like
+    # block is a reference that lost its heading, and a few words with a number are a broken-off
+    # piece of one ("Wilkins; 2015.", "PMC7403797.")
     in_refs = False
     for i, b in enumerate(blocks):
-        if b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed")):
-            in_refs = bool(r.references_heading and r.references_heading.match(norm(b.text)))
-        elif in_refs and feats[i].citation and cls[i] != "removed":
+        refs_heading = bool(r.references_heading and r.references_heading.match(norm(b.text)))
+        if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or (refs_heading and cls[i] == "removed"):
+            in_refs = refs_heading
+        elif cls[i] == "removed":
+            continue
+        elif b.kind != "list_item" and 0 < feats[i].words <= r.fragment_max_words and feats[i].closed \
+                and any(c.isdigit() for c in b.text):
+            verdict[i], cls[i] = "fragment", "removed"
+        elif in_refs and feats[i].citation:
             cls[i] = "good"
+        elif not in_refs and r.citation and len(r.citation.findall(b.text)) >= r.orphan_citation_hits \
+                and feats[i].stop_density < r.stopwords_low:
+            verdict[i], cls[i] = "orphan-citation", "removed"
     # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
     # until nothing changes so a run of near-good prose touching good prose is taken whole
     # (blocks already removed count as bad context: a near-good line between two menus is not prose)
@@ -544,12 +562,20 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
     if not text or block.kind in ("heading", "code", "table") or ends_closed(text) or text.endswith(","):
         return block, []
     last = WORD.findall(text[-40:])
-    if not last or last[-1].lower() not in r.dangling_end_words or LIST_JOINER.search(text):
+    if not last or LIST_JOINER.search(text):
+        return block, []
+    if last[-1].lower() in r.dangling_end_words:
+        rule = "dangling-fragment"
+    elif block.kind == "paragraph" and text[-1:].isalpha():
+        rule = "unfinished-sentence"  # prose whose last sentence breaks off after complete ones
+    else:
         return block, []
     spans = sentence_spans(block.text)
     start = spans[-1][0] if spans else 0
+    if rule == "unfinished-sentence" and (len(spans) < 2 or len(block.text[start:].split()) < 3):
+        return block, []
     if start == 0:
-        return None, [removal(NAME, "dangling-fragment", block)]
-    cut = removal(NAME, "dangling-fragment", block, start, len(block.text))
+        return None, [removal(NAME, rule, block)]
+    cut = removal(NAME, rule, block, start, len(block.text))
     keep_to = spans[-2][1] if len(spans) > 1 else start  # the space before the fragment goes with it
     return edit_text(block, [(keep_to, len(block.text), "")]), [cut]

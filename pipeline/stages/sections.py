@@ -321,7 +321,7 @@ def stage(doc: Document, rules) -> Document:
     # headings one below the last listed heading or owner before them
     level: list[int | None] = [None] * n
     child: int | None = None
-    sibling: int | None = None  # level of the last heading a contents list named
+    previous: int | None = None  # level of the heading before
     for i in range(n):
         if kind[i] is None:
             continue
@@ -329,8 +329,8 @@ def stage(doc: Document, rules) -> Document:
             lv = rest[i].level
         elif kind[i] == "listed":
             lv = listed_level(i, level)
-        elif sibling is not None and heading_key(rest[i].text) in cfg.reference_headings:
-            lv = sibling  # "References" closes the part it follows: a sibling of its sections
+        elif previous is not None and heading_key(rest[i].text) in cfg.reference_headings:
+            lv = previous  # "References" closes the part it follows: a sibling of the section before
         else:
             lv = cfg.default_level if i in owners or child is None else child
         lv = min(lv, cfg.max_level)
@@ -340,10 +340,9 @@ def stage(doc: Document, rules) -> Document:
             if nxt <= lv:
                 kind[i] = None
                 continue
-        level[i] = lv
+        level[i] = previous = lv
         if kind[i] == "listed" or i in owners:
             child = min(lv + 1, cfg.max_level)
-            sibling = lv if kind[i] == "listed" else sibling
 
     # group blocks under headings; the lead section holds what comes before the first heading
     lead: list[Block] = []
