@@ -98,7 +98,8 @@ class Block:
             return self.span
         if b < a:
             b = a
-        return replace(self.span, chars=(a, b))
+        sp = self.span  # built directly: dataclasses.replace is slow on this hot path
+        return Span((a, b), sp.lines, sp.page, sp.xpath)
 
     def to_json(self) -> dict:
         out: dict = {"kind": self.kind, "text": self.text}
@@ -155,7 +156,8 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
         pos = end
     pieces.append(text[pos:])
     copy_range(pos, len(text), out)
-    return replace(block, text="".join(pieces), origin=tuple(new_segs))
+    b = block  # built directly: dataclasses.replace is slow on this hot path
+    return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags)
 
 
 def merge_blocks(blocks: Sequence[Block], sep: str = " ", kind: str | None = None) -> Block:
