@@ -19,6 +19,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
@@ -45,7 +46,7 @@ class Pattern:
 @dataclass(frozen=True)
 class BoilerplateRules:
     patterns: tuple[Pattern, ...] = ()
-    legal: regex.Pattern | None = None
+    legal: tuple[str, ...] = ()
     legal_min_hits: int = 2
     legal_words_per_hit: int = 25
     promo_open: regex.Pattern | None = None
@@ -124,7 +125,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
             raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
     return BoilerplateRules(
         patterns=_pattern_list(section.get("patterns"), where.at("patterns")),
-        legal=_alternation(section.get("legal"), where.at("legal")),
+        legal=tuple(t.casefold() for t in _strings(section.get("legal", ()), where.at("legal"))),
         legal_min_hits=g("legal_min_hits", int, 2),
         legal_words_per_hit=g("legal_words_per_hit", int, 25),
         promo_open=_alternation(section.get("promo_open"), where.at("promo_open"), anchored=True),
@@ -213,7 +214,8 @@ def stage(doc: Document, rules) -> Document:
     blocks = list(doc.blocks)
     if not blocks:
         return doc.evolve(NAME)
-    lang = doc.language or guess_language("\n".join(b.text for b in blocks[:2000]))
+    # the language of the page's prose: its longest blocks, not the menus at its top
+    lang = doc.language or guess_language("\n".join(b.text for b in heapq.nlargest(40, blocks, key=lambda b: len(b.text))))
     stop = stopwords(lang)
     feats = [features(b, stop, r) for b in blocks]
     verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
@@ -366,10 +368,18 @@ def _teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
 
 def _legal_hits(r: BoilerplateRules, text: str, words: int) -> bool:
     """Legal vocabulary dense enough to make a block a legal notice: a news paragraph may mention
-    insurance or a company's Inc. once; a footer says little else."""
-    if len(text) < 8:
+    insurance or a company's Inc. once; a footer says little else. Plain substring tests (fast in
+    C) find the candidates; only a found term is checked to start a word."""
+    if len(text) < 8 or not r.legal:
         return False
-    hits = len(r.legal.findall(text))
+    low = text.casefold()
+    hits = 0
+    for term in r.legal:
+        at = low.find(term)
+        while at >= 0:
+            if at == 0 or not low[at - 1].isalnum():
+                hits += 1
+            at = low.find(term, at + len(term))
     return hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words
 
 
@@ -378,7 +388,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        if r.legal is not None and _legal_hits(r, b.text, feats[i].words):
+        if _legal_hits(r, b.text, feats[i].words):
             verdict[i] = "legal"
             continue
         if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
@@ -466,8 +476,9 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
     # piece of one ("Wilkins; 2015.", "PMC7403797.")
     in_refs = False
     for i, b in enumerate(blocks):
-        refs_heading = bool(r.references_heading and r.references_heading.match(norm(b.text)))
-        if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or (refs_heading and cls[i] == "removed"):
+        candidate = b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed"))
+        refs_heading = candidate and bool(r.references_heading and r.references_heading.match(norm(b.text)))
+        if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or refs_heading:
             in_refs = refs_heading
         elif cls[i] == "removed":
             continue
@@ -483,14 +494,17 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
     # until nothing changes so a run of near-good prose touching good prose is taken whole
     # (blocks already removed count as bad context: a near-good line between two menus is not prose)
     live = [i for i in range(n) if cls[i] != "removed"]
+    # a run of near-good/good blocks (shorts skipped) that holds a good one is good throughout
     solid = [i for i in range(n) if cls[i] != "short"]
-    changed = True
-    while changed:
-        changed = False
-        for pos, i in enumerate(solid):
-            if cls[i] == "near-good" and any(0 <= q < len(solid) and cls[solid[q]] == "good" for q in (pos - 1, pos + 1)):
-                cls[i] = "good"
-                changed = True
+    run: list[int] = []
+    for i in solid + [-1]:
+        if i >= 0 and cls[i] in ("good", "near-good"):
+            run.append(i)
+            continue
+        if any(cls[k] == "good" for k in run):
+            for k in run:
+                cls[k] = "good"
+        run = []
     goods = [i for i in live if cls[i] == "good"]
     if not goods:
         # no block looks like article text: keep sentences, drop the rest as non-content
