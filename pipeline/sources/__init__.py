@@ -9,12 +9,12 @@ import gzip
 import zlib
 
 from ..document import Document
-from . import text
+from . import html, text
 
 FORMATS = ("text", "html", "pdf")
 EXTENSIONS = {".txt": "text", ".md": "text", ".markdown": "text", ".text": "text",
               ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
-READERS = {"text": text.read}
+READERS = {"text": text.read, "html": html.read}
 
 
 class SourceError(Exception):

@@ -1,0 +1,399 @@
+"""Reader for HTML pages: decoded source text -> Blocks, parsed once by lxml.
+
+One pass over the tree (``iterwalk`` start/end events, no recursion, no ``text_content`` on
+ancestors) keeps a stack of open block-level elements. Text and inline elements (links, emphasis,
+spans, ...) are flattened into the innermost open block element; a nested block-level element first
+emits the text its parent collected so far, so no text is emitted twice. ``<br>`` is a space;
+images carry no text but flag their block ``image``; links count into ``link_chars``.
+
+Kinds: h1-h6 heading (level), li list_item (level = number of enclosing ul/ol minus one), blockquote
+quote, pre code (whitespace kept), tr table (cells joined by `` | ``), any other block element a
+paragraph; a generic element (p, div, ...) inside a li, blockquote, pre or heading takes that
+element's kind. A row whose cell holds block-level content is a layout row: its cells become
+paragraphs instead; a row with one non-empty cell is a paragraph too (nothing tabular about it).
+
+Spans: ``chars`` is None (no character map for HTML, ``origin`` is empty), ``xpath`` is the
+element's path and ``lines`` runs from its start line to the start line of its last descendant.
+
+Non-content elements (script, style, head, ...) make no blocks; from ``<head>`` the title, the
+description and keywords, the canonical URL and ``<html lang>`` go to the Document.
+
+Readers take no rules yet, so the tag lists below are module constants.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from ..document import Block, Document, PageWarning, Span
+
+NAME = "read-html"
+
+# Elements whose content is never page text (code, styling, metadata, embedded objects, form
+# widgets, media fallbacks). Their subtree makes no blocks; the text after them (tail) still counts.
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "head", "iframe", "object", "embed", "canvas",
+    "select", "textarea", "datalist", "audio", "video", "map",
+})
+# Block-level elements: each starts a new block; everything else is flattened into its block.
+BLOCK_TAGS = frozenset({
+    "html", "body", "address", "article", "aside", "blockquote", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frameset",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "legend", "li", "main", "menu", "nav",
+    "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
+CELL_TAGS = frozenset({"td", "th"})
+INHERITED_KINDS = frozenset({"heading", "list_item", "quote", "code"})  # passed down to generic children
+IMAGE_TAGS = frozenset({"img", "picture"})
+IMAGE_FLAG = "image"
+LANG = re.compile(r"[a-z]{2,3}")  # a primary language subtag (ISO 639)
+ABSOLUTE_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
+
+
+@dataclass(slots=True, eq=False)
+class _Node:
+    """An element's place in the tree, for its XPath: lxml's getpath counts siblings on every call,
+    which is quadratic on pages with many siblings; counting once during the walk is not."""
+
+    parent: _Node | None
+    tag: str
+    index: int  # 1-based among the parent's children of this tag
+    counts: dict[str, int] = field(default_factory=dict)  # children per tag (complete once it ends)
+
+
+def _xpaths(nodes: list[_Node]) -> list[str]:
+    """XPaths in lxml's getpath form: a position only where siblings share the tag."""
+    memo: dict[int, str] = {}
+    out = []
+    for node in nodes:
+        chain = []
+        n: _Node | None = node
+        while n is not None and id(n) not in memo:
+            chain.append(n)
+            n = n.parent
+        prefix = memo[id(n)] if n is not None else ""
+        for n in reversed(chain):
+            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"
+            prefix = memo[id(n)] = f"{prefix}/{step}"
+        out.append(prefix)
+    return out
+
+
+@dataclass(slots=True)
+class _Cell:
+    node: _Node
+    text: str
+    link_chars: int
+    flags: frozenset[str]
+    lines: tuple[int, int]
+
+
+@dataclass(slots=True)
+class _Box:
+    """An open block-level element and the text collected for its current block."""
+
+    el: etree._Element
+    node: _Node
+    kind: str
+    level: int
+    pre: bool  # inside <pre>: whitespace is kept
+    first: int | None  # start line of the text collected since the last emit
+    last: int
+    parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside a link)
+    flags: set[str] = field(default_factory=set)
+    row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
+    cell: bool = False  # a <td>/<th> whose text goes into its row
+
+
+def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int]:
+    """(text, link chars) of text pieces: whitespace runs become one space, ends stripped.
+
+    In ``pre`` text whitespace is kept (only blank lines at the ends and trailing space go). A
+    space between words counts as link text when the whitespace it stands for was inside a link.
+    """
+    if pre:
+        text = "".join(t for t, _ in parts)
+        stripped = text.rstrip()
+        lead = len(stripped) - len(stripped.lstrip("\n\r\t "))
+        start = stripped.rfind("\n", 0, lead) + 1 if lead else 0  # keep the first line's indent
+        text = stripped[start:]
+        return text, min(len(text), sum(len(t) for t, link in parts if link))
+    linked = sum(1 for _, link in parts if link)
+    if linked == 0 or linked == len(parts):  # the common case: all link text or none
+        text = " ".join("".join(t for t, _ in parts).split())
+        return text, len(text) if linked else 0
+    out: list[str] = []
+    n = links = 0
+    space: bool | None = None  # a space is pending; whether it was link text
+    for t, link in parts:
+        words = t.split()
+        if not words:  # whitespace only (or empty): at most a space between its neighbours
+            if t and n:
+                space = link
+            continue
+        if t[0].isspace() and n:
+            space = link
+        if space is not None and n:
+            out.append(" ")
+            n += 1
+            links += space
+        body = " ".join(words)
+        out.append(body)
+        n += len(body)
+        if link:
+            links += len(body)
+        space = link if t[-1].isspace() else None
+    return "".join(out), links
+
+
+class _Walker:
+    def __init__(self):
+        # (kind, text, lines, level, link_chars, flags): made Blocks once the XPaths are known
+        self.blocks: list[tuple] = []
+        self.block_nodes: list[_Node] = []
+        self.nodes: list[_Node] = []  # every open element
+        self.stack: list[_Box] = []
+        self.links = 0  # open <a> elements
+        self.lists = 0  # open ul/ol elements
+        self.line = 1  # start line of the element last started: where following text is
+
+    # -- collecting text
+
+    def add(self, box: _Box, text: str | None) -> None:
+        if not text:
+            return
+        box.parts.append((text, self.links > 0))
+        if box.first is None:
+            box.first = self.line
+        if self.line > box.last:
+            box.last = self.line
+
+    def open_node(self, tag: str) -> None:
+        parent = self.nodes[-1] if self.nodes else None
+        index = 1
+        if parent is not None:
+            index = parent.counts[tag] = parent.counts.get(tag, 0) + 1
+        self.nodes.append(_Node(parent, tag, index))
+
+    def emit(self, node: _Node, kind: str, level: int, text: str, link_chars: int,
+             flags: frozenset[str], lines: tuple[int, int]) -> None:
+        self.blocks.append((kind, text, lines, level, link_chars, flags))
+        self.block_nodes.append(node)
+
+    def finish(self) -> list[Block]:
+        return [Block(kind, text, Span(None, (lines[0], max(lines)), xpath=xpath), level, (), link_chars, flags)
+                for (kind, text, lines, level, link_chars, flags), xpath in zip(self.blocks, _xpaths(self.block_nodes))]
+
+    def flush(self, box: _Box) -> None:
+        """Emit the text ``box`` collected so far as a block (nothing for whitespace only)."""
+        if box.parts:
+            text, links = collapse(box.parts, box.pre)
+            if text:
+                first = box.first if box.first is not None else box.last
+                self.emit(box.node, box.kind, box.level, text, links, frozenset(box.flags), (first, box.last))
+                box.flags.clear()  # flags not emitted yet (an image before any text) go to the next block
+        box.parts = []
+        box.first = None
+
+    def unrow(self, row: _Box) -> None:
+        """A row turned out to hold block content: its cells so far become paragraphs."""
+        for c in row.row or ():
+            self.emit(c.node, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
+        row.row = None
+
+    # -- events
+
+    def start(self, el: etree._Element, tag: str) -> None:
+        line = el.sourceline or self.line
+        self.line = line
+        top = self.stack[-1] if self.stack else None
+        if top is None or tag in BLOCK_TAGS:
+            if top is not None:
+                if top.cell and tag not in CELL_TAGS:
+                    self.unrow(self.stack[-2])
+                    top.cell = False
+                self.flush(top)
+            self.push(el, tag, line, top)
+            self.add(self.stack[-1], el.text)
+            return
+        if line > top.last:
+            top.last = line
+        if tag == "br":
+            self.add(top, "\n" if top.pre else " ")
+        elif tag in IMAGE_TAGS:
+            top.flags.add(IMAGE_FLAG)
+        if tag == "a":
+            self.links += 1
+        self.add(top, el.text)
+
+    def push(self, el: etree._Element, tag: str, line: int, parent: _Box | None) -> None:
+        pre = parent.pre if parent is not None else False
+        if tag in HEADINGS:
+            kind, level = "heading", HEADINGS[tag]
+        elif tag == "li":
+            kind, level = "list_item", max(0, self.lists - 1)
+        elif tag == "blockquote":
+            kind, level = "quote", 0
+        elif tag == "pre":
+            kind, level, pre = "code", 0, True
+        elif tag == "tr":
+            kind, level = "table", 0
+        elif parent is not None and parent.kind in INHERITED_KINDS:
+            kind, level = parent.kind, parent.level
+        else:
+            kind, level = "paragraph", 0
+        if tag in LIST_TAGS:
+            self.lists += 1
+        box = _Box(el, self.nodes[-1], kind, level, pre, line, line)
+        if tag == "tr":
+            box.row = []
+        elif tag in CELL_TAGS and parent is not None and parent.row is not None:
+            box.cell = True
+        self.stack.append(box)
+
+    def end(self, el: etree._Element, tag: str) -> None:
+        if self.stack and self.stack[-1].el is el:  # a block element (or the root) closes
+            box = self.stack.pop()
+            if tag in LIST_TAGS:
+                self.lists -= 1
+            if box.cell:
+                row = self.stack[-1]
+                text, links = collapse(box.parts, box.pre)
+                if text and row.row is not None:
+                    first = box.first if box.first is not None else box.last
+                    row.row.append(_Cell(box.node, text, links, frozenset(box.flags), (first, box.last)))
+                if box.last > row.last:
+                    row.last = box.last
+            else:
+                self.flush(box)
+                if box.row:
+                    self.end_row(box)
+            if self.stack and box.last > self.stack[-1].last:
+                self.stack[-1].last = box.last
+        elif tag == "a":
+            self.links -= 1
+
+    def end_row(self, row: _Box) -> None:
+        cells = row.row or []
+        if len(cells) == 1:  # one cell is a paragraph laid out in a table, not tabular data
+            c = cells[0]
+            self.emit(c.node, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
+            return
+        text = " | ".join(c.text for c in cells)
+        flags = frozenset().union(*(c.flags for c in cells))
+        lines = (row.el.sourceline or cells[0].lines[0], max(c.lines[1] for c in cells))
+        self.emit(row.node, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
+
+    def tail(self, el: etree._Element) -> None:
+        if self.stack:
+            self.add(self.stack[-1], el.tail)
+
+
+def _walk(root: etree._Element) -> list[Block]:
+    w = _Walker()
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walk:
+        tag = el.tag
+        element = isinstance(tag, str)
+        kept = element and tag not in DROP_TAGS
+        if event == "start":
+            if element:
+                w.open_node(tag)
+            if kept:
+                w.start(el, tag)
+            else:
+                w.line = el.sourceline or w.line  # its tail starts here
+                walk.skip_subtree()  # its "end" still comes, for the tail
+        else:
+            if kept:
+                w.end(el, tag)
+            if element:
+                w.nodes.pop()
+            if el is not root:
+                w.tail(el)
+    return w.finish()
+
+
+def _squash(text: str | None) -> str | None:
+    text = " ".join(text.split()) if text else ""
+    return text or None
+
+
+def _head_fields(root: etree._Element) -> tuple[str | None, dict[str, str | None], str | None]:
+    """(title, meta, canonical URL) from the page's <head>."""
+    head = root.find("head")
+    if head is None:
+        return None, {}, None
+    title_el = head.find(".//title")
+    title = _squash("".join(title_el.itertext())) if title_el is not None else None
+    meta: dict[str, str | None] = {}
+    og_url = None
+    for m in head.iter("meta"):
+        key = (m.get("name") or m.get("property") or "").strip().lower()
+        if key in ("description", "keywords"):
+            meta.setdefault(key, _squash(m.get("content")))
+        elif key == "og:url" and og_url is None:
+            og_url = _squash(m.get("content"))
+    canonical = None
+    for link in head.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            canonical = _squash(link.get("href"))
+            break
+    # a relative URL names no site: only absolute ones are the page's URL
+    url = next((u for u in (canonical, og_url) if u and ABSOLUTE_URL.match(u)), None)
+    return title, {k: v for k, v in meta.items() if v}, url
+
+
+def _language(root: etree._Element) -> str | None:
+    lang = (root.get("lang") or root.get("xml:lang") or "").strip().lower()
+    primary = re.split(r"[-_]", lang, maxsplit=1)[0]
+    return primary if LANG.fullmatch(primary) else None
+
+
+def parse(text: str) -> tuple[etree._Element | None, list[str]]:
+    """(root element, fatal parser errors) of an HTML page; no root for a page with no markup or text.
+
+    A fatal error (a resource limit such as excessive nesting) means the parser stopped early: the
+    page is read as far as it got, and the caller warns.
+    """
+    from . import SourceError  # here, not at the top: the package imports this module while loading
+
+    if not text.strip():
+        return None, []
+    # the text is already decoded: given as UTF-8 with the encoding fixed, an XML declaration or a
+    # <meta charset> in the page cannot make lxml decode it a second time
+    # a plain etree parser: lxml.html's element classes cost time per element and are not needed
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except etree.ParserError as exc:
+        if "empty" in str(exc).lower():  # only comments or processing instructions
+            return None, []
+        raise SourceError(f"HTML could not be parsed: {exc}") from None
+    except (etree.LxmlError, ValueError) as exc:
+        raise SourceError(f"HTML could not be parsed: {exc}") from None
+    fatal = [f"line {e.line}: {e.message}" for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+    return root, fatal
+
+
+def read(doc: Document) -> Document:
+    """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
+    root, fatal = parse(doc.text)
+    if root is None:
+        return doc.evolve(NAME, blocks=())
+    warnings = [PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}")] if fatal else []
+    title, meta, url = _head_fields(root)
+    changes: dict = {}
+    if doc.title is None and title:
+        changes["title"] = title
+    language = _language(root)
+    if doc.language is None and language:
+        changes["language"] = language
+    if doc.url is None and url:
+        changes["url"] = url
+    return doc.evolve(NAME, blocks=_walk(root), warnings=warnings, meta=meta, **changes)
