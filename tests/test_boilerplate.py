@@ -167,3 +167,8 @@ def test_stage_is_usable_alone_and_keeps_every_line_accounted_for() -> None:
     nonblank = {i + 1 for i, line in enumerate(text.splitlines()) if line.strip()}
     assert nonblank <= lines
     assert doc.stages[-1] == "boilerplate"
+
+
+def test_a_short_list_under_a_heading_in_the_article_is_content_not_a_menu() -> None:
+    doc = run(f"{BODY}\n\n## Symptoms\n\n* Nausea\n* Weight loss\n* Dehydration\n\n{BODY2}\n")
+    assert {"Nausea", "Weight loss", "Dehydration"} <= set(kept(doc))

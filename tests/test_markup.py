@@ -357,3 +357,12 @@ def test_rules_without_a_markup_section_leave_blocks_as_they_are():
     out = pipeline.run(doc, bare, stages=["markup"])
     assert out.blocks == doc.blocks
     assert out.removed == ()
+
+
+def test_markup_leaves_html_pages_alone_their_reader_has_read_the_markup():
+    import pipeline
+
+    doc = pipeline.read("<html><body><p>Use 2 * 3 and snake_case [1] here.</p></body></html>", name="x.html")
+    out = pipeline.run(doc, stages=["markup"])
+    assert [b.text for b in out.blocks] == [b.text for b in doc.blocks]
+    assert not out.removed

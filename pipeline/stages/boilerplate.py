@@ -236,9 +236,9 @@ def stage(doc: Document, rules) -> Document:
             blocks[i], cuts[i] = new, cut
             feats[i] = features(new, stop, r)
     _link_blocks(blocks, feats, verdict, r)
-    _menus(blocks, feats, verdict, r)
+    weak_menus = _menus(blocks, feats, verdict, r)
     _image_captions(blocks, feats, verdict, r)
-    _body_region(blocks, feats, verdict, r, stop)
+    _body_region(blocks, feats, verdict, r, stop, weak_menus)
     _orphan_headings(blocks, feats, verdict)
 
     kept: list[Block] = []
@@ -410,8 +410,11 @@ def _image_captions(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict[i] = "image-caption"
 
 
-def _menus(blocks, feats, verdict, r: BoilerplateRules) -> None:
-    """Runs of short, unpunctuated lines that are not an introduced list."""
+def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
+    """Runs of short, unpunctuated lines that are not an introduced list. Link-heavy or repeated
+    runs, or runs not followed by text, are menus; the others (returned) are menus only if they
+    end up outside the article body."""
+    weak: set[int] = set()
     counts: dict[str, int] = {}
     for b in blocks:
         key = norm(b.text)
@@ -434,10 +437,13 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i):
             linky = sum(1 for k in run if feats[k].link_density > 0 or counts[norm(blocks[k].text)] > 1)
             # a run whose entries are all headings of the text that follows is not a menu
-            if linky * 2 >= len(run) or not followed_by_body or blocks[i].kind == "list_item":
+            if linky * 2 >= len(run) or not followed_by_body:
                 for k in run:
                     verdict[k] = "menu"
+            else:  # short plain items in the body may be a list of content: the body region decides
+                weak.update(run)
         i = max(j, i + 1)
+    return weak
 
 
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
@@ -465,7 +471,7 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
     return "bad"
 
 
-def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
+def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: set[int]) -> None:
     n = len(blocks)
     cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(n)]
     for i in range(n):  # the items of a list a kept line introduces ("... include:") are content
@@ -524,7 +530,8 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
             k -= 1
             continue
         f = feats[k]
-        title = blocks[k].kind == "heading" or (0 < f.words <= r.head_title_max_words and not f.closed)
+        title = blocks[k].kind == "heading" or (blocks[k].kind != "list_item" and 0 < f.words <= r.head_title_max_words
+                                                and not f.closed)
         if title or (cls[k] in ("near-good", "short") and f.sentence):
             keep_head.add(k)
             k -= 1
@@ -540,10 +547,9 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop) -> None:
             seen_head[key] = i
     for i in live:
         if i < first and i not in keep_head:
-            verdict[i] = "page-header"
+            verdict[i] = "menu" if i in weak_menus else "page-header"
         elif i > last:
-            # after the article: only headings that open references kept (the rest is footer)
-            verdict[i] = "page-footer"
+            verdict[i] = "menu" if i in weak_menus else "page-footer"
     for pos, i in enumerate(live):
         if first < i < last and cls[i] == "bad" and not _between_content(pos, cls, live):
             verdict[i] = "low-content"

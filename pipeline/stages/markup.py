@@ -517,6 +517,9 @@ def _all_definitions(text: str, r: MarkupRules) -> bool:
 
 
 def stage(doc: Document, rules) -> Document:
+    if doc.format != "text":
+        # an HTML reader has already read the markup; in its text a "*" or "[1]" is literal
+        return doc.evolve(NAME)
     r: MarkupRules = rules.stage(NAME)
     content_rules = frozenset({r.image_id, r.footnote_id, r.strike_id})
     removed: list = []
