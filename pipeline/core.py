@@ -18,6 +18,10 @@ def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
 def read(data: bytes | str, *, name: str | None = None, url: str | None = None, format: str = "auto",
          rules: Rules | str | None = None, templates: object = None) -> Document:
     """A Document with the page's Blocks, before any cleaning stage (decode and reader only)."""
+    if templates is not None:
+        # the corpus template pass (DESIGN: Templates) is not built yet; accepting its state and
+        # ignoring it would give a result that differs from the corpus run it claims to reproduce
+        raise NotImplementedError("template state is not supported yet: pages are cleaned on their own")
     rules = _rules(rules, True)
     if format != "auto" and format not in sources.FORMATS:
         raise sources.SourceError(f"unknown format {format!r} (known: auto, {', '.join(sources.FORMATS)})")

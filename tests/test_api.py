@@ -262,3 +262,8 @@ def test_provenance_check_catches_text_that_is_not_in_its_slice() -> None:
     assert provenance_problem("treat-\nment", {"text": "treatment", "source": {"chars": [0, 11]}}) is None
     assert provenance_problem("EspaÃ±ol", {"text": "Español", "source": {"chars": [0, 8]}}) is None
     assert provenance_problem("caf&eacute; noir", {"text": "café noir", "source": {"chars": [0, 16]}}) is None
+
+
+def test_template_state_is_refused_until_the_template_pass_exists() -> None:
+    with pytest.raises(NotImplementedError, match="template"):
+        pipeline.clean(b"Some text.", name="x.txt", templates={"example.org": {}})
