@@ -3,19 +3,25 @@
 Generic signals carry the work; rules.yaml adds phrase patterns and per-site extras. In order:
 
 1. patterns: whole-block UI strings (skip links, share/print widgets, search boxes, breadcrumbs,
-   sign-up boxes, date stamps) named in rules, generic and per-site;
-2. link blocks: blocks that are (nearly) all link text or bare URLs, unless a line ending in ':'
-   introduces them as a list; an in-page table of contents (its entries recur later as lines) is
-   logged as ``toc`` so the sections stage can use the entry names;
-3. promos: an opener ("Recommended ...", "Today on ...") and the teaser blocks after it, up to a
-   closer ("Read more") or a heading;
-4. legal: blocks dense in legal/insurance/trademark vocabulary, and bylines with their blurb;
-5. menus: runs of short non-sentence lines outside the article body, or link-heavy, or repeated;
-6. body region (jusText-style): each block is classed by length, stopword density and link density,
-   short blocks take the class of their context, and what lies before the first or after the last
-   good block is header/footer unless it is a heading or references that lead into/hold content;
-7. dangling fragments: a trailing sentence that ends on a function word ("..., see the", "Use our")
-   with no closing punctuation is cut; a line ending in ':' is a list introduction and stays.
+   sign-up boxes, datelines, bylines, comment and account UI), generic and per-site;
+2. legal: blocks dense in legal/insurance/trademark vocabulary, and bylines with their blurb;
+3. promos: an opener ("Recommended ...", "Today on ...") and its teasers up to a closer ("Read
+   more"); the short teasers right before a call to action ("Get Started");
+4. dangling fragments: a trailing sentence that stops on a function word ("..., see the", "Use
+   our") is cut, as is an unfinished last sentence after complete ones; a line ending in ':' is a
+   list introduction and stays;
+5. link blocks: blocks that are (nearly) all link text or bare URLs, unless a line ending in ':'
+   introduces them; an in-page table of contents (its entries recur later as lines) is logged as
+   ``toc`` so the sections stage can use the entry names;
+6. menus: runs of short unpunctuated lines that are link-heavy, repeated or not followed by text;
+   other short runs are menus only outside the article body (a list of symptoms is content);
+   what is left of a block whose image was dropped, if only a few words, was its caption;
+7. body region (jusText-style): each block is classed by length, stopword density (the language's
+   most frequent words) and link density; near-good blocks touching good ones are good; what lies
+   before the first or after the last good block is header/footer, except the heading/title lines
+   that lead into the article and citations under a References heading; stray references and
+   broken-off citation pieces elsewhere go;
+8. orphan headings: a title line whose whole content went as a link list or legal notice goes too.
 """
 from __future__ import annotations
 
