@@ -436,7 +436,8 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
             j += 1
         run = [k for k in range(i, j) if not verdict[k]]
         # a title line right before body text heads that text: it is not part of the menu
-        followed_by_body = j < n and feats[j].sentence and feats[j].words > r.short_words * 2
+        followed_by_body = j < n and feats[j].words > r.short_words * 2 and (
+            feats[j].sentence or feats[j].chars > r.length_high)
         while run and followed_by_body and blocks[run[-1]].kind != "list_item" and feats[run[-1]].link_density == 0 \
                 and feats[run[-1]].title_like:
             run.pop()
@@ -453,8 +454,9 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
 
 
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
-    return block.kind in ("paragraph", "list_item") and f.words <= r.short_words and not f.sentence \
-        and not block.text.rstrip().endswith(":") \
+    """A menu entry: a few words, or a headline (a title line: lists of related stories)."""
+    return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or f.title_like) \
+        and not f.sentence and not block.text.rstrip().endswith(":") \
         and not (r.references_heading and r.references_heading.match(norm(block.text)))
 
 
