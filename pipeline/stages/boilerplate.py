@@ -61,6 +61,7 @@ class BoilerplateRules:
     teaser_max_chars: int = 300
     byline: regex.Pattern | None = None
     citation: regex.Pattern | None = None
+    citation_strong: regex.Pattern | None = None
     references_heading: regex.Pattern | None = None
     dangling_end_words: frozenset[str] = frozenset()
     link_density_max: float = 0.5
@@ -121,7 +122,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
             raise where.at("dangling_end_words", i).error(f"expected a word, got {w!r} (quote it)")
     known = {"patterns", "legal", "legal_min_hits", "legal_words_per_hit", "promo_open", "promo_close", "promo_window", "teaser_max_chars", "byline",
-             "citation", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
+             "citation", "citation_strong", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
@@ -140,6 +141,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         teaser_max_chars=g("teaser_max_chars", int, 300),
         byline=_alternation(section.get("byline"), where.at("byline"), anchored=True),
         citation=_alternation(section.get("citation"), where.at("citation")),
+        citation_strong=_alternation(section.get("citation_strong"), where.at("citation_strong")),
         references_heading=_alternation(section.get("references_heading"), where.at("references_heading"), anchored=True),
         dangling_end_words=frozenset(w.lower() for w in words),
         link_density_max=g("link_density_max", float, 0.5),
@@ -332,7 +334,7 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
             # a promo box holds teasers, not the article: only short blocks between opener and closer
-            if closer is not None and all(_teaser(blocks[j], feats[j], r) for j in range(i + 1, closer)):
+            if closer is not None and all(_boxed_teaser(blocks[j], feats[j], r) for j in range(i + 1, closer)):
                 for j in range(i + 1, closer + 1):
                     verdict[j] = verdict[j] or "promo"
                 i = closer + 1
@@ -370,6 +372,13 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
 def _teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """A promo's teaser: a title line or a short blurb, or a text cut off with an ellipsis."""
     return block.kind != "heading" and (f.chars <= r.teaser_max_chars or block.text.rstrip().endswith(("...", "…")))
+
+
+def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
+    """What a promo box holds between its opener and its closer: headlines and blurbs of a few
+    words, or a teaser cut off with an ellipsis; a full sentence of the article is none of these."""
+    return _teaser(block, f, r) and (not f.sentence or f.words <= r.short_words * 2
+                                     or block.text.rstrip().endswith(("...", "…")))
 
 
 def _legal_hits(r: BoilerplateRules, text: str, words: int) -> bool:
@@ -501,8 +510,8 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
             verdict[i], cls[i] = "fragment", "removed"
         elif in_refs and r.citation and len(r.citation.findall(b.text)) >= 2:
             cls[i] = "good"
-        elif not in_refs and r.citation and feats[i].stop_density < r.stopwords_low \
-                and len(r.citation.findall(b.text)) >= r.orphan_citation_hits:
+        elif not in_refs and r.citation and r.citation_strong and feats[i].stop_density < r.stopwords_low \
+                and r.citation_strong.search(b.text) and len(r.citation.findall(b.text)) >= r.orphan_citation_hits:
             verdict[i], cls[i] = "orphan-citation", "removed"
     # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
     # until nothing changes so a run of near-good prose touching good prose is taken whole
@@ -601,8 +610,8 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         return block, []
     if last[-1].lower() in r.dangling_end_words:
         rule = "dangling-fragment"
-    elif block.kind == "paragraph" and text[-1:].isalpha():
-        rule = "unfinished-sentence"  # prose whose last sentence breaks off after complete ones
+    elif block.kind == "paragraph" and text.rsplit(None, 1)[-1].isalpha() and text.rsplit(None, 1)[-1].islower():
+        rule = "unfinished-sentence"  # prose whose last sentence breaks off mid-clause after complete ones
     else:
         return block, []
     spans = sentence_spans(block.text)
