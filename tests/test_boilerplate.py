@@ -172,3 +172,15 @@ def test_stage_is_usable_alone_and_keeps_every_line_accounted_for() -> None:
 def test_a_short_list_under_a_heading_in_the_article_is_content_not_a_menu() -> None:
     doc = run(f"{BODY}\n\n## Symptoms\n\n* Nausea\n* Weight loss\n* Dehydration\n\n{BODY2}\n")
     assert {"Nausea", "Weight loss", "Dehydration"} <= set(kept(doc))
+
+
+def test_the_comment_section_after_the_article_goes_to_the_end_of_the_page() -> None:
+    comment = "I completely agree with the author, this is exactly what my doctor told me last year as well."
+    doc = run(f"{BODY}\n\n{BODY2}\n\n12 Comments\n\n{comment}\n\nmargo says:\n\n{comment} Thanks again for writing it.\n")
+    assert kept(doc) == [BODY, BODY2]
+    assert rules_of(doc)[comment] == "comments"
+
+
+def test_a_comment_count_before_the_article_does_not_take_the_article() -> None:
+    doc = run(f"12 Comments\n\n{BODY}\n\n{BODY2}\n")
+    assert kept(doc) == [BODY, BODY2]

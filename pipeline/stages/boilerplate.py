@@ -82,6 +82,8 @@ class BoilerplateRules:
     orphan_citation_hits: int = 3
     cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
     cta_lookback: int = 8
+    comments_opener: str = "comment-ui"
+    comments_after_share: float = 0.6
 
 
 def _pattern_list(items, where) -> tuple[Pattern, ...]:
@@ -126,6 +128,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
+             "comments_opener", "comments_after_share",
              "byline_max_words", "caption_max_words", "fragment_max_words", "orphan_citation_hits"}
     for key in section:
         if key not in known:
@@ -162,6 +165,8 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         orphan_citation_hits=g("orphan_citation_hits", int, 3),
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
         cta_lookback=g("cta_lookback", int, 8),
+        comments_opener=g("comments_opener", str, "comment-ui"),
+        comments_after_share=g("comments_after_share", float, 0.6),
     )
 
 
@@ -534,6 +539,22 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
         for i in live:
             if not (feats[i].sentence and feats[i].words >= r.short_words) and blocks[i].kind != "heading":
                 verdict[i] = "no-content"
+        return
+    # comments: from a comment-section line after most of the article to the end of the page
+    good_chars = sum(feats[i].chars for i in goods)
+    seen = 0
+    pos_good = 0
+    for i in range(n):
+        while pos_good < len(goods) and goods[pos_good] < i:
+            seen += feats[goods[pos_good]].chars
+            pos_good += 1
+        if verdict[i] == r.comments_opener and seen >= r.comments_after_share * good_chars:
+            for k in range(i + 1, n):
+                if not verdict[k]:
+                    verdict[k] = "comments"
+            goods = [g for g in goods if g < i]
+            break
+    if not goods:
         return
     first, last = goods[0], goods[-1]
     # before the first good block: keep only the heading/title lines that lead straight into it
