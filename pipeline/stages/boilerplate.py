@@ -553,6 +553,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
                 if not verdict[k]:
                     verdict[k] = "comments"
             goods = [g for g in goods if g < i]
+            live = [k for k in live if k < i]
             break
     if not goods:
         return
