@@ -184,3 +184,17 @@ def test_the_comment_section_after_the_article_goes_to_the_end_of_the_page() -> 
 def test_a_comment_count_before_the_article_does_not_take_the_article() -> None:
     doc = run(f"12 Comments\n\n{BODY}\n\n{BODY2}\n")
     assert kept(doc) == [BODY, BODY2]
+
+
+def test_short_article_paragraphs_before_a_subscribe_button_are_kept() -> None:
+    paras = [f"The council voted {n} times on the new budget this week, and the mayor said the city will "
+             f"publish the final figures on Friday after a review." for n in range(2, 6)]
+    doc = run("\n\n".join([BODY] + paras + ["Subscribe", "Privacy Policy"]) + "\n")
+    assert kept(doc) == [BODY] + paras
+
+
+def test_blurbs_boxed_between_two_calls_to_action_are_a_promo() -> None:
+    box = ["My Medicine", "Save your medicine, check interactions, sign up for alerts, create family profiles and more."]
+    doc = run("\n\n".join([BODY, "Get Started"] + box + ["Get Started", BODY2]) + "\n")
+    assert kept(doc) == [BODY, BODY2]
+    assert rules_of(doc)[box[1]] == "promo"

@@ -59,6 +59,7 @@ class BoilerplateRules:
     promo_close: regex.Pattern | None = None
     promo_window: int = 6
     teaser_max_chars: int = 300
+    top_box_max_chars: int = 200
     byline: regex.Pattern | None = None
     citation: regex.Pattern | None = None
     citation_strong: regex.Pattern | None = None
@@ -123,7 +124,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
     for i, w in enumerate(words):
         if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
             raise where.at("dangling_end_words", i).error(f"expected a word, got {w!r} (quote it)")
-    known = {"patterns", "legal", "legal_min_hits", "legal_words_per_hit", "promo_open", "promo_close", "promo_window", "teaser_max_chars", "byline",
+    known = {"patterns", "legal", "legal_min_hits", "legal_words_per_hit", "promo_open", "promo_close", "promo_window", "teaser_max_chars", "top_box_max_chars", "byline",
              "citation", "citation_strong", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
@@ -142,6 +143,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         promo_close=_alternation(section.get("promo_close"), where.at("promo_close"), anchored=True),
         promo_window=g("promo_window", int, 6),
         teaser_max_chars=g("teaser_max_chars", int, 300),
+        top_box_max_chars=g("top_box_max_chars", int, 200),
         byline=_alternation(section.get("byline"), where.at("byline"), anchored=True),
         citation=_alternation(section.get("citation"), where.at("citation")),
         citation_strong=_alternation(section.get("citation_strong"), where.at("citation_strong")),
@@ -360,15 +362,29 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
 
 
 def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
-    """A call to action ("Get Started", "Sign Up", "Read more") closes a teaser: the short blocks
-    right before it, back to the previous call to action or a longer text, advertise it."""
+    """A call to action ("Get Started", "Sign Up", "Read more") closes a teaser.
+
+    Right before it, headlines and short blurbs advertise it. Where the blocks back to the
+    previous call to action (or to the top of the page) are all teaser-sized, the whole stretch
+    is one promo box, blurbs of full sentences included: text between two buttons is not the
+    article. An article that merely ends in a "Subscribe" button keeps its paragraphs."""
+    prev_cta = -1
     for i in range(len(blocks)):
         if verdict[i] not in r.cta:
+            continue
+        box = [k for k in range(prev_cta + 1, i) if not verdict[k]]
+        limit = r.teaser_max_chars if prev_cta >= 0 else r.top_box_max_chars
+        prev_cta = i
+        if 0 < len(box) <= r.cta_lookback and all(
+                blocks[k].kind != "heading" and feats[k].chars <= limit and len(sentence_spans(blocks[k].text)) <= 2
+                for k in box):
+            for k in box:
+                verdict[k] = "promo"
             continue
         k = i - 1
         while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta and verdict[k] != "promo":
             if not verdict[k]:
-                if not _teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > 2:
+                if not _boxed_teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > 2:
                     break
                 verdict[k] = "promo"
             k -= 1
