@@ -483,9 +483,17 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     return weak
 
 
+def _title_case(text: str) -> bool:
+    """Most longer words capitalised: how menus and contents lists name things; a list of content
+    ("Nausea and vomiting") is written as a sentence."""
+    long = [w for w in WORD.findall(text) if len(w) >= 4]
+    return bool(long) and sum(1 for w in long if w[0].isupper()) >= 0.7 * len(long)
+
+
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """A menu entry: a few words, or a headline (a title line: lists of related stories)."""
-    return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or f.title_like) \
+    headline = f.title_like and (block.kind == "paragraph" or _title_case(block.text))
+    return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
         and not f.sentence and not block.text.rstrip().endswith(":") \
         and not (r.references_heading and r.references_heading.match(norm(block.text)))
 
