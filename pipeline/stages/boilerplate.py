@@ -297,18 +297,27 @@ def _any_of(patterns: tuple[Pattern, ...]):
     return test
 
 
-def _intro_before(blocks, verdict, i: int, same=None) -> bool:
+def _run_starts(blocks, member) -> list[int]:
+    """For each block, where the run of consecutive ``member`` blocks holding it starts (itself if
+    it is no member): computed once, so asking for a list's introduction stays linear."""
+    starts: list[int] = []
+    for i in range(len(blocks)):
+        starts.append(starts[i - 1] if i and member(i) and member(i - 1) else i)
+    return starts
+
+
+def _intro_before(blocks, verdict, i: int, starts: list[int]) -> bool:
     """Whether block i is in a list (or run of lines) that a kept line ending in ':' introduces.
-    ``same`` narrows what counts as the same list (links only: a contents list that follows a list
-    of content is not introduced by that list's introduction)."""
-    j = i - 1
-    if blocks[i].kind == "list_item":
-        while j >= 0 and blocks[j].kind == "list_item" and (same is None or same(j)):
-            j -= 1
+    ``starts`` (from ``_run_starts``) says where i's list begins; a narrower notion of the list
+    (links only: a contents list after a list of content is not introduced by that list's
+    introduction) comes with narrower starts."""
+    j = (starts[i] if blocks[i].kind == "list_item" else i) - 1
     return j >= 0 and not verdict[j] and blocks[j].text.rstrip().endswith(":")
 
 
 def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    link_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item"
+                              and feats[j].link_density >= r.link_block_density)
     later_lines: dict[str, int] = {}
     for i, b in enumerate(blocks):
         # a contents entry names a heading; question headings ("How is it given?") count too
@@ -322,8 +331,7 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         url_only = bool(URL_ONLY.match(b.text.strip()))
         if not url_only and f.link_density < r.link_block_density:
             continue
-        if b.kind == "list_item" and not url_only and _intro_before(
-                blocks, verdict, i, same=lambda j: feats[j].link_density >= r.link_block_density):
+        if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
             continue  # "... treatment options can include:" followed by linked items: a content list
         j = later_lines.get(norm(b.text), -1)
         verdict[i] = "toc" if j > i else "link-list"
@@ -451,6 +459,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     runs, or runs not followed by text, are menus; the others (returned) are menus only if they
     end up outside the article body."""
     weak: set[int] = set()
+    list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
     counts: dict[str, int] = {}
     for b in blocks:
         key = norm(b.text)
@@ -471,7 +480,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
         while run and followed_by_body and blocks[run[-1]].kind != "list_item" and feats[run[-1]].link_density == 0 \
                 and feats[run[-1]].title_like:
             run.pop()
-        if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i):
+        if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i, list_starts):
             linky = sum(1 for k in run if feats[k].link_density > 0 or counts[norm(blocks[k].text)] > 1)
             # a run whose entries are all headings of the text that follows is not a menu
             if linky * 2 >= len(run) or not followed_by_body:
@@ -519,9 +528,10 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
 
 def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: set[int]) -> None:
     n = len(blocks)
+    list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
     cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(n)]
     for i in range(n):  # the items of a list a kept line introduces ("... include:") are content
-        if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i):
+        if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i, list_starts):
             cls[i] = "short"
     # citations count as content under a references heading; elsewhere a strongly citation-like
     # block is a reference that lost its heading, and a few words with a number are a broken-off
