@@ -45,12 +45,12 @@ def words(text: str) -> list[str]:
 
 def ends_sentence(text: str) -> bool:
     """Whether text ends with sentence-final punctuation (. ! ? …), quotes/brackets allowed after."""
-    return bool(SENTENCE_END.search(text.rstrip()))
+    return bool(SENTENCE_END.search(text.rstrip()[-12:]))  # the end is all that matters: look only there
 
 
 def ends_closed(text: str) -> bool:
     """Whether text ends with punctuation that closes a line: sentence-final, or a colon/semicolon."""
-    return bool(CLOSED.search(text.rstrip()))
+    return bool(CLOSED.search(text.rstrip()[-12:]))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
