@@ -103,3 +103,9 @@ def test_crlf_is_kept_and_offsets_count_the_carriage_returns():
     third = doc.blocks[-1]
     assert third.text == "Third paragraph"
     assert third.span.chars[0] == doc.text.index("Third") and third.span.lines == (4, 4)
+
+
+def test_a_windows_1252_page_is_labelled_windows_1252() -> None:
+    doc = pipeline.read("Café au lait is a drink that many people enjoy in most cafés across the city.".encode("cp1252"),
+                        name="x.txt")
+    assert doc.encoding == "windows-1252"

@@ -91,8 +91,16 @@ def decode_bytes(data: bytes, rules: DecodeRules) -> tuple[str, str, list[str]]:
         # charset-normalizer lists one of the code pages that give the same text: any of them counts
         close = (m for m in results if m.chaos <= best.chaos + rules.cp1252_margin)
         if any(m.encoding == "cp1252" or str(m) == western for m in close):
-            return western, "cp1252", []
-    return text, best.encoding.replace("_", "-"), []
+            return western, "windows-1252", []
+    return text, encoding_label(best.encoding), []
+
+
+def encoding_label(codec: str) -> str:
+    """The usual label of a Python codec name: cp1252 -> windows-1252, latin_1 -> iso-8859-1."""
+    name = codec.lower().replace("_", "-")
+    if name.startswith("cp125") and name[5:].isdigit():
+        return "windows-125" + name[5:]
+    return {"latin-1": "iso-8859-1", "iso8859-1": "iso-8859-1"}.get(name, name)
 
 
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
