@@ -242,12 +242,13 @@ class Section:
 
     @property
     def text(self) -> str:
-        """Paragraphs separated by one blank line; consecutive list items one per line."""
+        """Paragraphs separated by one blank line; consecutive list items (and table rows) one per line."""
         out: list[str] = []
         prev_kind = None
         for b in self.blocks:
             if out:
-                out.append("\n" if b.kind == "list_item" and prev_kind == "list_item" else "\n\n")
+                # list items one per line, and so are the rows of a table
+                out.append("\n" if b.kind == prev_kind and b.kind in ("list_item", "table") else "\n\n")
             out.append(b.text)
             prev_kind = b.kind
         return "".join(out)

@@ -198,3 +198,16 @@ def test_blurbs_boxed_between_two_calls_to_action_are_a_promo() -> None:
     doc = run("\n\n".join([BODY, "Get Started"] + box + ["Get Started", BODY2]) + "\n")
     assert kept(doc) == [BODY, BODY2]
     assert rules_of(doc)[box[1]] == "promo"
+
+
+def test_a_byline_that_names_its_author_does_not_take_the_article_after_it() -> None:
+    doc = run(f"Posted by Jane Doe\n\n{BODY}\n\n{BODY2}\n")
+    assert kept(doc) == [BODY, BODY2]
+    assert rules_of(doc)["Posted by Jane Doe"] == "byline"
+
+
+def test_a_bare_written_by_line_takes_the_author_blurb_after_it() -> None:
+    blurb = "Our team is made up of doctors and nurses with deep knowledge of cancer care."
+    doc = run(f"{BODY}\n\n{BODY2}\n\nWritten by\n\nThe Example editorial team\n\n{blurb}\n")
+    assert kept(doc) == [BODY, BODY2]
+    assert rules_of(doc)[blurb] == "byline"

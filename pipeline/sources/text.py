@@ -192,16 +192,15 @@ def read(doc: Document) -> Document:
             i += 1
             continue
         if TABLE_ROW.match(text):
-            if b.kind != "table":
-                b.open("table", line, 0)
-                b.parts = []
+            # one block per row, its text the row between the outer pipes as written (a copy of
+            # the source, so the source map stays exact; normalize folds the padding later)
             if TABLE_RULE.match(text):
-                b.last = line
+                b.drop(line, "rule-line")
             else:
-                cells = [c.strip() for c in text.strip().strip("|").split("|")]
-                off = line.start + text.index("|")
-                b.parts.append((off, " | ".join(c for c in cells if c)))
-                b.last = line
+                b.open("table", line, text.index("|") + 1)
+                inner = text.rstrip().rstrip("|")
+                b.parts = [_content(Line(line.number, line.start, inner), text.index("|") + 1)]
+                b.close()
             i += 1
             continue
         bullet = BULLET.match(text)

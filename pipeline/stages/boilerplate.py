@@ -437,9 +437,11 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
             continue
         if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
             verdict[i] = "byline"
-            byline_at = i
+            # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
+            # Doe" names them itself, and what follows is the article
+            byline_at = i if b.text.rstrip(" :").lower().endswith(" by") else None
             continue
-        # the blurb under a byline ("Written by" / "Our team is ...") up to the next heading
+        # the blurb under a bare byline ("Written by" / "Our team is ...") up to the next heading
         if byline_at is not None and b.kind != "heading" and i - byline_at <= 3 and feats[i].chars < 400:
             verdict[i] = "byline"
         else:

@@ -1,0 +1,45 @@
+"""The text reader: structure from markdown-ish dumps, each block mapped back to its source."""
+from __future__ import annotations
+
+import pipeline
+
+
+def read(text: str):
+    return pipeline.read(text, name="page.md")
+
+
+def test_each_table_row_is_a_block_whose_source_is_the_row() -> None:
+    text = "| Drug | Dose |\n|------|------|\n| A    | 10mg |\n"
+    doc = read(text)
+    rows = [b for b in doc.blocks if b.kind == "table"]
+    assert [b.text for b in rows] == ["Drug | Dose", "A    | 10mg"]
+    for b in rows:
+        a, e = b.span.chars
+        assert b.text in text[a:e]
+    assert [r.rule for r in doc.removed] == ["rule-line"]
+
+
+def test_hard_wrapped_paragraph_lines_are_joined_and_short_lines_are_not() -> None:
+    wrapped = ("VIPoma causes cells in the pancreas to produce a high level of a hormone\n"
+               "called vasoactive intestinal peptide (VIP). This hormone increases secretions\n"
+               "from the intestines. It also relaxes some of the smooth muscles in the\n"
+               "gastrointestinal system.\n\nhuman pancreas\nDo you know what they are?\n")
+    doc = read(wrapped)
+    assert doc.blocks[0].text.startswith("VIPoma causes") and doc.blocks[0].text.endswith("gastrointestinal system.")
+    assert doc.blocks[0].span.lines == (1, 4)
+    assert [b.text for b in doc.blocks[1:]] == ["human pancreas", "Do you know what they are?"]
+
+
+def test_markdown_structure_gives_kinds_and_levels() -> None:
+    doc = read("Title\n=====\n\n## Causes\n\n* one\n  * nested\n\n1. first\n\n> quoted\n")
+    assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
+        ("heading", 1, "Title"), ("heading", 2, "Causes"), ("list_item", 0, "one"),
+        ("list_item", 1, "nested"), ("list_item", 0, "first"), ("quote", 0, "quoted")]
+
+
+def test_crlf_line_ends_count_as_two_characters_in_offsets() -> None:
+    text = "First line here.\r\n\r\nSecond line here.\r\n"
+    doc = read(text)
+    second = doc.blocks[1]
+    assert text[second.span.chars[0]:second.span.chars[1]] == "Second line here."
+    assert second.span.lines == (3, 3)
