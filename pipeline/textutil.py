@@ -82,7 +82,7 @@ def stopword_lists() -> dict[str, frozenset[str]]:
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 
 
-def guess_language(text: str, sample_words: int = 1500, min_share: float = 0.12) -> str | None:
+def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12) -> str | None:
     """The language whose most frequent words cover most of the text's words, or None if unsure.
 
     Han/kana text (no spaces between words) is told by its script: ``ja`` if kana occur, else ``zh``.

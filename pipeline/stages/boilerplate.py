@@ -198,6 +198,7 @@ class Features:
     closed: bool  # ends with . ! ? : ;
     title_like: bool  # short, unpunctuated, starts upper-case: a heading or a menu entry
     sentences: int  # full sentences (8+ words) in the block
+    key: str  # the text normalised for comparison (norm)
 
 
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules) -> Features:
@@ -220,6 +221,7 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules) -> 
                     and (first.isupper() or first.isdigit())),
         sentences=sum(1 for a, b in sentence_spans(text) if b - a >= 40 and len(text[a:b].split()) >= 8)
         if chars > r.length_high else 0,
+        key=norm(text),
     )
 
 
@@ -323,7 +325,7 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         # a contents entry names a heading; question headings ("How is it given?") count too
         if b.kind != "list_item" and (feats[i].title_like or 0 < feats[i].words <= r.title_max_words
                                       and b.text.rstrip().endswith("?")):
-            later_lines[norm(b.text)] = i
+            later_lines[feats[i].key] = i
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
@@ -333,7 +335,7 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
             continue
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
             continue  # "... treatment options can include:" followed by linked items: a content list
-        j = later_lines.get(norm(b.text), -1)
+        j = later_lines.get(f.key, -1)
         verdict[i] = "toc" if j > i else "link-list"
 
 
@@ -463,9 +465,8 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     weak: set[int] = set()
     list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
     counts: dict[str, int] = {}
-    for b in blocks:
-        key = norm(b.text)
-        counts[key] = counts.get(key, 0) + 1
+    for f in feats:
+        counts[f.key] = counts.get(f.key, 0) + 1
     n = len(blocks)
     i = 0
     while i < n:
@@ -483,7 +484,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
                 and feats[run[-1]].title_like:
             run.pop()
         if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i, list_starts):
-            linky = sum(1 for k in run if feats[k].link_density > 0 or counts[norm(blocks[k].text)] > 1)
+            linky = sum(1 for k in run if feats[k].link_density > 0 or counts[feats[k].key] > 1)
             # a run whose entries are all headings of the text that follows is not a menu
             if linky * 2 >= len(run) or not followed_by_body:
                 for k in run:
@@ -506,7 +507,7 @@ def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     headline = f.title_like and (block.kind == "paragraph" or _title_case(block.text))
     return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
         and not f.sentence and not block.text.rstrip().endswith(":") \
-        and not (r.references_heading and r.references_heading.match(norm(block.text)))
+        and not (r.references_heading and r.references_heading.match(f.key))
 
 
 def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
@@ -541,7 +542,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
     in_refs = False
     for i, b in enumerate(blocks):
         candidate = b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed"))
-        refs_heading = candidate and bool(r.references_heading and r.references_heading.match(norm(b.text)))
+        refs_heading = candidate and bool(r.references_heading and r.references_heading.match(feats[i].key))
         if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or refs_heading:
             in_refs = refs_heading
         elif cls[i] == "removed":
@@ -616,7 +617,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
     seen_head: dict[str, int] = {}
     for i in live:
         if i < first and feats[i].title_like:
-            key = norm(blocks[i].text)
+            key = feats[i].key
             if key in seen_head:
                 keep_head.add(i)
             seen_head[key] = i
