@@ -33,6 +33,7 @@ from typing import Mapping
 import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
+from . import sections
 from ..textutil import WORD, ends_closed, ends_sentence, guess_language, sentence_spans, stopword_lists
 
 NAME = "boilerplate"
@@ -61,9 +62,7 @@ class BoilerplateRules:
     teaser_max_chars: int = 300
     top_box_max_chars: int = 200
     byline: regex.Pattern | None = None
-    citation: regex.Pattern | None = None
     citation_strong: regex.Pattern | None = None
-    references_heading: regex.Pattern | None = None
     dangling_end_words: frozenset[str] = frozenset()
     link_density_max: float = 0.5
     link_block_density: float = 0.8
@@ -125,7 +124,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
             raise where.at("dangling_end_words", i).error(f"expected a word, got {w!r} (quote it)")
     known = {"patterns", "legal", "legal_min_hits", "legal_words_per_hit", "promo_open", "promo_close", "promo_window", "teaser_max_chars", "top_box_max_chars", "byline",
-             "citation", "citation_strong", "references_heading", "dangling_end_words", "link_density_max", "link_block_density",
+             "citation_strong", "dangling_end_words", "link_density_max", "link_block_density",
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
@@ -145,9 +144,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         teaser_max_chars=g("teaser_max_chars", int, 300),
         top_box_max_chars=g("top_box_max_chars", int, 200),
         byline=_alternation(section.get("byline"), where.at("byline"), anchored=True),
-        citation=_alternation(section.get("citation"), where.at("citation")),
         citation_strong=_alternation(section.get("citation_strong"), where.at("citation_strong")),
-        references_heading=_alternation(section.get("references_heading"), where.at("references_heading"), anchored=True),
         dangling_end_words=frozenset(w.lower() for w in words),
         link_density_max=g("link_density_max", float, 0.5),
         link_block_density=g("link_block_density", float, 0.8),
@@ -199,9 +196,11 @@ class Features:
     title_like: bool  # short, unpunctuated, starts upper-case: a heading or a menu entry
     sentences: int  # full sentences (8+ words) in the block
     key: str  # the text normalised for comparison (norm)
+    refs_heading: bool  # names a references section (as the sections stage defines one)
 
 
-def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules) -> Features:
+def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
+             refs: sections.SectionRules) -> Features:
     text = block.text
     ws = WORD.findall(text)
     n = len(ws)
@@ -222,6 +221,7 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules) -> 
         sentences=sum(1 for a, b in sentence_spans(text) if b - a >= 40 and len(text[a:b].split()) >= 8)
         if chars > r.length_high else 0,
         key=norm(text),
+        refs_heading=n <= 4 and sections.is_references_heading(text, refs),
     )
 
 
@@ -234,7 +234,8 @@ def stage(doc: Document, rules) -> Document:
     # the language of the page's prose: its longest blocks, not the menus at its top
     lang = doc.language or guess_language("\n".join(b.text for b in heapq.nlargest(40, blocks, key=lambda b: len(b.text))))
     stop = stopwords(lang)
-    feats = [features(b, stop, r) for b in blocks]
+    refs: sections.SectionRules = rules.stage(sections.NAME)  # what references are is the sections stage's call
+    feats = [features(b, stop, r, refs) for b in blocks]
     verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
 
     _patterns(blocks, feats, verdict, r, site)
@@ -251,11 +252,11 @@ def stage(doc: Document, rules) -> Document:
             verdict[i] = "dangling-fragment"
         elif cut:
             blocks[i], cuts[i] = new, cut
-            feats[i] = features(new, stop, r)
+            feats[i] = features(new, stop, r, refs)
     _link_blocks(blocks, feats, verdict, r)
     weak_menus = _menus(blocks, feats, verdict, r)
     _image_captions(blocks, feats, verdict, r)
-    _body_region(blocks, feats, verdict, r, stop, weak_menus)
+    _body_region(blocks, feats, verdict, r, refs, weak_menus)
     _orphan_headings(blocks, feats, verdict)
 
     kept: list[Block] = []
@@ -507,7 +508,7 @@ def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     headline = f.title_like and (block.kind == "paragraph" or _title_case(block.text))
     return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
         and not f.sentence and not block.text.rstrip().endswith(":") \
-        and not (r.references_heading and r.references_heading.match(f.key))
+        and not f.refs_heading
 
 
 def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
@@ -529,7 +530,8 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
     return "bad"
 
 
-def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: set[int]) -> None:
+def _body_region(blocks, feats, verdict, r: BoilerplateRules, refs: sections.SectionRules,
+                 weak_menus: set[int]) -> None:
     n = len(blocks)
     list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
     cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(n)]
@@ -542,7 +544,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
     in_refs = False
     for i, b in enumerate(blocks):
         candidate = b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed"))
-        refs_heading = candidate and bool(r.references_heading and r.references_heading.match(feats[i].key))
+        refs_heading = candidate and feats[i].refs_heading
         if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or refs_heading:
             in_refs = refs_heading
         elif cls[i] == "removed":
@@ -550,10 +552,10 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, stop, weak_menus: 
         elif b.kind != "list_item" and 0 < feats[i].words <= r.fragment_max_words and feats[i].closed \
                 and any(c.isdigit() for c in b.text):
             verdict[i], cls[i] = "fragment", "removed"
-        elif in_refs and r.citation and len(r.citation.findall(b.text)) >= 2:
+        elif in_refs and sections.citation_hits(b.text, refs) >= refs.citation_min_hits:
             cls[i] = "good"
-        elif not in_refs and r.citation and r.citation_strong and feats[i].stop_density < r.stopwords_low \
-                and r.citation_strong.search(b.text) and len(r.citation.findall(b.text)) >= r.orphan_citation_hits:
+        elif not in_refs and r.citation_strong and feats[i].stop_density < r.stopwords_low \
+                and r.citation_strong.search(b.text) and sections.citation_hits(b.text, refs) >= r.orphan_citation_hits:
             verdict[i], cls[i] = "orphan-citation", "removed"
     # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
     # until nothing changes so a run of near-good prose touching good prose is taken whole

@@ -232,11 +232,20 @@ def _find_title(blocks: Sequence[Block], like: Sequence[bool], doc_title: str | 
     return index
 
 
+def is_references_heading(text: str, cfg: SectionRules) -> bool:
+    """Whether a line names a references section ("References", "Bibliography", ...)."""
+    return heading_key(text) in cfg.reference_headings
+
+
+def citation_hits(text: str, cfg: SectionRules) -> int:
+    """How many of the citation signals (a year, author initials, doi, "Accessed" ...) a text shows."""
+    return sum(1 for p in cfg.citation_patterns if p.search(text))
+
+
 def _role(heading: Block | None, blocks: Sequence[Block], cfg: SectionRules) -> str:
     name = heading_key(heading.text) if heading is not None else ""
     if blocks and name in cfg.reference_headings:
-        cited = sum(1 for b in blocks
-                    if sum(1 for p in cfg.citation_patterns if p.search(b.text)) >= cfg.citation_min_hits)
+        cited = sum(1 for b in blocks if citation_hits(b.text, cfg) >= cfg.citation_min_hits)
         if cited >= cfg.references_min_share * len(blocks):
             return "references"
     if name and any(p.search(name) for p in cfg.links_headings):
