@@ -28,11 +28,11 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
     if isinstance(data, str):
         raw = data.encode("utf-8")
         fmt = sources.detect_format(raw, name) if format == "auto" else format
-        doc = Document(name=name, data=raw, text=data, format=fmt, url=url, templates=templates)
+        doc = Document(name=name, data=raw, text=data, format=fmt, url=url)
     else:
         raw = sources.unpack(data, name)
         fmt = sources.detect_format(raw, name) if format == "auto" else format
-        doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url, templates=templates), rules)
+        doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url), rules)
     return sources.read(doc)
 
 

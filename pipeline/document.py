@@ -286,7 +286,6 @@ class Document:
     removed: tuple[Removal, ...] = ()
     warnings: tuple[PageWarning, ...] = ()
     stages: tuple[str, ...] = ()
-    templates: object = field(default=None, compare=False)
 
     def evolve(self, stage: str, *, blocks: Iterable[Block] | None = None, removed: Iterable[Removal] = (),
                warnings: Iterable[PageWarning] = (), meta: Mapping[str, object] | None = None,
