@@ -182,6 +182,23 @@ def test_diff_edits_touch_only_the_changed_characters():
     assert diff_edits("same", "same") == []
 
 
+@pytest.mark.parametrize("shared", [64, 128])
+def test_diff_edits_handle_a_shared_prefix_that_ends_one_text_on_a_chunk_boundary(shared):
+    # the shared text is skipped 64 characters at a time; ending exactly on a chunk edge once
+    # indexed past the end ("&#9;" before a 64-character link target, as in a news page's dump)
+    old = "x" * shared + "&#9;"
+    assert diff_edits("x" * shared, old) == [(shared, shared, "&#9;")]
+    assert diff_edits(old, "x" * shared) == [(shared, shared + 4, "")]
+
+
+def test_an_entity_for_a_tab_before_a_link_target_is_cleaned():
+    line = ("&#9;s interview](//cdn.cnn.com/cnnnext/dam/assets/210307231410-daily-mail-daily-express-covers-"
+            "split-large-169.jpg)](/2021/03/08/media/uk-media-reaction-meghan-harry-interview-intl-hnk/index.html)")
+    page = pipeline.clean(line, name="news.md")
+    # a broken-off link target alone on its line is no content; it is logged whole, not lost
+    assert any(r["source"]["chars"] == [0, len(line)] for r in page["removed"])
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet="abcÃ©Â® ", max_size=80), st.text(alphabet="abcé® ", max_size=80), st.integers(1, 30))
 def test_diff_edits_rebuild_the_new_text(old, new, max_chars):

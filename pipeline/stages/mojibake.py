@@ -225,9 +225,11 @@ def diff_edits(old: str, new: str, max_chars: int = 20000) -> list[tuple[int, in
     n, m = len(old), len(new)
     while i < n and j < m:
         # skip the text both share, a chunk at a time
-        while old[i:i + 64] == new[j:j + 64] and i + 64 <= n and j + 64 <= m:
+        while i + 64 <= n and j + 64 <= m and old[i:i + 64] == new[j:j + 64]:
             i += 64
             j += 64
+        if i == n or j == m:
+            break  # a shared chunk ran to the end of one text: the rest is one edit
         if old[i] == new[j]:
             i += 1
             j += 1
