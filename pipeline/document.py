@@ -196,15 +196,23 @@ def slice_block(block: Block, start: int, end: int) -> Block:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """Something a stage took out, the rule that did it, and where it was."""
+    """Something a stage took out (or rewrote), the rule that did it, and where it was.
+
+    ``text`` is what was there in the block. ``why`` says what the rule measured or, for a rewrite
+    (mojibake, an entity, a hyphen at a line break), what the text became.
+    """
 
     stage: str
     rule: str
     span: Span
     text: str
+    why: str | None = None
 
     def to_json(self) -> dict:
-        return {"stage": self.stage, "rule": self.rule, "source": self.span.to_json(), "text": self.text}
+        out = {"stage": self.stage, "rule": self.rule, "source": self.span.to_json(), "text": self.text}
+        if self.why:
+            out["why"] = self.why
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +229,18 @@ class PageWarning:
                 "source": self.span.to_json() if self.span else None, "text": self.text}
 
 
-def removal(stage: str, rule: str, block: Block, start: int = 0, end: int | None = None) -> Removal:
+def removal(stage: str, rule: str, block: Block, start: int = 0, end: int | None = None,
+            why: str | None = None) -> Removal:
     """A Removal of a whole block, or of ``block.text[start:end]``."""
     if start == 0 and (end is None or end >= len(block.text)):
-        return Removal(stage, rule, block.span, block.text)
+        return Removal(stage, rule, block.span, block.text, why)
     end = len(block.text) if end is None else end
-    return Removal(stage, rule, block.subspan(start, end), block.text[start:end])
+    return Removal(stage, rule, block.subspan(start, end), block.text[start:end], why)
+
+
+def rewrite(stage: str, rule: str, block: Block, start: int, end: int, replacement: str) -> Removal:
+    """The log entry of a rewrite: ``block.text[start:end]`` became ``replacement``."""
+    return removal(stage, rule, block, start, end, why=f"replaced by {replacement!r}" if replacement else "deleted")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,25 @@ from functools import lru_cache
 
 import regex
 
+# Han and kana are written without spaces between words: each character is a token of its own
+# and counts as a word (a segmenter would give about one word per two characters; the measures
+# that use word counts are coarse enough for that). Hangul is written with spaces.
+WIDE_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}"
+WIDE = regex.compile(rf"[{WIDE_SCRIPTS}]")
 WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*")
+_NARROW_LETTER = rf"[^\P{{L}}{WIDE_SCRIPTS}]"
+# the same words, and every Han or kana character a word of its own: used on non-ASCII text only,
+# since the character classes cost half again as much time as WORD's
+WORD_OR_WIDE = regex.compile(rf"[{WIDE_SCRIPTS}]|{_NARROW_LETTER}(?:{_NARROW_LETTER}|\p{{M}})*(?:['’]{_NARROW_LETTER}+)*")
 TOKEN = regex.compile(r"\S+")
-# sentence-final punctuation, optionally followed by closing quotes/brackets
-SENTENCE_END = regex.compile(r"[.!?…][\"'”’)\]]*$")
-CLOSED = regex.compile(r"[.!?…:;][\"'”’)\]]*$")
-# a sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, digit or quote
-_BOUNDARY = regex.compile(r"(?<=[.!?…][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[\p{Lu}\p{N}])")
+CLOSERS = "\"'”’)\\]」』）】〕》"  # closing quotes and brackets that may follow a sentence's end
+# sentence-final punctuation (the ideographic and full-width stops too), then closing quotes/brackets
+SENTENCE_END = regex.compile(rf"[.!?…。！？｡．][{CLOSERS}]*$")
+CLOSED = regex.compile(rf"[.!?…:;。！？｡．：；][{CLOSERS}]*$")
+# a sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, digit or
+# quote; or at an ideographic or full-width stop, with or without space after it (CJK text has none)
+_BOUNDARY = regex.compile(rf"(?<=[.!?…][{CLOSERS}]*)\s+(?=[\"'“‘(\[]?[\p{{Lu}}\p{{N}}])"
+                          rf"|(?<=[。！？｡．][{CLOSERS}]*)\s*(?=[^\s{CLOSERS}])")
 # abbreviations after which a period does not end a sentence
 _ABBREV = regex.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|al|Dr|Mr|Mrs|Ms|Prof|St|No|Fig|Figs|Vol|pp|ed|eds|approx|Inc|Ltd|Co|Jr|Sr|Dept|Univ|"
@@ -40,7 +52,23 @@ def is_word(word: str, lang: str = "en", min_frequency: float = 1e-8) -> bool:
 
 
 def words(text: str) -> list[str]:
-    return WORD.findall(text)
+    """The words of a text; each Han or kana character is a word of its own."""
+    return (WORD if text.isascii() else WORD_OR_WIDE).findall(text)
+
+
+def word_count(text: str) -> int:
+    return len(words(text))
+
+
+def token_count(text: str) -> int:
+    """A cheap word count: whitespace-separated tokens, and each Han or kana character one more."""
+    n = len(text.split())
+    return n if text.isascii() else n + wide_count(text)
+
+
+def wide_count(text: str) -> int:
+    """Han and kana characters in the text (0 at once for ASCII)."""
+    return 0 if text.isascii() else len(WIDE.findall(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -79,18 +107,22 @@ def stopword_lists() -> dict[str, frozenset[str]]:
     return {lang: frozenset(words) for lang, words in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_LETTER = regex.compile(r"\p{L}")
 
 
-def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12) -> str | None:
+def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12, wide_share: float = 0.3,
+                   kana_share: float = 0.05) -> str | None:
     """The language whose most frequent words cover most of the text's words, or None if unsure.
 
-    Han/kana text (no spaces between words) is told by its script: ``ja`` if kana occur, else ``zh``.
+    Han/kana text (no spaces between words) is told by its script: when at least ``wide_share`` of
+    the letters are Han or kana, ``ja`` if at least ``kana_share`` of those are kana, else ``zh``.
     """
     sample = text[:50_000]
-    cjk = len(_CJK.findall(sample[:20_000]))
-    if cjk > 200:
-        return "ja" if regex.search(r"[\p{Hiragana}\p{Katakana}]", sample[:20_000]) else "zh"
+    head = sample[:20_000]
+    wide = wide_count(head)
+    if wide >= 20 and wide >= wide_share * len(_LETTER.findall(head)):
+        return "ja" if len(_KANA.findall(head)) >= kana_share * wide else "zh"
     ws = [w.lower() for w in WORD.findall(sample)[:sample_words]]
     if len(ws) < 20:
         return None

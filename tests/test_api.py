@@ -3,19 +3,15 @@ name, output is deterministic, and every kept or removed piece says truly where 
 from __future__ import annotations
 
 import gzip
-import html
 import json
-import unicodedata
-from bisect import bisect_right
 
 import pytest
-import regex
 
 import pipeline
 from pipeline.output import dumps
 from pipeline.sources import detect_format
-from pipeline.sources.text import LINE_END
 from tests.conftest import SEED_PAGES
+from tests.page_checks import kept_blocks, lost_lines, provenance_problem, span_problems
 
 SEED_IDS = [p.name for p in SEED_PAGES]
 SMALL = ("# Pancreatic tumors\n\nSurgery removes the tumor when it has not spread beyond the pancreas.\n\n"
@@ -147,81 +143,10 @@ def test_cleaning_a_page_twice_gives_byte_identical_json(name: str) -> None:
 
 # --- provenance ----------------------------------------------------------------------------------
 
-# letters and decimal digits; superscript digits (footnote marks, \p{No}) separate words, as stages cut them
-_ALNUM = regex.compile(r"[\p{L}\p{M}\p{Nd}]+")
-
-
-def alnum_words(text: str) -> list[str]:
-    """Runs of letters and digits, compatibility-normalized and case-folded (ligatures and
-    full-width forms compare equal to what normalization makes of them)."""
-    return [unicodedata.normalize("NFKC", w).casefold() for w in _ALNUM.findall(text)]
-
-
-def words_in_order(block: list[str], source: list[str]) -> bool:
-    """Whether each block word is, in order, one source word or a few consecutive ones joined (a
-    hyphen or line break that a stage removed between them). Source words may be skipped (cut
-    link targets, footnote marks), block words may not be invented."""
-    j = 0
-    for w in block:
-        while j < len(source):
-            joined, m = source[j], 1
-            while len(joined) < len(w) and m < 4 and j + m < len(source) and w.startswith(joined):
-                joined += source[j + m]
-                m += 1
-            if joined == w:
-                j += m
-                break
-            j += 1
-        else:
-            return False
-    return True
-
-
-def provenance_problem(source_text: str, item: dict) -> str | None:
-    """Why a block's (or removal's) text is not what its ``source.chars`` slice says, or None.
-
-    The slice must hold the text's words in order. Where a stage repaired the text (mojibake,
-    HTML entities), the words are compared with the repaired slice: they may differ only in what
-    the repair changed."""
-    a, b = item["source"]["chars"]
-    piece = source_text[a:b]
-    want = alnum_words(item["text"])
-    if words_in_order(want, alnum_words(piece)):
-        return None
-    if words_in_order(want, alnum_words(pipeline.fix_text(html.unescape(piece)))):
-        return None
-    return f"{item['text'][:80]!r} is not in source[{a}:{b}] = {piece[:120]!r}"
-
-
-def kept_blocks(page: dict) -> list[dict]:
-    return [b for s in page["sections"] for b in s["blocks"]]
-
-
-def source_lines(text: str) -> list[str]:
-    """The source's lines as the text reader numbers them (\\r\\n, \\r and \\n end a line)."""
-    lines = LINE_END.split(text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
 @pytest.mark.parametrize("name", SEED_IDS)
 def test_every_span_lies_inside_the_source_on_the_lines_it_names(name: str) -> None:
     text, page = text_seed(name)
-    starts = [0] + [m.end() for m in LINE_END.finditer(text)]  # offset where each line starts
-
-    def line_of(offset: int) -> int:
-        return bisect_right(starts, offset)
-
-    n_lines = len(source_lines(text))
-    bad = []
-    for item in kept_blocks(page) + page["removed"] + page["sections"]:
-        src = item["source"]
-        a, b = src["chars"]
-        l1, l2 = src["lines"]
-        what = repr(str(item.get("text", item.get("heading")))[:60])
-        if not (0 <= a <= b <= len(text) and 1 <= l1 <= l2 <= n_lines):
-            bad.append(f"{what}: chars {src['chars']} lines {src['lines']} outside the source")
-        elif b > a and not (l1 <= line_of(a) and line_of(b - 1) <= l2):
-            bad.append(f"{what}: chars {src['chars']} (lines {line_of(a)}-{line_of(b - 1)}) not on lines {src['lines']}")
+    bad = span_problems(text, page)
     assert not bad, "\n".join(bad[:20])
 
 
@@ -242,13 +167,7 @@ def test_removed_text_comes_from_its_source_chars(name: str) -> None:
 @pytest.mark.parametrize("name", SEED_IDS)
 def test_every_non_blank_source_line_is_kept_or_logged_as_removed(name: str) -> None:
     text, page = text_seed(name)
-    lines = source_lines(text)
-    covered = [False] * (len(lines) + 2)
-    for item in kept_blocks(page) + page["removed"]:
-        l1, l2 = item["source"]["lines"]
-        for n in range(max(l1, 1), min(l2, len(lines)) + 1):
-            covered[n] = True
-    lost = [f"line {n}: {line.strip()[:100]!r}" for n, line in enumerate(lines, 1) if line.strip() and not covered[n]]
+    lost = lost_lines(text, page)
     assert not lost, f"{len(lost)} non-blank lines neither kept nor in removed:\n" + "\n".join(lost[:20])
 
 

@@ -159,8 +159,24 @@ def test_fix_text_equals_ftfy_and_skips_only_what_ftfy_leaves_alone(text):
 @settings(max_examples=100, deadline=None)
 @given(messy_text())
 def test_the_stage_fixes_a_block_exactly_as_fix_text(text):
-    fixed, _plans = mojibake._fix_and_plans(text)
+    fixed, _plans = mojibake._fix_and_plans(text, mojibake.CONFIG)
     assert fixed == ftfy_fix(text)
+
+
+@pytest.mark.parametrize("text", ["今天，我们（大家）去公园：好！", "駅前の図書館（新館）が開きました。",
+                                  "서울（한국）에서 만나요！"])
+def test_full_width_punctuation_of_east_asian_text_is_kept(rules, text):
+    doc, out = run(text + "\n", rules)
+    assert out.blocks[0].text == text
+    assert not out.removed
+
+
+def test_full_width_letters_in_latin_text_are_narrowed_and_logged(rules):
+    doc, out = run("Ｗｉｄｅ letters here.\n", rules)
+    assert out.blocks[0].text == "Wide letters here."
+    [entry] = out.removed
+    assert (entry.rule, entry.text, entry.why) == ("character-width", "Ｗｉｄｅ", "replaced by 'Wide'")
+    assert doc.text[entry.span.chars[0]:entry.span.chars[1]] == "Ｗｉｄｅ"
 
 
 def test_gold_mojibake_cases_match_their_fixes():
@@ -225,7 +241,16 @@ def test_fixed_block_keeps_its_source_map(rules):
         assert doc.text[a:b] == word
     # only the mojibake itself was rewritten: nothing else moved, nothing was deleted
     assert [seg[2] for seg in block.origin] == [len("The caf"), len(" is open "), len(" daily.")]
-    assert out.removed == doc.removed
+    # each rewritten word is logged: what the source held there, and what it became
+    log = [(r.rule, r.text, r.why, doc.text[r.span.chars[0]:r.span.chars[1]]) for r in out.removed]
+    assert log == [("mojibake", broken("café"), "replaced by 'café'", broken("café")),
+                   ("mojibake", broken("–"), "replaced by '–'", broken("–"))]
+
+
+def test_an_entity_rewrite_is_logged_with_its_word(rules):
+    doc, out = run("Shares of AT&amp;T fell.\n", rules)
+    assert out.blocks[0].text == "Shares of AT&T fell."
+    assert [(r.rule, r.text, r.why) for r in out.removed] == [("html-entity", "AT&amp;T", "replaced by 'AT&T'")]
 
 
 def test_blocks_needing_no_fix_pass_through_as_the_same_object(rules, no_ftfy):

@@ -3,7 +3,7 @@ the schema is strict enough to reject a broken page."""
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -13,23 +13,13 @@ import pipeline
 from pipeline.document import Block, Document, PageWarning, Removal, Section, Span
 from pipeline.output import SCHEMA_ID, load_schema, to_json
 from tests.conftest import SEED_PAGES
+from tests.page_checks import schema_problems as problems
 
 
-@lru_cache(maxsize=1)
-def validator() -> jsonschema.Draft202012Validator:
-    schema = load_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
-
-
-@lru_cache(maxsize=None)
+@cache
 def seed_page(name: str) -> dict:
     path = next(p for p in SEED_PAGES if p.name == name)
     return pipeline.clean(path.read_bytes(), name=f"raw/{name}")
-
-
-def problems(page: dict) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator().iter_errors(page)]
 
 
 def small_page() -> dict:

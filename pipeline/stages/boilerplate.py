@@ -34,7 +34,8 @@ import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
 from . import sections
-from ..textutil import WORD, ends_closed, ends_sentence, guess_language, sentence_spans, stopword_lists
+from ..textutil import (ends_closed, ends_sentence, guess_language, sentence_spans, stopword_lists, token_count,
+                        wide_count, words)
 
 NAME = "boilerplate"
 
@@ -84,6 +85,7 @@ class BoilerplateRules:
     cta_lookback: int = 8
     comments_opener: str = "comment-ui"
     comments_after_share: float = 0.6
+    wide_char_weight: float = 3.0  # a Han or kana character counts as this many characters in lengths
 
 
 def _pattern_list(items, where) -> tuple[Pattern, ...]:
@@ -128,7 +130,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
              "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
              "short_words",
              "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
-             "comments_opener", "comments_after_share",
+             "comments_opener", "comments_after_share", "wide_char_weight",
              "byline_max_words", "caption_max_words", "fragment_max_words", "orphan_citation_hits"}
     for key in section:
         if key not in known:
@@ -166,6 +168,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         cta_lookback=g("cta_lookback", int, 8),
         comments_opener=g("comments_opener", str, "comment-ui"),
         comments_after_share=g("comments_after_share", float, 0.6),
+        wide_char_weight=g("wide_char_weight", float, 3.0),
     )
 
 
@@ -202,23 +205,25 @@ class Features:
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
              refs: sections.SectionRules) -> Features:
     text = block.text
-    ws = WORD.findall(text)
+    ws = words(text)
     n = len(ws)
     # without a stopword list (CJK) every word counts as one: length and punctuation decide
     stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
-    chars = len(text)
+    # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
+    chars = len(text) + round((r.wide_char_weight - 1) * wide_count(text))
     first = text.lstrip("\"'“‘([")[:1]
     closed = ends_closed(text)
     return Features(
         words=n,
         chars=chars,
-        link_density=min(1.0, block.link_chars / chars) if chars else 0.0,
+        link_density=min(1.0, block.link_chars / len(text)) if text else 0.0,
         stop_density=stop_hits / n if n else 0.0,
         sentence=ends_sentence(text),
         closed=closed,
         title_like=(0 < n <= r.title_max_words and not closed and not text.rstrip().endswith(",")
-                    and (first.isupper() or first.isdigit())),
-        sentences=sum(1 for a, b in sentence_spans(text) if b - a >= 40 and len(text[a:b].split()) >= 8)
+                    and (first.isdigit() or first.isalpha() and not first.islower())),  # or a caseless script
+        sentences=sum(1 for a, b in sentence_spans(text) if token_count(text[a:b]) >= 8
+                      and b - a + (r.wide_char_weight - 1) * wide_count(text[a:b]) >= 40)
         if chars > r.length_high else 0,
         key=norm(text),
         refs_heading=n <= 4 and sections.is_references_heading(text, refs),
@@ -499,7 +504,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
 def _title_case(text: str) -> bool:
     """Most longer words capitalised: how menus and contents lists name things; a list of content
     ("Nausea and vomiting") is written as a sentence."""
-    long = [w for w in WORD.findall(text) if len(w) >= 4]
+    long = [w for w in words(text) if len(w) >= 4]
     return bool(long) and sum(1 for w in long if w[0].isupper()) >= 0.7 * len(long)
 
 
@@ -666,7 +671,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
     text = block.text.rstrip()
     if not text or block.kind in ("heading", "code", "table") or ends_closed(text) or text.endswith(","):
         return block, []
-    last = WORD.findall(text[-40:])
+    last = words(text[-40:])
     if not last or LIST_JOINER.search(text):
         return block, []
     if last[-1].lower() in r.dangling_end_words:
@@ -677,7 +682,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         return block, []
     spans = sentence_spans(block.text)
     start = spans[-1][0] if spans else 0
-    if rule == "unfinished-sentence" and (len(spans) < 2 or len(block.text[start:].split()) < 3):
+    if rule == "unfinished-sentence" and (len(spans) < 2 or token_count(block.text[start:]) < 3):
         return block, []
     if start == 0:
         return None, [removal(NAME, rule, block)]

@@ -8,7 +8,7 @@ goes whole under that rule. Each Removal's text is the repeated text itself.
 What is never deduped: headings, and title-like lines as the sections stage defines them (the same
 heading can open sections in different parts of a page); and text shorter than ``min_words`` words
 (short lead-ins and list items such as "Chemotherapy." legitimately recur under different headings;
-words are counted as whitespace-separated tokens).
+words are counted as whitespace-separated tokens, each Han or kana character one).
 One pass with hash maps: linear in the size of the page.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
-from ..textutil import sentence_spans
+from ..textutil import sentence_spans, token_count
 from . import sections
 
 NAME = "dedupe"
@@ -68,9 +68,6 @@ def compare_key(text: str) -> str:
     return text.casefold()
 
 
-def _word_count(text: str) -> int:
-    # whitespace-separated tokens: a cheap count, run on every block and sentence
-    return len(text.split())
 
 
 def stage(doc: Document, rules) -> Document:
@@ -86,7 +83,7 @@ def stage(doc: Document, rules) -> Document:
         if block.kind == "heading" or block.text.rstrip().endswith(":") or sections.title_like(block, heading_rules):
             out.append(block)
             continue
-        size = _word_count(block.text)
+        size = token_count(block.text)
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
             key = compare_key(block.text)
             if key in seen_blocks:
@@ -99,7 +96,7 @@ def stage(doc: Document, rules) -> Document:
         cuts: list[tuple[int, int]] = []
         spans = sentence_spans(block.text)
         for a, b in spans:
-            if _word_count(block.text[a:b]) < cfg.sentence_min_words:
+            if token_count(block.text[a:b]) < cfg.sentence_min_words:
                 continue
             key = compare_key(block.text[a:b])
             if key in seen_sentences:

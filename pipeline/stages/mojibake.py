@@ -13,10 +13,12 @@ the flagged blocks ftfy left alone.
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from difflib import SequenceMatcher
 from typing import Mapping
 
@@ -32,7 +34,15 @@ NAME = "mojibake"
 
 # The configuration fix_text promises: ftfy's defaults with curly quotes kept.
 CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
-CONFIG_EXPLAIN = CONFIG._replace(explain=True)
+# In Han, kana and Hangul text the full-width forms (，；（）：) are the script's own punctuation,
+# not a width to fix: blocks holding such text keep them.
+CONFIG_KEEP_WIDTH = CONFIG._replace(fix_character_width=False)
+EAST_ASIAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}]")
+
+
+def block_config(text: str) -> ftfy.TextFixerConfig:
+    """The ftfy configuration for one block: fix_text's, without the width fix in East Asian text."""
+    return CONFIG if text.isascii() or not EAST_ASIAN.search(text) else CONFIG_KEEP_WIDTH
 
 
 # ---------------------------------------------------------------- the pre-check
@@ -138,13 +148,13 @@ def fix_text(text: str) -> str:
     return ftfy.fix_text(text, CONFIG)
 
 
-def _fix_and_plans(text: str) -> tuple[str, list[tuple[tuple[str, str], ...]]]:
+def _fix_and_plans(text: str, config: ftfy.TextFixerConfig) -> tuple[str, list[tuple[tuple[str, str], ...]]]:
     """ftfy.fix_text's result and the encode/decode plans it used, one per segment that had one.
 
     Mirrors ftfy.fix_text's segment loop (lines, at most max_decode_length, and HTML unescaping
     turned off from the first segment holding '<' on), with explanations switched on.
     """
-    config = CONFIG_EXPLAIN
+    config = config._replace(explain=True)
     out: list[str] = []
     plans = []
     pos = 0
@@ -183,12 +193,19 @@ def _plan_key(steps) -> tuple[tuple[str, str], ...]:
 
 # ---------------------------------------------------------------- rules
 
+REWRITE_KINDS = ("entity", "width", "ligature", "line_break", "encoding")
+
+
 @dataclass(frozen=True)
 class MojibakeRules:
     plan_min_blocks: int = 3  # blocks ftfy fixed by one plan before the page is trusted to share it
     plan_min_share: float = 0.75  # that plan's share of all blocks ftfy re-decoded on the page
     delete_rule: str = "ftfy-deleted"  # the Removal rule id for text a fix deleted outright
     max_diff_chars: int = 20000  # a longer stretch that falls out of step gets difflib's junk heuristic
+    # rule ids of rewrites, by kind of fix (REWRITE_KINDS)
+    rewrite_rules: Mapping[str, str] = field(default_factory=lambda: {
+        "entity": "html-entity", "width": "character-width", "ligature": "ligature",
+        "line_break": "line-break", "encoding": "mojibake"})
 
 
 def compile(section: Mapping, where) -> MojibakeRules:
@@ -204,7 +221,15 @@ def compile(section: Mapping, where) -> MojibakeRules:
     max_diff = where.get(section, "max_diff_chars", int, 20000)
     if max_diff < 1:
         raise where.at("max_diff_chars").error("must be at least 1")
-    return MojibakeRules(min_blocks, share, rule, max_diff)
+    ids = where.get(section, "rewrite_rules", Mapping, {})
+    rewrite_rules = dict(MojibakeRules().rewrite_rules)
+    for kind, rid in ids.items():
+        if kind not in REWRITE_KINDS:
+            raise where.at("rewrite_rules", kind).error(f"unknown kind of rewrite (known: {', '.join(REWRITE_KINDS)})")
+        if not isinstance(rid, str) or not rid.strip():
+            raise where.at("rewrite_rules", kind).error("expected a non-empty rule id")
+        rewrite_rules[kind] = rid
+    return MojibakeRules(min_blocks, share, rule, max_diff, MappingProxyType(rewrite_rules))
 
 
 # ---------------------------------------------------------------- the stage
@@ -276,14 +301,74 @@ def _difflib_edits(old: str, new: str, offset: int, max_chars: int) -> list[tupl
 
 def _apply(block: Block, new: str, rules: MojibakeRules) -> tuple[Block, list[Removal]]:
     edits = diff_edits(block.text, new, rules.max_diff_chars)
-    # text a fix deletes outright (control characters, terminal escapes) is logged; the deleted
-    # parts of a rewrite (the 'amp;' of '&amp;', the 'Â' of 'Â®') are not lost text
-    removed = [removal(NAME, rules.delete_rule, block, s, e) for s, e, repl in edits
-               if not repl and not fix_text(block.text[s:e])]
     fixed = edit_text(block, edits)
     if fixed.link_chars > len(fixed.text):
         fixed = fixed.with_text(fixed.text, link_chars=len(fixed.text))
-    return fixed, removed
+    return fixed, _log(block, new, edits, rules)
+
+
+WORD_REACH = 30  # a rewrite is logged with the word around it, at most this far on each side
+LINE_BREAKS = frozenset("\r\u2028\u2029\x85")
+
+
+def _log(block: Block, new: str, edits: list[tuple[int, int, str]], rules: MojibakeRules) -> list[Removal]:
+    """One log entry per rewritten word (what it was, what it became, the kind of fix), and one
+    per piece of text a fix deleted outright (control characters, terminal escapes)."""
+    text = block.text
+    out: list[Removal] = []
+    words: list[tuple[int, int]] = []  # old text range of each rewritten word
+    for s, e, repl in edits:
+        if not repl and not fix_text(text[s:e]):
+            out.append(removal(NAME, rules.delete_rule, block, s, e))
+            continue
+        a, b = _word_around(text, s, e)
+        if words and a < words[-1][1]:  # another edit in the same word
+            a = words.pop()[0]
+        words.append((a, b))
+    for a, b in words:
+        fixed = new[_new_position(edits, a, False):_new_position(edits, b, True)]
+        rule = rules.rewrite_rules[_rewrite_kind(text, edits, a, b, fixed)]
+        out.append(removal(NAME, rule, block, a, b, why=f"replaced by {fixed!r}"))
+    return sorted(out, key=lambda r: (r.span.chars or (0, 0), r.rule))
+
+
+def _word_around(text: str, s: int, e: int) -> tuple[int, int]:
+    """The non-blank run of text around ``text[s:e]``, at most WORD_REACH characters on each side."""
+    a = s
+    while a > 0 and s - a < WORD_REACH and not text[a - 1].isspace():
+        a -= 1
+    b = e
+    while b < len(text) and b - e < WORD_REACH and not text[b].isspace():
+        b += 1
+    return a, b
+
+
+def _new_position(edits: list[tuple[int, int, str]], pos: int, end: bool) -> int:
+    """Where old text position ``pos`` is in the new text; text inserted right at ``pos`` lies
+    before it when ``end`` (the end of a word takes an insertion there), after it otherwise."""
+    delta = 0
+    for s, e, repl in edits:
+        if e < pos or (e == pos and (s < e or end)):
+            delta += len(repl) - (e - s)
+        elif s >= pos:
+            break
+        else:  # an edit across pos: its replacement counts to the side asked for
+            return s + delta + (len(repl) if end else 0)
+    return pos + delta
+
+
+def _rewrite_kind(text: str, edits: list[tuple[int, int, str]], a: int, b: int, fixed: str) -> str:
+    """Which kind of fix rewrote ``text[a:b]`` into ``fixed`` (REWRITE_KINDS)."""
+    changed = "".join(text[s:e] for s, e, _ in edits if a <= s and e <= b)
+    if any(ord(c) in chardata.LIGATURES for c in changed):
+        return "ligature"
+    if any(ord(c) in chardata.WIDTH_MAP for c in changed):
+        return "width"
+    if any(c in LINE_BREAKS for c in changed):
+        return "line_break"
+    if "&" in text[a:b] and html.unescape(text[a:b]) == fixed:
+        return "entity"
+    return "encoding"
 
 
 def _try_plan(text: str, plan: tuple[tuple[str, str], ...]) -> str | None:
@@ -326,7 +411,7 @@ def stage(doc: Document, rules) -> Document:
             if not text.isascii() and _mojibake_hint(text):
                 refused.append(i)
             continue
-        fixed, plans = _fix_and_plans(text)
+        fixed, plans = _fix_and_plans(text, block_config(text))
         if plans:
             plan_counts[plans[0]] += 1
             seen.update(ord(c) >> 7 for c in fixed if ord(c) > 127)
@@ -345,7 +430,7 @@ def stage(doc: Document, rules) -> Document:
             decoded = _try_plan(old.text, plan)
             if decoded is None or decoded == old.text:
                 continue
-            new = fix_text(decoded)
+            new = ftfy.fix_text(decoded, block_config(decoded)) if needs_fix(decoded) else decoded
             if badness(new) > badness(old.text) or not _plausible(new, old.text, seen_blocks):
                 continue
             blocks[i], cut = _apply(old, new, r)

@@ -31,7 +31,7 @@ import regex
 
 from ..document import (Block, Document, PageWarning, Removal, Span, edit_text, merge_blocks, removal,
                         slice_block)
-from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, word_frequency
+from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, token_count, word_frequency
 
 NAME = "pdf"
 
@@ -366,7 +366,7 @@ def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules) -> tuple[
                 continue
         if b.kind != "paragraph":
             continue
-        n_words = len(text.split())
+        n_words = token_count(text)
         if n_words > cfg.header_max_words or (n_words >= cfg.header_sentence_min_words and ends_sentence(_tail(text))):
             continue  # long, or a sentence: text, not a header
         key = _header_key(text)
