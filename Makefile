@@ -8,7 +8,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 SHARED ?= ../shared
 JOBS   ?= 1
 
-.PHONY: setup clean-all test bench goldens distclean
+.PHONY: setup clean-all test bench goldens check-corpus distclean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ clean-all: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Every page of every benchmark set (and the seeds) through clean: each failure (an exception, or
+# a result that fails the checks of tests/page_checks.py) is printed with its page; none is allowed.
+check-corpus: $(STAMP)
+	$(BIN)/python tools/check_corpus.py --sets $(SHARED)/bench/sets --jobs $(or $(CHECK_JOBS),2)
 
 # Rewrite the golden files under tests/golden after an intended change; review `git diff tests/golden`.
 goldens: $(STAMP)

@@ -19,8 +19,9 @@ def rules():
     return pipeline.load_rules()
 
 
-def clean(text: str, rules) -> tuple[pipeline.Document, pipeline.Document]:
-    before = pipeline.read(text, name="x.txt")
+def clean(text: str, rules, name: str = "x.pdf.txt") -> tuple[pipeline.Document, pipeline.Document]:
+    """(the page read, the page after the pdf stage); by default named as text extracted from a PDF."""
+    before = pipeline.read(text, name=name)
     return before, pdf.stage(before, rules)
 
 
@@ -120,7 +121,7 @@ def test_cut_through_a_word_damages_the_sentence(rules):
 
 
 def test_single_letter_words_of_the_page_language_are_not_stray_letters(rules):
-    doc = pipeline.read("O médico e o paciente falaram sobre o tratamento.\n", name="x.txt")
+    doc = pipeline.read("O médico e o paciente falaram sobre o tratamento.\n", name="x.pdf.txt")
     in_portuguese = pdf.stage(dataclasses.replace(doc, language="pt"), rules)
     assert texts(in_portuguese) == texts(doc)
     in_english = pdf.stage(doc, rules)  # "e o" are no words in English: stray letters
@@ -263,11 +264,70 @@ def test_suspended_hyphen_keeps_its_space(rules):
     assert texts(after) == ["Patients had a long stay in hospital for their pre- and post-operative care."]
 
 
-def test_ligatures_are_expanded_and_soft_hyphens_removed(rules):
+def test_ligatures_are_expanded_and_soft_hyphens_removed_and_each_is_logged(rules):
     before, after = clean("A signi\ufb01cant \ufb02ow was seen in the e\ufb00ect of co\u00adoperation.\n", rules)
     assert texts(after) == ["A significant flow was seen in the effect of cooperation."]
-    assert after.removed == before.removed
+    assert [(r.rule, r.text, r.why) for r in after.removed] == [
+        ("ligature", "\ufb01", "replaced by 'fi'"), ("ligature", "\ufb02", "replaced by 'fl'"),
+        ("ligature", "\ufb00", "replaced by 'ff'"), ("ligature", "\u00ad", "deleted")]
+    assert_removals_point_at_source(before, after)
     assert_origin_maps_text(after)
+
+
+def test_a_hyphen_removed_to_rejoin_a_word_is_logged(rules):
+    before, after = clean("The patient was given the best possible treat-\n\nment after the surgery.\n", rules)
+    [entry] = after.removed
+    assert (entry.rule, entry.text) == ("hyphenation", "-")
+    assert before.text[entry.span.chars[0]:entry.span.chars[1]] == "-"
+
+
+# ------------------------------------------------------------------ pages without PDF damage
+
+@pytest.mark.parametrize("tail", ["vitamin D helps the body absorb calcium. It is made in the skin.",
+                                  "ipilimumab is a drug that helps the immune system fight cancer."])
+def test_a_web_page_keeps_paragraphs_that_start_in_lower_case(rules, tail):
+    text = f"Calcium keeps bones strong.\n\n{tail}\n"
+    before, after = clean(text, rules, name="x.txt")
+    assert texts(after) == texts(before)
+    assert after.removed == before.removed
+
+
+def test_an_html_page_keeps_paragraphs_that_start_in_lower_case(rules):
+    page = pipeline.clean("<html><body><h1>Calcium</h1><p>Calcium keeps bones strong and teeth hard.</p>"
+                          "<p>vitamin D helps the body absorb calcium. It is made in the skin in sunlight.</p>"
+                          "</body></html>", name="x.html")
+    assert "vitamin D helps the body absorb calcium." in " ".join(s["text"] for s in page["sections"])
+    assert not [r for r in page["removed"] if r["stage"] == "pdf"]
+
+
+def test_a_web_page_keeps_its_short_repeated_lines_and_numbers(rules):
+    page = "\n\n".join(f"Reply\n\n{k}\n\nComment number {k} says the article was useful and clear." for k in range(1, 6))
+    before, after = clean(page, rules, name="x.txt")
+    assert texts(after) == texts(before)
+
+
+def test_a_web_page_still_joins_a_sentence_broken_across_blocks(rules):
+    text = "- Surgery to cut the nerve and treatment with a drug\n\nthat decreases stomach acid.\n"
+    _, after = clean(text, rules, name="x.txt")
+    assert texts(after) == ["Surgery to cut the nerve and treatment with a drug that decreases stomach acid."]
+
+
+HEADLESS = "A sentence that ends here.\n\nyour doctor right away if you have symptoms.\n"
+
+
+@pytest.mark.parametrize("evidence, name", [
+    ("The results /F1 12 Tf were good. Another sentence follows.\n\n", "x.txt"),  # operator garbage
+    ("It was a long and diffi-\ncult time for the whole of the medi-\ncal team there.\n\n", "x.txt"),  # hyphens at line ends
+    ("", "report.pdf.txt"),  # a name that says so
+    ("", "x.pdf"),  # PDF text
+])
+def test_pdf_repairs_need_evidence_of_a_pdf(rules, evidence, name):
+    fmt = "text" if name.endswith(".txt") else "pdf"
+    before = pipeline.read(evidence + HEADLESS, name=name, format="text")
+    after = pdf.stage(dataclasses.replace(before, format=fmt), rules)
+    assert "headless-fragment" in rules_of(after, before)
+    plain = pipeline.read(HEADLESS, name="x.txt")
+    assert pdf.stage(plain, rules).blocks == plain.blocks
 
 
 # ------------------------------------------------------------------------- page furniture

@@ -39,7 +39,7 @@ def pages_of(sets: Path, names: list[str] | None) -> list[tuple[str, Path | str]
             gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
             if isinstance(gold, list):  # a mojibake set: strings, cleaned as small text pages
                 out += [(f"{folder.name}/case-{i}.txt", case["original"]) for i, case in enumerate(gold)]
-    seeds = SHARED / "seeds"
+    seeds = sets.parent.parent / "seeds"  # ../shared/bench/sets -> ../shared/seeds
     if not names and seeds.is_dir():
         out += [(f"seeds/{p.name}", p) for p in sorted(seeds.iterdir()) if p.is_file()]
     return out

@@ -1,4 +1,10 @@
-"""pdf: repairs of PDF-extraction artifacts. Runs on every page: text dumps leak PDF garbage too.
+"""pdf: repairs of PDF-extraction artifacts, on pages that show PDF damage.
+
+A page shows it when it is PDF text (its format, or a name or URL that says so), holds leaked
+content-stream operators, has page furniture that marks page breaks (a running header, a page
+number inside a broken sentence) or words hyphenated at line ends. Other pages pass untouched: a
+web page's lower-case paragraph start is prose, not a sentence tail cut by a page break. On such
+pages only sentences broken across blocks are joined (step 2 without its cuts): dumps break them too.
 
 In order:
 
@@ -29,7 +35,7 @@ from collections.abc import Mapping, Sequence
 
 import regex
 
-from ..document import (Block, Document, PageWarning, Removal, Span, edit_text, merge_blocks, removal,
+from ..document import (Block, Document, PageWarning, Removal, Span, edit_text, merge_blocks, removal, rewrite,
                         slice_block)
 from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, token_count, word_frequency
 
@@ -102,6 +108,11 @@ class PdfRules:
     header_numbered_min_words: int
     header_sentence_min_words: int
     header_keep: tuple[regex.Pattern, ...]
+    char_map_id: str  # rule id of a character the char map rewrote (a ligature expanded, a soft hyphen dropped)
+    hyphen_id: str  # rule id of a hyphen removed where a word broken at a line end was rejoined
+    evidence_formats: frozenset[str]  # page formats that are PDF text
+    evidence_marked: regex.Pattern | None  # a page name or URL that says its text came from a PDF
+    evidence_min_hyphen_breaks: int  # words hyphenated at line ends that show a PDF's line breaks
 
 
 def _words_list(where, section: Mapping, key: str, default: Sequence[str]) -> frozenset[str]:
@@ -203,6 +214,8 @@ def compile(section: Mapping, where) -> PdfRules:
     head_s, head_w = sub("headless")
     pn_s, pn_w = sub("page_number")
     rh_s, rh_w = sub("running_header")
+    ev_s, ev_w = sub("evidence")
+    marked = ev_w.get(ev_s, "marked", str, None)
 
     patterns = pn_w.get(pn_s, "patterns", (list, tuple), [r"\d{1,4}"])
     for i, p in enumerate(patterns):
@@ -260,6 +273,11 @@ def compile(section: Mapping, where) -> PdfRules:
         header_numbered_min_words=_int(rh_w, rh_s, "numbered_min_words", 2, 0),
         header_sentence_min_words=_int(rh_w, rh_s, "sentence_min_words", 4, 1),
         header_keep=tuple(rh_w.at("keep", i).regex(p) for i, p in enumerate(keep)),
+        char_map_id=where.get(section, "char_map_id", str, "ligature"),
+        hyphen_id=_rule_id(join_w, join_s, "hyphenation"),
+        evidence_formats=_words_list(ev_w, ev_s, "formats", ["pdf"]),
+        evidence_marked=ev_w.at("marked").regex(marked) if marked is not None else None,
+        evidence_min_hyphen_breaks=_int(ev_w, ev_s, "min_hyphen_breaks", 2, 1),
     )
 
 
@@ -347,8 +365,10 @@ def _interrupts(blocks: Sequence[Block], i: int, furniture: set[int]) -> bool:
     return before is not None and after is not None and _continues(before, after)
 
 
-def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules) -> tuple[list[Block], list[Removal]]:
-    """Page numbers and running headers/footers out; the rest in order."""
+def _drop_furniture(blocks: list[Block], doc: Document,
+                    cfg: PdfRules) -> tuple[list[Block], list[Removal], bool]:
+    """Page numbers and running headers/footers out; the rest in order; and whether the furniture
+    shows page breaks (a running header, or a page number standing inside a broken sentence)."""
     drop: dict[int, str] = {}
     groups: dict[str, list[int]] = {}
     for i, b in enumerate(blocks):
@@ -400,9 +420,10 @@ def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules) -> tuple[
                 for i in idx:
                     drop[i] = cfg.header_id
     if not drop:
-        return blocks, []
+        return blocks, [], False
+    breaks = any(rule == cfg.header_id or _interrupts(blocks, i, set(drop)) for i, rule in drop.items())
     removed = [removal(NAME, drop[i], blocks[i]) for i in sorted(drop)]
-    return [b for i, b in enumerate(blocks) if i not in drop], removed
+    return [b for i, b in enumerate(blocks) if i not in drop], removed, breaks
 
 
 # ---------------------------------------------------------------------------------- broken sentences
@@ -473,9 +494,10 @@ def _cut_headless(b: Block, cfg: PdfRules, lang: str, removed: list[Removal]) ->
     return slice_block(b, rest_at, len(b.text))
 
 
-def _rejoin(blocks: list[Block], cfg: PdfRules,
-            lang: str) -> tuple[list[Block], dict[int, list[Join]], list[Removal]]:
-    """Broken sentences merged; headless tails cut. Joins are keyed by index in the returned list."""
+def _rejoin(blocks: list[Block], cfg: PdfRules, lang: str,
+            cut_headless: bool = True) -> tuple[list[Block], dict[int, list[Join]], list[Removal]]:
+    """Broken sentences merged; headless tails cut (where ``cut_headless``). Joins are keyed by index
+    in the returned list."""
     out: list[Block] = []
     joins: dict[int, list[Join]] = {}
     removed: list[Removal] = []
@@ -486,7 +508,7 @@ def _rejoin(blocks: list[Block], cfg: PdfRules,
             joins.setdefault(len(out) - 1, []).append(_join(prev.text, b.text, merged, cfg, lang))
             out[-1] = merged
             continue
-        if prev is not None and b.kind == "paragraph" and b.text[:1].islower() \
+        if cut_headless and prev is not None and b.kind == "paragraph" and b.text[:1].islower() \
                 and prev.kind in ("paragraph", "list_item", "quote") and ends_sentence(_tail(prev.text)):
             b = _cut_headless(b, cfg, lang, removed)
             if b is None:
@@ -567,6 +589,21 @@ def _repair_words(block: Block, source: str, joins: Sequence[int], split_words: 
         return block, []
     edits.sort()
     return edit_text(block, edits), edits
+
+
+def _log_repairs(block: Block, edits: Sequence[tuple[int, int, str]], cfg: PdfRules) -> list[Removal]:
+    """Log entries for the word repairs: each hyphen removed at a line end, each character the char
+    map rewrote. Blanks taken out between the parts of a rejoined word are layout, not text."""
+    out = []
+    for s, e, repl in edits:
+        piece = block.text[s:e]
+        if not piece.strip():
+            continue
+        if repl == "" and piece.rstrip()[:1] in HYPHENS and piece.rstrip() != SOFT_HYPHEN:
+            out.append(removal(NAME, cfg.hyphen_id, block, s, s + 1, why="a word broken at a line end, rejoined"))
+        else:
+            out.append(rewrite(NAME, cfg.char_map_id, block, s, e, repl))
+    return out
 
 
 # ------------------------------------------------------------------------------- garbage in text
@@ -901,13 +938,58 @@ def _word_lists() -> frozenset[str]:
     return frozenset(wordfreq.available_languages(wordlist="best"))
 
 
+HYPHEN_BREAK = regex.compile(r"\p{Ll}[-\u2010\u00ad][ \t]*(?:\r\n|\r|\n)[ \t]*\p{Ll}")
+
+
+def _marked_as_pdf(doc: Document, cfg: PdfRules) -> bool:
+    """The page says its text came from a PDF: its format, or its name or URL."""
+    if doc.format in cfg.evidence_formats:
+        return True
+    return cfg.evidence_marked is not None and any(
+        cfg.evidence_marked.search(s) for s in (doc.name, doc.url) if s)
+
+
+def _hyphen_breaks(doc: Document, cfg: PdfRules) -> bool:
+    """Words hyphenated at line ends in the source text, as a PDF's fixed lines leave them."""
+    if doc.format == "html":
+        return False  # the line breaks of HTML source are not the page's lines
+    n = 0
+    for _ in HYPHEN_BREAK.finditer(doc.text):
+        n += 1
+        if n >= cfg.evidence_min_hyphen_breaks:
+            return True
+    return False
+
+
+def _operator_garbage(blocks: Sequence[Block], cfg: PdfRules, lang: str) -> bool:
+    """Leaked content-stream operators in some block."""
+    return any(it.op for b in blocks for it in (_find_garbage(b, cfg, lang) or Found([], [])).items)
+
+
+def _join_only(doc: Document, cfg: PdfRules, lang: str) -> Document:
+    """A page without PDF damage: sentences broken across blocks are joined (dumps break them too,
+    where a link or a note became a block of its own), and nothing else is done. A lower-case
+    paragraph start after a finished sentence is prose here ("vitamin D helps ..."), not the tail of
+    a sentence that a page break cut; a short line that recurs is the page's, not a running header."""
+    blocks, joins, _ = _rejoin(list(doc.blocks), cfg, lang, cut_headless=False)
+    if not joins:
+        return doc.evolve(NAME)
+    untouched = Cleaned(None, [], [], [])
+    warnings = [w for i, found in sorted(joins.items()) for w in _join_warnings(found, [], untouched, blocks[i].text)]
+    return doc.evolve(NAME, blocks=blocks, warnings=warnings)
+
+
 def stage(doc: Document, rules) -> Document:
-    """Repair PDF-extraction artifacts in ``doc``'s blocks (see the module docstring)."""
+    """Repair PDF-extraction artifacts in ``doc``'s blocks (see the module docstring), on a page that
+    shows PDF damage; on other pages only broken sentences are joined."""
     cfg: PdfRules = rules.stage(NAME)
     if not doc.blocks:
         return doc.evolve(NAME)
     lang = _language(doc)
-    blocks, removed = _drop_furniture(list(doc.blocks), doc, cfg)
+    blocks, removed, page_breaks = _drop_furniture(list(doc.blocks), doc, cfg)
+    if not (page_breaks or _marked_as_pdf(doc, cfg) or _hyphen_breaks(doc, cfg)
+            or _operator_garbage(blocks, cfg, lang)):
+        return _join_only(doc, cfg, lang)
     blocks, joins, cut = _rejoin(blocks, cfg, lang)
     removed += cut
     repaired = []
@@ -915,9 +997,10 @@ def stage(doc: Document, rules) -> Document:
         if block.kind == "code":
             repaired.append((block, [], None))
             continue
-        block, edits = _repair_words(block, doc.text, [j.pos for j in joins.get(i, ())],
-                                     [j.pos for j in joins.get(i, ()) if j.split_word], cfg, lang)
-        repaired.append((block, edits, _find_garbage(block, cfg, lang)))
+        new, edits = _repair_words(block, doc.text, [j.pos for j in joins.get(i, ())],
+                                   [j.pos for j in joins.get(i, ()) if j.split_word], cfg, lang)
+        removed += _log_repairs(block, edits, cfg)
+        repaired.append((new, edits, _find_garbage(new, cfg, lang)))
     # a run of single letters that recurs on the page is the language's ("e o" in Portuguese)
     counts: dict[str, int] = {}
     for _, _, found in repaired:
