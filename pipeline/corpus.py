@@ -411,8 +411,46 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     """
     started = time.monotonic()
     out = Path(out)
+    found, previous = _prepare(sources, out, url, url_map, exclude=[p for p in (url_map_path, rules_path) if p])
+    for problem in found.problems:
+        errors(f"error {problem}")
+    for path, why in found.skipped:
+        errors(f"warning {path}: skipped: {why}")
+    todo, refused = _plan(found.pages, out)
+    results: list[Result] = []
+
+    def take(result: Result, owns_output: bool) -> None:
+        results.append(result)
+        if result.status == "error" and owns_output:
+            _remove_old_output(out / result.page.output, errors)
+        _report(result, len(results), len(found.pages), out, progress, errors)
+
+    for r in refused:
+        take(r, owns_output=False)
+    interrupted: KeyboardInterrupt | None = None
+    late: list[Result] = []
+    stream = _cleaned(todo, out, jobs, rules, rules_path, site_rules, fmt, late)
+    try:
+        for r in stream:
+            take(r, owns_output=True)
+    except KeyboardInterrupt as exc:  # Ctrl-C or Terminated: the manifest of what was done, then stop
+        interrupted = exc
+    finally:
+        stream.close()  # stops the workers now, not when the generator is collected
+    for r in late:
+        take(r, owns_output=True)
+    status = _finish(out, results, found, todo, previous, rules, site_rules, prune, interrupted,
+                     progress, errors, started)
+    if interrupted is not None:
+        raise interrupted
+    return status
+
+
+def _prepare(sources: list[str], out: Path, url: str | None, url_map: dict[str, str] | None,
+             exclude: list[str]) -> tuple[Found, list[str]]:
+    """The pages (with their URLs) and the outputs of the previous run; OUT created. Raises
+    UsageError, before anything is written, when the run cannot start as asked."""
     check_src_and_out(sources, out)
-    exclude = [p for p in (url_map_path, rules_path) if p]
     found = find_pages(sources, out, exclude=exclude)
     if url is not None:
         if len(found.pages) > 1:
@@ -426,89 +464,40 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+    return found, previous
 
-    for problem in found.problems:
-        errors(f"error {problem}")
-    for path, why in found.skipped:
-        errors(f"warning {path}: skipped: {why}")
-    todo, refused = _plan(found.pages, out)
-    planned = set(todo)
-    results: list[Result] = []
-    total = len(found.pages)
 
-    def report(result: Result) -> None:
-        done = len(results)
-        if result.status == "error":
-            errors(f"[{done}/{total}] error {_one_line(result.error or result.page.path)}")
-            if result.detail:
-                errors(result.detail.rstrip("\n"))
-            if result.page in planned:
-                # a JSON left by an earlier run would stand for a page that now fails
-                target = out / result.page.output
-                if is_page_output(target):
-                    target.unlink()
-        else:
-            progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
-                     f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings)")
-
-    for r in refused:
-        results.append(r)
-        report(r)
-    interrupted: KeyboardInterrupt | None = None
-    late: list[Result] = []
-    stream = _cleaned(todo, out, jobs, rules, rules_path, site_rules, fmt, late)
+def _remove_old_output(target: Path, errors: Callable[[str], None]) -> None:
+    """A JSON left by an earlier run would stand for a page that now fails."""
     try:
-        for r in stream:
-            results.append(r)
-            report(r)
-    except KeyboardInterrupt as exc:  # Ctrl-C or Terminated: the manifest of what was done, then stop
-        interrupted = exc
-    finally:
-        stream.close()  # stops the workers now, not when the generator is collected
-    for r in late:
-        results.append(r)
-        report(r)
-    status = _finish(out, results, found, todo, previous, rules, site_rules, prune, interrupted,
-                     progress, errors, started)
-    if interrupted is not None:
-        raise interrupted
-    return status
+        if is_page_output(target):
+            target.unlink()
+    except OSError as exc:
+        errors(f"warning cannot remove the earlier output {target} of this failed page: {exc.strerror or exc}")
+
+
+def _report(result: Result, done: int, total: int, out: Path, progress: Callable[[str], None],
+            errors: Callable[[str], None]) -> None:
+    if result.status == "error":
+        errors(f"[{done}/{total}] error {_one_line(result.error or result.page.path)}")
+        if result.detail:
+            errors(result.detail.rstrip("\n"))
+    else:
+        progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
+                 f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings)")
 
 
 def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], previous: list[str], rules: Rules,
             site_rules: bool, prune: bool, interrupted: KeyboardInterrupt | None,
             progress: Callable[[str], None], errors: Callable[[str], None], started: float) -> int:
     """Stale outputs (reported or pruned), the manifest and the summary line; the exit status."""
-    done = {r.page for r in results}
-    not_cleaned = sorted(p.path for p in todo if p not in done)
     written = {r.page.output for r in results if r.status != "error"}
     stale = sorted({o for o in previous if o not in written and is_page_output(out / o)})
     pruned: list[str] = []
-    if stale and prune and not interrupted and found.problems:
-        errors(f"warning --prune not done: some SRC or folder could not be read, so {len(stale)} outputs of "
-               "an earlier run may belong to pages this run could not see; they are listed as stale")
-    elif stale and prune and not interrupted:
-        pruned, stale = _prune(out, stale, progress, errors)
-    elif stale and not interrupted:
-        for o in stale:
-            errors(f"warning {out / o} is left from an earlier run: its page was not cleaned in this run "
-                   "(--prune removes such outputs)")
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("ok", "empty", "error")}
-    results = sorted(results, key=lambda r: r.page.path)
-    manifest = {
-        "schema": MANIFEST_SCHEMA,
-        "pipeline": {"version": __version__, "rules_sha256": rules.sha256, "site_rules": site_rules},
-        "interrupted": interrupted is not None,
-        "counts": counts,
-        "problems": found.problems,
-        "skipped": [{"path": path, "reason": why} for path, why in found.skipped],
-        "pages": [{"path": r.page.path, "output": r.page.output if r.status != "error" else None,
-                   "status": r.status, "error": _one_line(r.error) if r.error else None,
-                   "sections": r.sections, "removed": r.removed, "warnings": r.warnings} for r in results],
-        "not_cleaned": not_cleaned,
-        "stale": stale,
-        "pruned": pruned,
-    }
+    if stale and not interrupted:
+        pruned, stale = _stale_outputs(out, stale, prune, bool(found.problems), progress, errors)
+    manifest = _manifest(results, found, todo, rules, site_rules, interrupted is not None, stale, pruned)
+    counts = manifest["counts"]
     status = 1 if counts["error"] or found.problems else 0
     try:
         write_atomic(out / MANIFEST_NAME, dumps(manifest))
@@ -525,6 +514,41 @@ def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], pr
              + (f", {len(pruned)} stale outputs removed" if pruned else "")
              + f" in {seconds:.1f}s; manifest {out / MANIFEST_NAME}")
     return status
+
+
+def _stale_outputs(out: Path, stale: list[str], prune: bool, had_problems: bool, progress: Callable[[str], None],
+                   errors: Callable[[str], None]) -> tuple[list[str], list[str]]:
+    """Prune the stale outputs, or report them; returns (removed, left)."""
+    if prune and had_problems:
+        errors(f"warning --prune not done: some SRC or folder could not be read, so {len(stale)} outputs of "
+               "an earlier run may belong to pages this run could not see; they are listed as stale")
+    elif prune:
+        return _prune(out, stale, progress, errors)
+    else:
+        for o in stale:
+            errors(f"warning {out / o} is left from an earlier run: its page was not cleaned in this run "
+                   "(--prune removes such outputs)")
+    return [], stale
+
+
+def _manifest(results: list[Result], found: Found, todo: list[Page], rules: Rules, site_rules: bool,
+              interrupted: bool, stale: list[str], pruned: list[str]) -> dict:
+    done = {r.page for r in results}
+    return {
+        "schema": MANIFEST_SCHEMA,
+        "pipeline": {"version": __version__, "rules_sha256": rules.sha256, "site_rules": site_rules},
+        "interrupted": interrupted,
+        "counts": {s: sum(1 for r in results if r.status == s) for s in ("ok", "empty", "error")},
+        "problems": found.problems,
+        "skipped": [{"path": path, "reason": why} for path, why in found.skipped],
+        "pages": [{"path": r.page.path, "output": r.page.output if r.status != "error" else None,
+                   "status": r.status, "error": _one_line(r.error) if r.error else None,
+                   "sections": r.sections, "removed": r.removed, "warnings": r.warnings}
+                  for r in sorted(results, key=lambda r: r.page.path)],
+        "not_cleaned": sorted(p.path for p in todo if p not in done),
+        "stale": stale,
+        "pruned": pruned,
+    }
 
 
 def _prune(out: Path, stale: list[str], progress: Callable[[str], None],

@@ -60,8 +60,11 @@ def _watch_parent(parent_pid: int) -> None:
     def watch() -> None:
         while os.getppid() == parent_pid:
             time.sleep(PARENT_CHECK_SECONDS)
-        # to the main thread: a signal it receives interrupts the read it may be blocked in
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
+        if hasattr(signal, "pthread_kill"):
+            # to the main thread: a signal it receives interrupts the read it may be blocked in
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
+        else:  # pragma: no cover - Windows, where this ends the process outright
+            os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-check", daemon=True).start()
 
@@ -100,9 +103,9 @@ def _start(ctx: multiprocessing.context.BaseContext, workers: list[_Worker], fun
         process.start()
         workers.append(_Worker(process, parent_end))
     finally:
+        child_end.close()
         if masked:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        child_end.close()
 
 
 def _retire(worker: _Worker, workers: list[_Worker]) -> None:
