@@ -12,6 +12,7 @@ import pytest
 
 import pipeline
 from pipeline.rules import DEFAULT_RULES
+from tests.cli_main import run_main
 from tests.conftest import REPO, run_cli
 from tests.test_cli import PAGE, error_lines, json_files, png_bytes, write
 
@@ -39,12 +40,12 @@ def test_error_lines_go_to_stderr_and_progress_lines_to_stdout(tmp_path: Path) -
 
 def test_bad_rules_are_reported_on_stderr_only(tmp_path: Path) -> None:
     rules = write(tmp_path / "rules.yaml", "version: 1\ndecode:\n  max_chaos: lots\n")
-    proc = run_cli("clean", tmp_path, "-o", tmp_path / "out", "--rules", rules)
+    proc = run_main("clean", tmp_path, "-o", tmp_path / "out", "--rules", rules)
     assert proc.returncode == 2 and proc.stdout == "" and f"{rules}:3:" in proc.stderr
 
 
 def test_format_help_says_it_is_the_input_format() -> None:
-    proc = run_cli("clean", "--help")
+    proc = run_main("clean", "--help")
     assert proc.returncode == 0
     text = " ".join(proc.stdout.split())
     assert re.search(r"--format \{auto,text,html,pdf\}\s+input format of the pages", text), text
@@ -57,18 +58,18 @@ def test_format_help_says_it_is_the_input_format() -> None:
 def test_url_gives_the_url_of_a_single_page(tmp_path: Path) -> None:
     write(tmp_path / "src" / "x.txt", PAGE)
     out = tmp_path / "out"
-    proc = run_cli("clean", tmp_path / "src" / "x.txt", "-o", out, "--url", "https://www.example.org/tumors")
+    proc = run_main("clean", tmp_path / "src" / "x.txt", "-o", out, "--url", "https://www.example.org/tumors")
     assert proc.returncode == 0, proc.stderr
     assert page_url(out, "x.json") == "https://www.example.org/tumors"
     # a folder holding one page is one page too
-    proc = run_cli("clean", tmp_path / "src", "-o", out, "--url", "https://www.example.org/b")
+    proc = run_main("clean", tmp_path / "src", "-o", out, "--url", "https://www.example.org/b")
     assert proc.returncode == 0 and page_url(out, "x.json") == "https://www.example.org/b"
 
 
 def test_the_cli_with_url_writes_what_clean_with_url_returns(tmp_path: Path) -> None:
     page = write(tmp_path / "x.txt", "Link: https://www.example.org/from-the-header\n\n" + PAGE)
     url = "https://www.example.org/given"
-    proc = run_cli("clean", page, "-o", tmp_path / "out", "--url", url)
+    proc = run_main("clean", page, "-o", tmp_path / "out", "--url", url)
     assert proc.returncode == 0, proc.stderr
     written = json.loads((tmp_path / "out" / "x.json").read_text(encoding="utf-8"))
     assert written == pipeline.clean(page.read_bytes(), name=str(page), url=url)
@@ -79,7 +80,7 @@ def test_url_with_more_than_one_page_is_a_usage_error_before_any_page(tmp_path: 
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "a.txt", PAGE)
     write(src / "b.txt", PAGE)
-    proc = run_cli("clean", src, "-o", out, "--url", "https://www.example.org/a")
+    proc = run_main("clean", src, "-o", out, "--url", "https://www.example.org/a")
     assert proc.returncode == 2
     assert "--url" in proc.stderr and "2 pages" in proc.stderr and "--url-map" in proc.stderr
     assert not out.exists()
@@ -91,7 +92,7 @@ def test_url_with_more_than_one_page_is_a_usage_error_before_any_page(tmp_path: 
 ])
 def test_a_bad_url_option_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
     write(tmp_path / "a.txt", PAGE)
-    proc = run_cli("clean", tmp_path / "a.txt", "-o", tmp_path / "out", *args)
+    proc = run_main("clean", tmp_path / "a.txt", "-o", tmp_path / "out", *args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
 
@@ -104,7 +105,7 @@ def test_a_url_map_gives_each_page_its_url_and_is_not_cleaned_as_a_page(tmp_path
     url_map = write(src / "urls.tsv", "# page\turl\n\na.txt\thttps://www.example.org/a\n"
                                       "sub/b.txt\thttps://www.example.org/b \n"
                                       f"{tmp_path / 'elsewhere.txt'}\thttps://www.example.org/not-in-this-run\n")
-    proc = run_cli("clean", src, "-o", out, "--url-map", url_map)
+    proc = run_main("clean", src, "-o", out, "--url-map", url_map)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json_files(out) == ["a.json", "c.json", "sub/b.json"]  # no urls.json
     assert page_url(out, "a.json") == "https://www.example.org/a"
@@ -123,7 +124,7 @@ def test_a_bad_url_map_is_a_usage_error_naming_file_and_line(tmp_path: Path, tex
                                                               says: str) -> None:
     write(tmp_path / "src" / "a.txt", PAGE)
     url_map = write(tmp_path / "src" / "map.tsv", text)
-    proc = run_cli("clean", tmp_path / "src", "-o", tmp_path / "out", "--url-map", url_map)
+    proc = run_main("clean", tmp_path / "src", "-o", tmp_path / "out", "--url-map", url_map)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert f"{url_map}:{line}:" in proc.stderr and says in proc.stderr, proc.stderr
     assert not (tmp_path / "out").exists()
@@ -132,7 +133,7 @@ def test_a_bad_url_map_is_a_usage_error_naming_file_and_line(tmp_path: Path, tex
 def test_a_url_map_that_is_not_utf8_is_a_usage_error_naming_it(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", PAGE)
     url_map = write(tmp_path / "map.tsv", b"a.txt\thttps://x.org/caf\xe9\n")
-    proc = run_cli("clean", tmp_path / "a.txt", "-o", tmp_path / "out", "--url-map", url_map)
+    proc = run_main("clean", tmp_path / "a.txt", "-o", tmp_path / "out", "--url-map", url_map)
     assert proc.returncode == 2 and str(url_map) in proc.stderr and "UTF-8" in proc.stderr
 
 

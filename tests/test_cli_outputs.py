@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.corpus import NotRegularFile, read_regular_file
+from tests.cli_main import run_main
 from tests.conftest import run_cli
 from tests.test_cli import PAGE, error_lines, json_files, write
 
@@ -33,7 +34,7 @@ def test_a_page_named_manifest_gets_an_error_row_and_the_manifest_stays_the_runs
     write(src / "manifest.txt", PAGE)
     write(src / "a.txt", PAGE)
     write(src / "sub" / "manifest.txt", OTHER_PAGE)  # in a subfolder it is an ordinary page
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     errors = error_lines(proc.stderr)
     assert len(errors) == 1 and str(src / "manifest.txt") in errors[0] and "manifest" in errors[0], proc.stderr
@@ -51,7 +52,7 @@ def test_two_sources_with_one_stem_get_a_clear_error_and_the_first_keeps_its_out
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "a.md", PAGE)
     write(src / "a.txt", OTHER_PAGE)
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 1
     rows = rows_by_name(out)
     assert rows["a.md"]["status"] == "ok" and rows["a.md"]["output"] == "a.json"
@@ -66,16 +67,16 @@ def test_the_output_of_a_deleted_source_is_reported_as_stale_and_left(tmp_path: 
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "a.txt", PAGE)
     write(src / "sub" / "b.txt", OTHER_PAGE)
-    assert run_cli("clean", src, "-o", out).returncode == 0
+    assert run_main("clean", src, "-o", out).returncode == 0
     (src / "sub" / "b.txt").unlink()
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # a warning, not a failure
     assert any(str(out / "sub" / "b.json") in line and "earlier run" in line and "--prune" in line
                for line in proc.stderr.splitlines()), proc.stderr
     assert manifest(out)["stale"] == ["sub/b.json"] and manifest(out)["pruned"] == []
     assert json_files(out) == ["a.json", "sub/b.json"]
     # still tracked by the next run, though this run's pages no longer list it
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert manifest(out)["stale"] == ["sub/b.json"] and str(out / "sub" / "b.json") in proc.stderr
 
 
@@ -83,12 +84,12 @@ def test_prune_removes_stale_outputs_this_tool_wrote_and_nothing_else(tmp_path: 
     src, out = tmp_path / "src", tmp_path / "out"
     for name in ("a.txt", "sub/b.txt", "c.txt"):
         write(src / name, PAGE)
-    assert run_cli("clean", src, "-o", out).returncode == 0
+    assert run_main("clean", src, "-o", out).returncode == 0
     write(out / "notes.json", '{"mine": true}\n')  # a user's own file in OUT, never listed by a manifest
     (src / "sub" / "b.txt").unlink()
     (src / "c.txt").unlink()
     write(out / "c.json", '{"replaced": "by the user"}\n')  # listed by the manifest, but no longer ours
-    proc = run_cli("clean", src, "-o", out, "--prune")
+    proc = run_main("clean", src, "-o", out, "--prune")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert any(str(out / "sub" / "b.json") in line and "removed" in line for line in proc.stdout.splitlines())
     assert not (out / "sub").exists()  # the folder it left empty goes too
@@ -102,9 +103,9 @@ def test_prune_is_not_done_when_a_src_could_not_be_read(tmp_path: Path) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "a.txt", PAGE)
     write(tmp_path / "more" / "b.txt", PAGE)
-    assert run_cli("clean", src, tmp_path / "more", "-o", out).returncode == 0
+    assert run_main("clean", src, tmp_path / "more", "-o", out).returncode == 0
     (tmp_path / "more").rename(tmp_path / "more-away")  # unmounted, say: its pages are not gone
-    proc = run_cli("clean", src, tmp_path / "more", "-o", out, "--prune")
+    proc = run_main("clean", src, tmp_path / "more", "-o", out, "--prune")
     assert proc.returncode == 1
     assert "--prune not done" in proc.stderr
     assert json_files(out) == ["a.json", "b.json"] and manifest(out)["stale"] == ["b.json"]
@@ -114,7 +115,7 @@ def test_a_manifest_json_in_out_that_is_not_the_tools_is_never_overwritten(tmp_p
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "a.txt", PAGE)
     write(out / "manifest.json", '{"my": "own manifest"}\n')
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 2 and str(out / "manifest.json") in proc.stderr
     assert json.loads((out / "manifest.json").read_text()) == {"my": "own manifest"}
     assert json_files(out) == []

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline import corpus
 from pipeline.corpus import output_name
+from tests.cli_main import run_main
 from tests.conftest import REPO, run_cli
 from tests.test_cli import PAGE, error_lines, json_files, write
 
@@ -45,7 +46,7 @@ def test_a_name_with_backslashes_and_dotdot_is_written_inside_out(tmp_path: Path
     src, out = tmp_path / "in" / "src", tmp_path / "a" / "b" / "out"
     write(src / "sub" / ESCAPING_NAME, PAGE)
     write(src / ESCAPING_NAME, PAGE)
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     escaped = [p for p in tmp_path.rglob("*ESCAPED*.json")]
     assert escaped and all(out.resolve() in p.resolve().parents for p in escaped), escaped
@@ -60,7 +61,7 @@ def test_an_output_that_would_resolve_outside_out_through_a_link_is_an_error_row
     elsewhere.mkdir()
     out.mkdir()
     os.symlink(elsewhere, out / "sub")  # OUT/sub leads out of OUT
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 1
     errors = error_lines(proc.stderr)
     assert len(errors) == 1 and str(src / "sub" / "x.txt") in errors[0] and "outside" in errors[0], proc.stderr
@@ -73,9 +74,9 @@ def test_an_output_that_would_resolve_outside_out_through_a_link_is_an_error_row
 def test_src_equal_to_out_is_refused_and_the_first_runs_outputs_stay(tmp_path: Path) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "a.txt", PAGE)
-    assert run_cli("clean", src, "-o", out).returncode == 0
+    assert run_main("clean", src, "-o", out).returncode == 0
     before = {name: (out / name).read_bytes() for name in all_files(out)}
-    proc = run_cli("clean", out, "-o", out)
+    proc = run_main("clean", out, "-o", out)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and str(out) in proc.stderr and "SRC" in proc.stderr, proc.stderr
     assert {name: (out / name).read_bytes() for name in all_files(out)} == before
@@ -84,7 +85,7 @@ def test_src_equal_to_out_is_refused_and_the_first_runs_outputs_stay(tmp_path: P
 def test_src_inside_out_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write(out / "raw" / "a.txt", PAGE)
-    proc = run_cli("clean", out / "raw", "-o", out)
+    proc = run_main("clean", out / "raw", "-o", out)
     assert proc.returncode == 2 and "inside" in proc.stderr, proc.stderr
     assert all_files(out) == ["raw/a.txt"]
 
@@ -92,8 +93,8 @@ def test_src_inside_out_is_refused_before_anything_is_written(tmp_path: Path) ->
 def test_out_inside_src_is_skipped_while_walking_src(tmp_path: Path) -> None:
     src = tmp_path / "src"
     write(src / "a.txt", PAGE)
-    assert run_cli("clean", src, "-o", src / "out").returncode == 0
-    proc = run_cli("clean", src, "-o", src / "out")  # the second run must not clean the first's JSON
+    assert run_main("clean", src, "-o", src / "out").returncode == 0
+    proc = run_main("clean", src, "-o", src / "out")  # the second run must not clean the first's JSON
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert [row["path"] for row in manifest(src / "out")["pages"]] == [str(src / "a.txt")]
 
@@ -181,7 +182,7 @@ def test_a_symlink_to_a_folder_is_not_followed_and_is_reported(tmp_path: Path) -
     write(src / "a.txt", PAGE)
     write(tmp_path / "other" / "b.txt", PAGE)
     os.symlink(tmp_path / "other", src / "linked")
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 0
     assert any(str(src / "linked") in line and "not followed" in line for line in proc.stderr.splitlines())
     assert json_files(out) == ["a.json"]
