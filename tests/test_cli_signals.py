@@ -5,6 +5,7 @@ would take far longer to finish."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.output import remove_partial_writes, write_atomic
 from tests.conftest import REPO
 from tests.test_cli import write_big_page
 
@@ -139,3 +141,34 @@ def test_a_killed_cli_leaves_no_worker_running_and_no_temporary_file(slow_src: P
     assert not any(running(w) for w in workers), "workers outlived the killed CLI"
     assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
     assert len(page_outputs(out)) < PAGES // 2
+
+
+def _write_forever(target: str) -> None:
+    def pieces():
+        yield "the first half of a page"
+        time.sleep(HANG_GUARD)  # killed here, in the middle of the write
+        yield "never written"
+
+    write_atomic(Path(target), pieces())
+
+
+def test_the_temporary_file_of_a_writer_killed_outright_is_removed_and_nothing_else(tmp_path: Path) -> None:
+    # SIGKILL gives write_atomic no chance to clean up; the runner removes what it left
+    target = tmp_path / "x.json"
+    keep = [tmp_path / "x.json.tmp", tmp_path / ".y.json.abcdefgh.tmp", tmp_path / ".x.json.notes.tmp"]
+    for path in keep:
+        path.write_text("not a temporary file of x.json's writer")
+    writer = multiprocessing.get_context("fork").Process(target=_write_forever, args=(str(target),))
+    writer.start()
+    try:
+        deadline = time.monotonic() + HANG_GUARD
+        while len(list(tmp_path.iterdir())) == len(keep):
+            assert time.monotonic() < deadline and writer.is_alive()
+            time.sleep(0.01)
+    finally:
+        writer.kill()
+        writer.join()
+    left = [p for p in tmp_path.iterdir() if p not in keep]
+    assert len(left) == 1 and left[0].name.startswith(".x.json.") and left[0].name.endswith(".tmp")
+    assert remove_partial_writes(target) == left
+    assert sorted(tmp_path.iterdir()) == sorted(keep)
