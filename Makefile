@@ -8,7 +8,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 SHARED ?= ../shared
 JOBS   ?= 1
 
-.PHONY: setup clean-all test bench goldens check-corpus distclean
+.PHONY: setup clean-all test bench goldens check-corpus check-install distclean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# raw/ -> clean/: one JSON per page, a progress line per page, a summary and clean/manifest.json
+# raw/ -> clean/: one JSON per page, a progress line per page, a summary and clean/manifest.json.
+# clean/ mirrors raw/: --prune removes the JSON an earlier run wrote for pages no longer in raw/
+# (only files the previous manifest lists as this tool's output; anything else in clean/ stays).
 clean-all: $(STAMP)
-	$(BIN)/python -m pipeline clean raw -o clean --jobs $(JOBS)
+	$(BIN)/python -m pipeline clean raw -o clean --jobs $(JOBS) --prune
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -29,6 +31,22 @@ test: $(STAMP)
 # a result that fails the checks of tests/page_checks.py) is printed with its page; none is allowed.
 check-corpus: $(STAMP)
 	$(BIN)/python tools/check_corpus.py --sets $(SHARED)/bench/sets --jobs $(or $(CHECK_JOBS),2)
+
+# A plain (not editable) `pip install .` into a throw-away venv: the default rules are found and
+# both `python -m pipeline` and the `pipeline` command clean the seed pages from another folder,
+# byte-identical to this checkout's output. Downloads the dependencies: a minute or so.
+check-install: $(STAMP)
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install -q -c constraints.txt .; \
+	cp -R raw "$$tmp/src"; \
+	(cd "$$tmp" && venv/bin/python -c 'import pipeline.rules as r; f = r.DEFAULT_RULES; assert f.is_file() and f.parent.name == "pipeline" and "site-packages" in str(f), f'); \
+	(cd "$$tmp" && venv/bin/python -m pipeline clean src -o out-module -q); \
+	(cd "$$tmp" && venv/bin/pipeline clean src -o out-command -q); \
+	(cd "$$tmp" && PYTHONPATH="$(CURDIR)" $(abspath $(BIN))/python -m pipeline clean src -o out-checkout -q); \
+	diff -r "$$tmp/out-module" "$$tmp/out-command"; \
+	diff -r "$$tmp/out-module" "$$tmp/out-checkout"; \
+	echo "check-install: ok (installed package finds its rules; python -m pipeline and pipeline agree with the checkout)"
 
 # Rewrite the golden files under tests/golden after an intended change; review `git diff tests/golden`.
 goldens: $(STAMP)

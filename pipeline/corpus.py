@@ -1,31 +1,66 @@
 """Runs many pages: finds them, cleans each (in worker processes with ``jobs`` > 1), writes one JSON
 per page atomically and a manifest. A page that fails is reported and never costs another page
 its output.
+
+Safety rules, each for a way a run once went wrong:
+- Only regular files are read (a FIFO would block forever, a link to /dev/zero never end); anything
+  else in a folder is skipped with a warning, a folder that cannot be read is an error.
+- Output paths are built from path components, never by splitting a name (a file may be called
+  ``y\\..\\..\\x.txt``), and must resolve inside OUT. File names that are not UTF-8 are shown and
+  written with ``\\xNN`` escapes, so every page gets its row.
+- SRC may not be OUT or lie inside it (a run would clean its own outputs as pages); OUT inside SRC
+  is skipped while walking SRC.
+- Outputs a previous run wrote (its manifest lists them) that this run did not write are stale:
+  reported, and with ``prune`` removed. Only files that are this tool's page JSON are ever removed.
+- Ctrl-C or SIGTERM stops the workers at once; the manifest lists the pages done.
 """
 from __future__ import annotations
 
+import json
 import os
+import stat
+import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from . import __version__
 from .core import clean
-from .output import dumps, iter_dumps, page_id, write_atomic
+from .output import dumps, file_stem, is_page_output, iter_dumps, remove_partial_writes, write_atomic
 from .rules import Rules, RulesError, load_rules
 from .sources import SourceError
+from .workers import DIED, run_in_workers
 
 MANIFEST_SCHEMA = "scraped-text-clean-manifest/1"
+MANIFEST_NAME = "manifest.json"
+
+
+class UsageError(Exception):
+    """The run cannot start as asked (SRC inside OUT, --url for many pages, a bad URL map...);
+    raised before any page or output is touched."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: handled like Ctrl-C (workers stopped, the manifest of the pages done written)."""
 
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # as the user gave it (folder joined with the file's path inside it)
-    output: str  # path of the JSON under OUT, relative to OUT
+    file: str  # the path to open (undecodable bytes of a name kept as surrogate escapes)
+    path: str  # as shown and recorded: SRC joined with the path inside it, always valid UTF-8
+    output: str  # path of the JSON under OUT, relative to OUT, '/'-separated, valid UTF-8
+    url: str | None = None
+
+
+@dataclass
+class Found:
+    pages: list[Page] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # a SRC or folder that could not be used: errors
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): not pages: warnings
 
 
 @dataclass(frozen=True)
@@ -43,49 +78,250 @@ def _one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
-def output_name(relative: str) -> str:
-    """``sub/x.html.gz`` -> ``sub/x.json``: the subfolder kept, the extension(s) dropped."""
-    folder, _, base = relative.replace("\\", "/").rpartition("/")
-    stem = page_id(base)
-    return f"{folder}/{stem}.json" if folder else f"{stem}.json"
+def printable(path: str) -> str:
+    """A path as text: bytes of a file name that are not UTF-8 become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def find_pages(sources: Iterable[str], out: Path | None = None) -> tuple[list[Page], list[str]]:
-    """Pages under the given files and folders, and problems found (a SRC that does not exist).
+def output_name(parts: Iterable[str]) -> str:
+    """``["sub", "x.html.gz"]`` -> ``sub/x.json``: the folders kept, the extension(s) dropped.
 
-    Hidden files and folders are skipped, and so is ``out`` when it lies inside a SRC folder (a
-    second run must not clean the first run's JSON). A file named twice is cleaned once.
+    Each part is one path component as the file system gave it: slashes, backslashes and dots
+    inside it are characters of the name, never separators or steps up."""
+    *folders, base = (printable(p) for p in parts)
+    return "/".join([*folders, file_stem(base) + ".json"])
+
+
+# --- finding pages -----------------------------------------------------------------------------------
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _not_regular(path: str) -> str | None:
+    """Why ``path`` is not a page (it is a FIFO, a device, a link to one...), or None. A path that
+    cannot be stat'ed is left to the reader, whose error names it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return ("a symbolic link to " if os.path.islink(path) else "") + _kind(mode)
+
+
+def find_pages(sources: Iterable[str], out: Path | str | None = None, *, exclude: Iterable[str] = (),
+               walk: Callable = os.walk) -> Found:
+    """Pages under the given files and folders, the problems found and what was skipped.
+
+    Hidden files and folders are skipped silently, and so is ``out`` when it lies inside a SRC
+    folder (a second run must not clean the first run's JSON) and every path in ``exclude`` (the
+    URL map, the rules). Files that are not regular, and links to folders, are skipped with a
+    reason. A file named twice is cleaned once. ``walk`` is ``os.walk`` (a seam for tests).
     """
-    pages: list[Page] = []
-    problems: list[str] = []
+    found = Found()
     seen: set[str] = set()
-    skip = os.path.realpath(out) if out is not None else None
+    skip_dirs = {os.path.realpath(out)} if out is not None else set()
+    excluded = {os.path.realpath(p) for p in exclude}
 
-    def add(path: str, output: str) -> None:
-        real = os.path.realpath(path)
-        if real not in seen:
+    def add(file: str, parts: list[str]) -> None:
+        real = os.path.realpath(file)
+        if real not in seen and real not in excluded:
             seen.add(real)
-            pages.append(Page(path, output))
+            found.pages.append(Page(file, printable(file), output_name(parts)))
 
     for src in sources:
-        if os.path.isdir(src):
-            found = []
-            # os.walk does not follow symlinked folders: no loops, no page reached twice that way
-            for folder, dirs, files in os.walk(src):
-                dirs[:] = [d for d in dirs if not d.startswith(".")
-                           and os.path.realpath(os.path.join(folder, d)) != skip]
-                for f in files:
-                    if not f.startswith("."):
-                        found.append(os.path.relpath(os.path.join(folder, f), src).replace(os.sep, "/"))
-            for rel in sorted(found):
-                add(os.path.join(src, rel), output_name(rel))
-        elif os.path.isfile(src):
-            add(src, output_name(os.path.basename(src)))
-        elif os.path.lexists(src):
-            problems.append(f"{src}: not a regular file or folder")
+        shown = printable(src)
+        try:
+            mode = os.stat(src).st_mode
+        except FileNotFoundError:
+            what = "a symbolic link to nothing" if os.path.islink(src) else "no such file or folder"
+            found.problems.append(f"{shown}: {what}")
+            continue
+        except OSError as exc:
+            found.problems.append(f"{shown}: cannot use it: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(mode):
+            for parts in _walk(src, skip_dirs, walk, found):
+                add(os.path.join(src, *parts), parts)
+        elif stat.S_ISREG(mode):
+            add(src, [os.path.basename(src)])
         else:
-            problems.append(f"{src}: no such file or folder")
-    return pages, problems
+            found.problems.append(f"{shown}: not a regular file or folder ({_kind(mode)}): not read")
+    return found
+
+
+def _walk(src: str, skip_dirs: set[str], walk: Callable, found: Found) -> list[list[str]]:
+    """The path components (inside ``src``) of every candidate page under ``src``, in order."""
+    def unreadable(exc: OSError) -> None:
+        where = printable(exc.filename) if exc.filename else printable(src)
+        found.problems.append(f"{where}: cannot read this folder ({exc.strerror or exc}): its pages were not cleaned")
+
+    files: list[list[str]] = []
+    # os.walk does not follow symlinked folders: no loops, no page reached twice that way
+    for folder, dirs, names in walk(src, onerror=unreadable):
+        kept = []
+        for d in sorted(dirs):
+            full = os.path.join(folder, d)
+            if d.startswith(".") or os.path.realpath(full) in skip_dirs:
+                continue
+            if os.path.islink(full):
+                found.skipped.append((printable(full), "a symbolic link to a folder (not followed)"))
+                continue
+            kept.append(d)
+        dirs[:] = kept
+        relative = os.path.relpath(folder, src)  # folder is src joined with the names os.walk went through
+        inside = [] if relative == os.curdir else relative.split(os.sep)
+        for name in names:
+            if name.startswith("."):
+                continue
+            full = os.path.join(folder, name)
+            why = _not_regular(full)
+            if why:
+                found.skipped.append((printable(full), why))
+            else:
+                files.append(inside + [name])
+    files.sort(key=lambda parts: "/".join(parts))
+    return files
+
+
+# --- the URL map -------------------------------------------------------------------------------------
+
+def _is_absolute_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc) and not any(c.isspace() for c in url)
+
+
+def check_url(url: str, where: str) -> str:
+    if not _is_absolute_url(url):
+        raise UsageError(f"{where}: {url!r} is not an absolute URL (scheme://host/...)")
+    return url
+
+
+def load_url_map(path: str) -> dict[str, str]:
+    """A URL map file: one ``PATH<TAB>URL`` per line; PATH relative to the map's folder (or absolute);
+    blank lines and lines starting with ``#`` are ignored. Returns {real path of the page: URL}.
+    Errors name the file and the line."""
+    shown = printable(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read the URL map: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{shown}: the URL map is not UTF-8 text (byte {exc.start})") from None
+    base = os.path.dirname(os.path.abspath(path))
+    urls: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+            raise UsageError(f"{shown}:{n}: expected a page path, one tab, and its URL; got {line!r}")
+        page, url = fields[0].strip(), fields[1].strip()
+        check_url(url, f"{shown}:{n}")
+        key = os.path.realpath(os.path.join(base, page))
+        if key in urls and urls[key] != url:
+            raise UsageError(f"{shown}:{n}: {page} already has the URL {urls[key]} (line {first_line[key]})")
+        urls[key] = url
+        first_line.setdefault(key, n)
+    return urls
+
+
+# --- planning ---------------------------------------------------------------------------------------
+
+def _inside(parent: str, path: str) -> bool:
+    return os.path.commonpath([parent, path]) == parent
+
+
+def check_src_and_out(sources: Iterable[str], out: Path) -> None:
+    """Refuse a SRC that is OUT or lies inside it: the run would read its own outputs as pages
+    (and a second run clean the first run's JSON)."""
+    real_out = os.path.realpath(out)
+    for src in sources:
+        if os.path.exists(src) and _inside(real_out, os.path.realpath(src)):
+            where = "is" if os.path.realpath(src) == real_out else "lies inside"
+            raise UsageError(f"SRC {printable(src)} {where} the output folder {printable(str(out))}: its outputs "
+                             "would be read as pages; choose an output folder outside SRC")
+
+
+def _previous_outputs(out: Path) -> list[str]:
+    """What the manifest of the previous run into ``out`` says this tool wrote there (its pages'
+    outputs and the stale outputs it carried forward). Refuses to go on (UsageError) when
+    ``out/manifest.json`` is someone else's file: the run would overwrite it."""
+    path = out / MANIFEST_NAME
+    if not path.exists() and not path.is_symlink():
+        return []
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        manifest = exc
+    if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA or path.is_symlink():
+        raise UsageError(f"{printable(str(path))} exists and is not a manifest written by this tool: not "
+                         "overwriting it; move it away or choose another output folder")
+    listed = [row.get("output") for row in manifest.get("pages") or [] if isinstance(row, dict)]
+    listed += list(manifest.get("stale") or [])
+    return [o for o in listed if isinstance(o, str) and _is_output_name(o)]
+
+
+def _is_output_name(name: str) -> bool:
+    parts = name.split("/")
+    return (name.endswith(".json") and name != MANIFEST_NAME and not os.path.isabs(name)
+            and all(p not in ("", ".", "..") for p in parts))
+
+
+def _plan(pages: list[Page], out: Path) -> tuple[list[Page], list[Result]]:
+    """The pages to clean, and error results for those that cannot get an output of their own."""
+    real_out = os.path.realpath(out)
+    owner: dict[str, str] = {}
+    todo: list[Page] = []
+    refused: list[Result] = []
+    for page in pages:
+        target = out / page.output
+        if page.output == MANIFEST_NAME:
+            error = (f"its output {target} would be the run's manifest; rename the page or move it into "
+                     "a subfolder")
+        elif page.output in owner:
+            error = f"its output {page.output} would overwrite that of {owner[page.output]}"
+        elif not _inside(real_out, os.path.realpath(target)):
+            error = f"its output {target} would be written outside {out} (through a symbolic link)"
+        else:
+            owner[page.output] = page.path
+            todo.append(page)
+            continue
+        refused.append(Result(page, "error", f"{page.path}: {error}"))
+    return todo, refused
+
+
+# --- one page ----------------------------------------------------------------------------------------
+
+class NotRegularFile(OSError):
+    pass
+
+
+def read_regular_file(path: str) -> bytes:
+    """The bytes of a regular file. Anything else (a FIFO, a device, a link to one) raises
+    NotRegularFile at once: the file is opened without blocking and checked before reading."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(f"not a regular file ({_kind(mode)})")
+        os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        return fh.read()
 
 
 def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None, rules_sha256: str,
@@ -97,11 +333,13 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
             if rules.sha256 != rules_sha256:
                 return Result(page, "error", f"{page.path}: the rules file changed during the run; run again")
         try:
-            data = Path(page.path).read_bytes()
+            data = read_regular_file(page.file)
+        except NotRegularFile as exc:
+            return Result(page, "error", f"{page.path}: not read: {exc}")
         except OSError as exc:
             return Result(page, "error", f"{page.path}: cannot read: {exc.strerror or exc}")
         try:
-            doc = clean(data, name=page.path, format=fmt, rules=rules, site_rules=site_rules)
+            doc = clean(data, name=page.path, url=page.url, format=fmt, rules=rules, site_rules=site_rules)
         except SourceError as exc:
             return Result(page, "error", f"{page.path}: {exc}")
         except RecursionError:
@@ -124,103 +362,218 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
                   len(doc["removed"]), len(doc["warnings"]))
 
 
-def _in_workers(todo: list[Page], jobs: int, args: tuple) -> Iterator[Result]:
-    """Results of pages cleaned in worker processes, as they finish."""
-    retry: list[Page] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_clean_one, page, *args): page for page in todo}
-        for future in as_completed(futures):
-            page = futures[future]
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                retry.append(page)
-            except Exception as exc:  # pickling trouble and the like: this page only
-                yield Result(page, "error", f"{page.path}: worker failed: {exc!r}")
-    # A worker that dies (killed, out of memory) breaks the whole pool and every page in flight with
-    # it; those are run again one per fresh worker, so a crash is charged to the page that caused it.
-    for page in sorted(retry, key=lambda p: p.path):
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            try:
-                yield pool.submit(_clean_one, page, *args).result()
-            except BrokenProcessPool:
+def _cleaned(todo: list[Page], out: Path, jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
+             fmt: str, late: list[Result]) -> Iterator[Result]:
+    """Results of cleaning ``todo``, in this process or in worker processes, as they finish. When
+    the run is stopped early, results that workers had sent but were not yet taken go to ``late``."""
+    if jobs <= 1 or len(todo) <= 1:  # in this process the rules already compiled are used as they are
+        for page in todo:
+            yield _clean_one(page, str(out), rules, rules_path, rules.sha256, site_rules, fmt)
+        return
+    # workers load the rules themselves (compiled rules do not pickle) and check the hash
+    args = (str(out), None, rules_path, rules.sha256, site_rules, fmt)
+
+    def stopped(page: Page, outcome: Result | object) -> None:
+        if isinstance(outcome, Result):
+            late.append(outcome)
+        else:  # a worker killed in the middle of a write leaves its temporary file
+            remove_partial_writes(out / page.output)
+
+    with closing(run_in_workers(todo, min(jobs, len(todo)), _clean_one, args, stopped)) as results:
+        for page, result in results:
+            if result is DIED:
+                remove_partial_writes(out / page.output)
                 yield Result(page, "error", f"{page.path}: the worker process died while cleaning it "
                                             "(killed, or out of memory)")
+            else:
+                yield result
+
+
+# --- the run -----------------------------------------------------------------------------------------
+
+def _print_to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: Rules, site_rules: bool = True,
-               jobs: int = 1, fmt: str = "auto", progress: Callable[[str], None] = print,
-               errors: Callable[[str], None] | None = None) -> int:
-    """Clean every page under ``sources`` into ``out``; returns the exit status (1 if any page failed).
+               jobs: int = 1, fmt: str = "auto", url: str | None = None, url_map: dict[str, str] | None = None,
+               url_map_path: str | None = None, prune: bool = False, progress: Callable[[str], None] = print,
+               errors: Callable[[str], None] = _print_to_stderr) -> int:
+    """Clean every page under ``sources`` into ``out``; returns the exit status (1 if any page failed
+    or a SRC or folder could not be used).
 
-    ``progress`` gets one line per page and a summary line; ``errors`` gets the traceback of an
-    internal error, after the page's one-line error went to ``progress``.
+    ``progress`` gets one line per page cleaned, the stale outputs removed and a summary line;
+    ``errors`` gets error lines (a page that failed, a SRC or folder not usable), warnings (what
+    was skipped, stale outputs left) and the traceback of an internal error after its line.
+    Raises UsageError before touching anything when the run cannot start as asked. On Ctrl-C
+    (KeyboardInterrupt) or Terminated the workers are stopped, the manifest of the pages done is
+    written, and the exception is raised again.
     """
     started = time.monotonic()
     out = Path(out)
-    pages, problems = find_pages(sources, out)
-    for problem in problems:
-        progress(f"error {problem}")
+    found, previous = _prepare(sources, out, url, url_map, exclude=[p for p in (url_map_path, rules_path) if p])
+    for problem in found.problems:
+        errors(f"error {problem}")
+    for path, why in found.skipped:
+        errors(f"warning {path}: skipped: {why}")
+    todo, refused = _plan(found.pages, out)
     results: list[Result] = []
-    owner: dict[str, str] = {}
-    todo: list[Page] = []
-    for page in pages:
-        if page.output in owner:
-            results.append(Result(page, "error", f"{page.path}: its output {page.output} would overwrite "
-                                                 f"that of {owner[page.output]}"))
-        else:
-            owner[page.output] = page.path
-            todo.append(page)
-    total = len(pages)
-    done = 0
 
-    def report(result: Result) -> None:
-        nonlocal done
-        done += 1
-        if result.status == "error":
-            progress(f"[{done}/{total}] error {_one_line(result.error or result.page.path)}")
-            if result.detail and errors is not None:
-                errors(result.detail.rstrip("\n"))
-            if owner.get(result.page.output) == result.page.path:
-                # a JSON left by an earlier run would stand for a page that now fails
-                try:
-                    (out / result.page.output).unlink()
-                except OSError:
-                    pass
-        else:
-            progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
-                     f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings)")
+    def take(result: Result, owns_output: bool) -> None:
+        results.append(result)
+        if result.status == "error" and owns_output:
+            _remove_old_output(out / result.page.output, errors)
+        _report(result, len(results), len(found.pages), out, progress, errors)
 
-    for r in results:
-        report(r)
-    if jobs > 1 and len(todo) > 1:
-        # workers load the rules themselves (compiled rules do not pickle) and check the hash
-        stream: Iterable[Result] = _in_workers(todo, min(jobs, len(todo)),
-                                               (str(out), None, rules_path, rules.sha256, site_rules, fmt))
-    else:  # in this process the rules already compiled are used as they are
-        stream = (_clean_one(page, str(out), rules, rules_path, rules.sha256, site_rules, fmt) for page in todo)
-    for r in stream:
-        results.append(r)
-        report(r)
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("ok", "empty", "error")}
-    results.sort(key=lambda r: r.page.path)
-    manifest = {
-        "schema": MANIFEST_SCHEMA,
-        "pipeline": {"version": __version__, "rules_sha256": rules.sha256, "site_rules": site_rules},
-        "counts": counts,
-        "problems": problems,
-        "pages": [{"path": r.page.path, "output": r.page.output if r.status != "error" else None,
-                   "status": r.status, "error": _one_line(r.error) if r.error else None,
-                   "sections": r.sections, "removed": r.removed, "warnings": r.warnings} for r in results],
-    }
-    status = 1 if counts["error"] or problems else 0
+    for r in refused:
+        take(r, owns_output=False)
+    interrupted: KeyboardInterrupt | None = None
+    late: list[Result] = []
+    stream = _cleaned(todo, out, jobs, rules, rules_path, site_rules, fmt, late)
     try:
-        write_atomic(out / "manifest.json", dumps(manifest))
+        for r in stream:
+            take(r, owns_output=True)
+    except KeyboardInterrupt as exc:  # Ctrl-C or Terminated: the manifest of what was done, then stop
+        interrupted = exc
+    finally:
+        stream.close()  # stops the workers now, not when the generator is collected
+    for r in late:
+        take(r, owns_output=True)
+    status = _finish(out, results, found, todo, previous, rules, site_rules, prune, interrupted,
+                     progress, errors, started)
+    if interrupted is not None:
+        raise interrupted
+    return status
+
+
+def _prepare(sources: list[str], out: Path, url: str | None, url_map: dict[str, str] | None,
+             exclude: list[str]) -> tuple[Found, list[str]]:
+    """The pages (with their URLs) and the outputs of the previous run; OUT created. Raises
+    UsageError, before anything is written, when the run cannot start as asked."""
+    check_src_and_out(sources, out)
+    found = find_pages(sources, out, exclude=exclude)
+    if url is not None:
+        if len(found.pages) > 1:
+            raise UsageError(f"--url gives the URL of one page, but SRC holds {len(found.pages)} pages; "
+                             "use --url-map for a corpus")
+        found.pages = [replace(p, url=url) for p in found.pages]
+    elif url_map:
+        found.pages = [replace(p, url=url_map.get(os.path.realpath(p.file))) for p in found.pages]
+    previous = _previous_outputs(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        progress(f"error cannot write {out / 'manifest.json'}: {exc.strerror or exc}")
+        raise UsageError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+    return found, previous
+
+
+def _remove_old_output(target: Path, errors: Callable[[str], None]) -> None:
+    """A JSON left by an earlier run would stand for a page that now fails."""
+    try:
+        if is_page_output(target):
+            target.unlink()
+    except OSError as exc:
+        errors(f"warning cannot remove the earlier output {target} of this failed page: {exc.strerror or exc}")
+
+
+def _report(result: Result, done: int, total: int, out: Path, progress: Callable[[str], None],
+            errors: Callable[[str], None]) -> None:
+    if result.status == "error":
+        errors(f"[{done}/{total}] error {_one_line(result.error or result.page.path)}")
+        if result.detail:
+            errors(result.detail.rstrip("\n"))
+    else:
+        progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
+                 f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings)")
+
+
+def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], previous: list[str], rules: Rules,
+            site_rules: bool, prune: bool, interrupted: KeyboardInterrupt | None,
+            progress: Callable[[str], None], errors: Callable[[str], None], started: float) -> int:
+    """Stale outputs (reported or pruned), the manifest and the summary line; the exit status."""
+    written = {r.page.output for r in results if r.status != "error"}
+    stale = sorted({o for o in previous if o not in written and is_page_output(out / o)})
+    pruned: list[str] = []
+    if stale and not interrupted:
+        pruned, stale = _stale_outputs(out, stale, prune, bool(found.problems), progress, errors)
+    manifest = _manifest(results, found, todo, rules, site_rules, interrupted is not None, stale, pruned)
+    counts = manifest["counts"]
+    status = 1 if counts["error"] or found.problems else 0
+    try:
+        write_atomic(out / MANIFEST_NAME, dumps(manifest))
+    except OSError as exc:
+        errors(f"error cannot write {out / MANIFEST_NAME}: {exc.strerror or exc}")
         status = 1
     seconds = time.monotonic() - started
-    progress(f"{total} pages: {counts['ok']} ok, {counts['empty']} empty, {counts['error']} failed"
-             + (f", {len(problems)} SRC not usable" if problems else "")
-             + f" in {seconds:.1f}s; manifest {out / 'manifest.json'}")
+    total = len(found.pages)
+    progress((f"interrupted after {len(results)} of {total} pages: " if interrupted else f"{total} pages: ")
+             + f"{counts['ok']} ok, {counts['empty']} empty, {counts['error']} failed"
+             + (f", {len(found.problems)} SRC or folders not usable" if found.problems else "")
+             + (f", {len(found.skipped)} skipped" if found.skipped else "")
+             + (f", {len(stale)} stale outputs left" if stale else "")
+             + (f", {len(pruned)} stale outputs removed" if pruned else "")
+             + f" in {seconds:.1f}s; manifest {out / MANIFEST_NAME}")
     return status
+
+
+def _stale_outputs(out: Path, stale: list[str], prune: bool, had_problems: bool, progress: Callable[[str], None],
+                   errors: Callable[[str], None]) -> tuple[list[str], list[str]]:
+    """Prune the stale outputs, or report them; returns (removed, left)."""
+    if prune and had_problems:
+        errors(f"warning --prune not done: some SRC or folder could not be read, so {len(stale)} outputs of "
+               "an earlier run may belong to pages this run could not see; they are listed as stale")
+    elif prune:
+        return _prune(out, stale, progress, errors)
+    else:
+        for o in stale:
+            errors(f"warning {out / o} is left from an earlier run: its page was not cleaned in this run "
+                   "(--prune removes such outputs)")
+    return [], stale
+
+
+def _manifest(results: list[Result], found: Found, todo: list[Page], rules: Rules, site_rules: bool,
+              interrupted: bool, stale: list[str], pruned: list[str]) -> dict:
+    done = {r.page for r in results}
+    return {
+        "schema": MANIFEST_SCHEMA,
+        "pipeline": {"version": __version__, "rules_sha256": rules.sha256, "site_rules": site_rules},
+        "interrupted": interrupted,
+        "counts": {s: sum(1 for r in results if r.status == s) for s in ("ok", "empty", "error")},
+        "problems": found.problems,
+        "skipped": [{"path": path, "reason": why} for path, why in found.skipped],
+        "pages": [{"path": r.page.path, "output": r.page.output if r.status != "error" else None,
+                   "status": r.status, "error": _one_line(r.error) if r.error else None,
+                   "sections": r.sections, "removed": r.removed, "warnings": r.warnings}
+                  for r in sorted(results, key=lambda r: r.page.path)],
+        "not_cleaned": sorted(p.path for p in todo if p not in done),
+        "stale": stale,
+        "pruned": pruned,
+    }
+
+
+def _prune(out: Path, stale: list[str], progress: Callable[[str], None],
+           errors: Callable[[str], None]) -> tuple[list[str], list[str]]:
+    """Remove stale outputs (this tool's JSON only, checked just before) and the folders they leave
+    empty under ``out``; returns (removed, still there)."""
+    removed, left = [], []
+    real_out = os.path.realpath(out)
+    for o in stale:
+        target = out / o
+        try:
+            if not is_page_output(target) or not _inside(real_out, os.path.realpath(target)):
+                continue
+            target.unlink()
+        except OSError as exc:
+            errors(f"warning cannot remove the stale output {target}: {exc.strerror or exc}")
+            left.append(o)
+            continue
+        removed.append(o)
+        progress(f"removed {target}: output of an earlier run whose page was not cleaned in this run")
+        folder = target.parent
+        while folder != out and _inside(real_out, os.path.realpath(folder)):
+            try:
+                folder.rmdir()  # only if empty
+            except OSError:
+                break
+            folder = folder.parent
+    return removed, left

@@ -21,7 +21,12 @@ def page_id(name: str | None) -> str:
     """The stem of a page's file name: ``a/b/x.html.gz`` -> ``x``."""
     if not name:
         return "page"
-    base = os.path.basename(name.replace("\\", "/"))
+    return file_stem(os.path.basename(name.replace("\\", "/")))
+
+
+def file_stem(base: str) -> str:
+    """One file name without its extension (and a ``.gz`` before it): ``x.html.gz`` -> ``x``.
+    ``base`` is taken whole, slashes and backslashes included: the caller splits paths."""
     if base.lower().endswith(".gz"):
         base = base[:-3]
     stem, dot, _ = base.rpartition(".")
@@ -169,6 +174,41 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
         except OSError:
             pass
         raise
+
+
+def remove_partial_writes(path: Path) -> list[Path]:
+    """Remove the temporary files that ``write_atomic(path, ...)`` leaves when its process is killed
+    outright (SIGKILL, out of memory) in the middle of a write; returns those removed."""
+    path = Path(path)
+    prefix = "." + path.name + "."
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        # mkstemp's names: the prefix, 8 random characters, the suffix; nothing else matches
+        if entry.name.startswith(prefix) and entry.name.endswith(".tmp") \
+                and len(entry.name) == len(prefix) + 8 + len(".tmp") and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+def is_page_output(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a link) that this tool wrote: a page's JSON starts with
+    the schema line. Used before deleting an output, so that a user's own file is never removed."""
+    head = ("{\n " + _STR("schema") + ": " + _STR(SCHEMA_ID)).encode("utf-8")
+    try:
+        if Path(path).is_symlink() or not Path(path).is_file():
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(len(head)) == head
+    except OSError:
+        return False
 
 
 def load_schema() -> dict:

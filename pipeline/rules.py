@@ -17,7 +17,10 @@ from typing import Any
 
 import yaml
 
-DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules.yaml"
+# The default rules: the repo's top-level rules.yaml. pipeline/rules.yaml is a symbolic link to it
+# in the source tree (so a checkout or an editable install reads the top-level file) and becomes a
+# copy of it, as package data, in a built wheel (so `pip install .` finds it too).
+DEFAULT_RULES = (Path(__file__).resolve().parent / "rules.yaml").resolve()
 TOP_LEVEL_KEYS = {"version", "stages", "sites"}
 
 

@@ -122,8 +122,8 @@ def test_out_inside_src_is_not_cleaned_and_a_page_named_twice_is_cleaned_once(tm
     write(src / "x.txt", PAGE)
     write(src / "out" / "x.json", "{}")  # an earlier run's output inside the folder being cleaned
     write(src / ".hidden" / "y.txt", PAGE)
-    pages, problems = corpus.find_pages([str(src), str(src / "x.txt")], out=src / "out")
-    assert [p.path for p in pages] == [str(src / "x.txt")] and problems == []
+    found = corpus.find_pages([str(src), str(src / "x.txt")], out=src / "out")
+    assert [p.path for p in found.pages] == [str(src / "x.txt")] and found.problems == [] and found.skipped == []
 
 
 # --- bad pages ---------------------------------------------------------------------------------
@@ -140,8 +140,9 @@ def test_a_bad_page_fails_alone_with_a_one_line_error_naming_it(tmp_path: Path, 
     proc = run_cli("clean", src, "-o", out)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
-    errors = error_lines(proc.stdout + proc.stderr)
+    errors = error_lines(proc.stderr)  # error lines go to stderr, progress lines to stdout
     assert len(errors) == 1 and str(src / bad_name) in errors[0], proc.stdout + proc.stderr
+    assert error_lines(proc.stdout) == [], proc.stdout
     assert json_files(out) == ["a.json", "z.json"]
     assert manifest_rows(out)[bad_name]["status"] == "error"
 
@@ -165,7 +166,7 @@ def test_a_missing_src_is_reported_and_the_other_pages_are_cleaned(tmp_path: Pat
     missing = tmp_path / "no-such-folder"
     proc = run_cli("clean", src, missing, "-o", out)
     assert proc.returncode == 1
-    assert any(str(missing) in line and "no such" in line for line in proc.stdout.splitlines()), proc.stdout
+    assert any(str(missing) in line and "no such" in line for line in proc.stderr.splitlines()), proc.stderr
     assert json_files(out) == ["good.json"]
     assert str(missing) in " ".join(json.loads((out / "manifest.json").read_text())["problems"])
 
@@ -191,13 +192,14 @@ def test_an_internal_error_is_one_line_naming_the_page_then_the_traceback(tmp_pa
         return real_clean(data, name=name, **kw)
 
     monkeypatch.setattr(corpus, "clean", clean)
-    lines, tracebacks = [], []
+    lines, errors = [], []
     status = corpus.run_corpus([str(src)], out, rules_path=None, rules=load_rules(), progress=lines.append,
-                               errors=tracebacks.append)
+                               errors=errors.append)
     assert status == 1
-    errors = error_lines("\n".join(lines))
-    assert len(errors) == 1 and str(src / "boom.txt") in errors[0] and "KeyError" in errors[0]
-    assert len(tracebacks) == 1 and tracebacks[0].startswith("Traceback") and "a stage bug" in tracebacks[0]
+    assert error_lines("\n".join(lines)) == []
+    assert len(errors) == 2, errors  # the one-line error, then the traceback
+    assert str(src / "boom.txt") in errors[0] and "KeyError" in errors[0] and "\n" not in errors[0]
+    assert errors[1].startswith("Traceback") and "a stage bug" in errors[1]
     assert json_files(out) == ["fine.json"]
 
 
