@@ -230,6 +230,17 @@ def test_a_link_that_is_only_a_footnote_number_goes_whole(rules):
     assert out.blocks[0].link_chars == 0
 
 
+@pytest.mark.parametrize("text, kept", [
+    ("Rates fell ([1](https://example.org/a)) last year.\n", "Rates fell (1) last year."),
+    ("Rates fell ([1](https://example.org/a), [2](https://example.org/b)).\n", "Rates fell (1, 2)."),
+    ("Rates fell [[3](#cite-3)] last year.\n", "Rates fell [3] last year."),
+])
+def test_a_citation_link_in_brackets_of_its_own_keeps_its_number(rules, text, kept):
+    _, out = markup(text, rules)
+    assert texts(out) == [kept]
+    assert {rule for rule, _ in cuts(out)} == {"link-target"}
+
+
 # --- strikethrough --------------------------------------------------------------------------------
 
 def test_struck_through_text_is_removed_with_its_content(rules):

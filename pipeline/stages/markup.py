@@ -26,6 +26,7 @@ NAME = "markup"
 MASK = "\ue000"  # stands for characters a pass has claimed; also in rules (\uE000) where it matters
 SKIP_KINDS = ("code",)
 BLANKS = regex.compile(r"[ \t]{2,}")
+OPENING_BRACKETS = "([{"
 
 
 @dataclass(frozen=True)
@@ -326,9 +327,11 @@ def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[tuple[int, int, str]
         else:
             c.claim(ln.start, ln.text_start)
             c.claim(ln.text_end, ln.end)
-    # a link that is only a footnote number, glued to what it marks: "studies[1](#cite-1)"
+    # a link that is only a footnote number, glued to what it marks: "studies[1](#cite-1)"; one in
+    # brackets of its own ("([1](https://...))") is a citation written out, and keeps its number
     for ln in links:
         if not ln.image and ln.kept and ln.start > 0 and not text[ln.start - 1].isspace() \
+                and text[ln.start - 1] not in OPENING_BRACKETS \
                 and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end):
             ln.kept = False
             c.claim(ln.start, ln.end)
