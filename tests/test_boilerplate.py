@@ -100,11 +100,56 @@ def test_short_teasers_before_a_call_to_action_are_promos() -> None:
     assert removed["Get Started"] == "sign-up"
 
 
-def test_legal_and_insurance_footer_is_removed_as_legal() -> None:
-    legal = ("Individual and family insurance plans are insured by Example Health Insurance Company. "
-             "All insurance policies contain exclusions and limitations.")
+def test_legal_footer_is_removed_as_legal() -> None:
+    legal = ("Copyright 2024 Example Media LLC. All rights reserved. Use of this site constitutes acceptance "
+             "of our terms of use and privacy policy.")
     doc = run(f"{BODY}\n\n{BODY2}\n\n{legal}\n")
     assert rules_of(doc)[legal] == "legal"
+
+
+def with_site(tmp_path: Path, site: str) -> pipeline.Rules:
+    """The default rules with one more site section (YAML text indented under ``sites:``)."""
+    base = Path(pipeline.rules.DEFAULT_RULES).read_text(encoding="utf-8")
+    assert "\nsites:\n" in base
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(base.replace("\nsites:\n", "\nsites:\n" + site, 1), encoding="utf-8")
+    return load_rules(rules_file)
+
+
+INSURER = ("Individual and family plans are insured by Example Health Insurance Company. All insurance policies "
+           "contain exclusions and limitations. This website is not intended for residents of Nowhere.")
+
+
+def test_an_insurers_terms_are_legal_only_under_its_site_rules(tmp_path: Path) -> None:
+    # insurance vocabulary is content on most pages (a news story about insurance): an insurer's
+    # terms are its site's legal footer, and that is a site rule
+    rules = with_site(tmp_path, "  example-insurer.com:\n    boilerplate:\n"
+                                "      legal: [insur, exclusions and limitations, not intended for residents]\n")
+    text = f"{BODY}\n\n{BODY2}\n\n{INSURER}\n"
+    assert INSURER in kept(run(text, stages=("header", "boilerplate"), rules=rules))
+    doc = pipeline.run(pipeline.read(text, name="p.md", url="https://www.example-insurer.com/a", rules=rules),
+                       rules, stages=["header", "boilerplate"])
+    assert rules_of(doc)[INSURER] == "legal"
+
+
+def test_a_highlights_section_of_the_article_is_content() -> None:
+    items = ["The drug lowered blood sugar in most patients.", "Side effects were mild and went away.",
+             "The trial ran for two years in ten centres."]
+    text = "\n".join([f"{BODY}\n\n## Study highlights\n"] + [f"- {i}" for i in items] + [f"\n## Methods\n\n{BODY2}\n"])
+    doc = run(text)
+    assert kept(doc) == [BODY, "Study highlights", *items, "Methods", BODY2]
+
+
+def test_a_site_section_may_not_set_generic_thresholds(tmp_path: Path) -> None:
+    with pytest.raises(RulesError, match=r"sites\.example\.org\.boilerplate\.link_density_max: a site section adds to lists only"):
+        with_site(tmp_path, "  example.org:\n    boilerplate:\n      link_density_max: 0.9\n")
+
+
+def test_a_possessive_that_ends_prose_after_complete_sentences_is_an_unfinished_sentence() -> None:
+    cut = "More about trials can be found on the institute's"
+    doc = run(f"{BODY}\n\n{BODY2} {cut}\n\nLiving with Alzheimer's\n\n{BODY}\n")
+    assert rules_of(doc)[cut] == "unfinished-sentence"
+    assert "Living with Alzheimer's" in kept(doc)  # a title that ends in a possessive is whole
 
 
 def test_title_lines_right_before_the_article_stay_and_ui_before_them_goes() -> None:
@@ -127,12 +172,8 @@ def test_footer_after_the_article_is_removed() -> None:
 
 
 def test_site_patterns_apply_only_to_their_site_and_not_without_site_rules(tmp_path: Path) -> None:
-    base = Path(pipeline.rules.DEFAULT_RULES).read_text(encoding="utf-8")
-    extra = ("\nsites:\n  example.org:\n    boilerplate:\n      patterns:\n"
-             "        - {id: example-tagline, pattern: '^the example difference\\b.*', max_words: 30}\n")
-    rules_file = tmp_path / "rules.yaml"
-    rules_file.write_text(base.replace("\nsites: {}\n", "\n") + extra, encoding="utf-8")
-    rules = load_rules(rules_file)
+    rules = with_site(tmp_path, "  example.org:\n    boilerplate:\n      patterns:\n"
+                                "        - {id: example-tagline, pattern: '^the example difference\\b.*', max_words: 30}\n")
     tagline = "The Example Difference is our promise to every reader and their family."
     text = f"{BODY}\n\n{tagline}\n\n{BODY2}\n"
     on_site = pipeline.run(pipeline.read(text, name="p.md", url="https://www.example.org/a", rules=rules),

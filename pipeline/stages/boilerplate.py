@@ -26,7 +26,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping
 
@@ -135,6 +135,9 @@ def compile(section: Mapping, where) -> BoilerplateRules:
     for key in section:
         if key not in known:
             raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
+        if where.path[:1] == ("sites",) and key not in SITE_KEYS:
+            raise where.at(key).error(f"a site section adds to lists only (it may hold: {', '.join(SITE_KEYS)}); "
+                                      "thresholds are generic")
     return BoilerplateRules(
         patterns=_pattern_list(section.get("patterns"), where.at("patterns")),
         legal=tuple(t.casefold() for t in _strings(section.get("legal", ()), where.at("legal"))),
@@ -230,9 +233,37 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
     )
 
 
+# What a site section may hold: lists that add to the generic ones (a site's own UI strings, legal
+# terms, promo openers ...). Thresholds are generic: a site section that sets one is refused.
+SITE_KEYS = ("patterns", "legal", "promo_open", "promo_close", "byline", "citation_strong", "dangling_end_words",
+             "cta")
+
+
+def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> BoilerplateRules:
+    """The generic rules with a site's lists added to them."""
+    if site is None:
+        return generic
+    return replace(
+        generic,
+        patterns=generic.patterns + site.patterns,
+        legal=generic.legal + tuple(t for t in site.legal if t not in generic.legal),
+        promo_open=_either(generic.promo_open, site.promo_open),
+        promo_close=_either(generic.promo_close, site.promo_close),
+        byline=_either(generic.byline, site.byline),
+        citation_strong=_either(generic.citation_strong, site.citation_strong),
+        dangling_end_words=generic.dangling_end_words | site.dangling_end_words,
+        cta=generic.cta | site.cta,
+    )
+
+
+def _either(a: regex.Pattern | None, b: regex.Pattern | None) -> regex.Pattern | None:
+    if a is None or b is None:
+        return a or b
+    return regex.compile(f"(?:{a.pattern})|(?:{b.pattern})", regex.I)
+
+
 def stage(doc: Document, rules) -> Document:
-    r: BoilerplateRules = rules.stage(NAME)
-    site: BoilerplateRules | None = rules.site_stage(doc.site, NAME)
+    r = with_site(rules.stage(NAME), rules.site_stage(doc.site, NAME))
     blocks = list(doc.blocks)
     if not blocks:
         return doc.evolve(NAME)
@@ -243,7 +274,7 @@ def stage(doc: Document, rules) -> Document:
     feats = [features(b, stop, r, refs) for b in blocks]
     verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
 
-    _patterns(blocks, feats, verdict, r, site)
+    _patterns(blocks, feats, verdict, r)
     _legal(blocks, feats, verdict, r)
     _promos(blocks, feats, verdict, r)
     _cta_teasers(blocks, feats, verdict, r)
@@ -275,8 +306,8 @@ def stage(doc: Document, rules) -> Document:
     return doc.evolve(NAME, blocks=kept, removed=removed, language=lang)
 
 
-def _patterns(blocks, feats, verdict, r: BoilerplateRules, site: BoilerplateRules | None) -> None:
-    patterns = r.patterns + (site.patterns if site else ())
+def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
+    patterns = r.patterns
     if not patterns:
         return
     longest = max(p.max_words for p in patterns)
@@ -666,6 +697,14 @@ def _orphan_headings(blocks, feats, verdict) -> None:
             verdict[i] = removed_list
 
 
+POSSESSIVE = regex.compile(r"\w+['’]s")
+
+
+def _unfinished_end(last: str) -> bool:
+    """A last word that leaves a clause open: a lower-case word, or a possessive ("found on NCI's")."""
+    return (last.isalpha() and last.islower()) or POSSESSIVE.fullmatch(last) is not None
+
+
 def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Removal]]:
     """Cut a trailing sentence that stops on a function word (the rest of it was lost)."""
     text = block.text.rstrip()
@@ -676,7 +715,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         return block, []
     if last[-1].lower() in r.dangling_end_words:
         rule = "dangling-fragment"
-    elif block.kind == "paragraph" and text.rsplit(None, 1)[-1].isalpha() and text.rsplit(None, 1)[-1].islower():
+    elif block.kind == "paragraph" and _unfinished_end(text.rsplit(None, 1)[-1]):
         rule = "unfinished-sentence"  # prose whose last sentence breaks off mid-clause after complete ones
     else:
         return block, []
