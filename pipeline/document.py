@@ -85,7 +85,11 @@ class Block:
             return segs[0][1] if not end else self.span.chars[0]
         t, s, n = segs[k]
         if end:
-            return s + min(i - t, n)
+            if i - t <= n:
+                return s + (i - t)
+            # text up to i ends in text no segment maps (a replacement, "é" for "Ã©"): it stands for
+            # the source up to where the next mapped text starts
+            return segs[k + 1][1] if k + 1 < len(segs) else self.span.chars[1]
         if i < t + n:
             return s + (i - t)
         # i falls in text that no segment maps (inserted or rewritten): take the next mapped offset

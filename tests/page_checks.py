@@ -43,7 +43,7 @@ def alnum_words(text: str) -> list[str]:
     return [unicodedata.normalize("NFKC", w).casefold() for w in _ALNUM.findall(text)]
 
 
-MAX_JOINED_PIECES = 12  # source words one block word may be made of ("HomeNewsBusiness": glued links)
+MAX_JOINED_PIECES = 100  # source words one block word may be made of ("HomeNewsBusiness": glued links)
 MAX_SKIPPED_BETWEEN = 500  # source words skipped between two pieces of one block word (link targets, images)
 CANDIDATES = 2  # source places tried for each block word before the check backs up
 JOIN_CANDIDATES = 4  # source words tried for each piece of a joined word
@@ -82,7 +82,9 @@ def _places(w: str, source: list[str], j: int) -> list[int]:
         exact = len(source)
     joined: list[int] = []
     for k in range(j, exact):
-        joined.extend(islice(_join_ends(w, source, k), CANDIDATES - len(joined)))
+        # the readings that end nearest first: a piece read too early ("microsoft" of an image's alt
+        # text for "microsoftnasdaq") ends far away
+        joined.extend(sorted(islice(_join_ends(w, source, k), 4 * CANDIDATES))[:CANDIDATES - len(joined)])
         if len(joined) >= CANDIDATES:
             break
     return joined + ([exact + 1] if exact < len(source) else [])
@@ -122,10 +124,9 @@ def provenance_problem(source_text: str, item: dict) -> str | None:
     a, b = item["source"]["chars"]
     piece = source_text[a:b]
     want = alnum_words(item["text"])
-    if words_in_order(want, alnum_words(piece)):
-        return None
-    if words_in_order(want, alnum_words(pipeline.fix_text(html.unescape(piece)))):
-        return None
+    for repaired in (piece, pipeline.fix_text(piece), pipeline.fix_text(html.unescape(piece))):
+        if words_in_order(want, alnum_words(repaired)):
+            return None
     return f"{item['text'][:80]!r} is not in source[{a}:{b}] = {piece[:120]!r}"
 
 

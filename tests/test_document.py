@@ -1,0 +1,32 @@
+"""The data model: source maps stay exact through edits, slices and replacements."""
+from __future__ import annotations
+
+from pipeline.document import Block, Span, edit_text
+
+
+def block_of(source: str) -> Block:
+    return Block("paragraph", source, Span((0, len(source)), (1, 1)), origin=((0, 0, len(source)),))
+
+
+def test_a_part_that_ends_in_replaced_text_reaches_the_end_of_what_it_replaced() -> None:
+    source = "The cafÃ© is open"
+    fixed = edit_text(block_of(source), [(7, 9, "é")])
+    assert fixed.text == "The café is open"
+    end = fixed.text.index("é") + 1
+    a, b = fixed.subspan(4, end).chars
+    assert source[a:b] == "cafÃ©"
+
+
+def test_a_part_that_ends_in_replaced_text_at_the_end_of_the_block_reaches_its_end() -> None:
+    source = "The cafÃ©"
+    fixed = edit_text(block_of(source), [(7, 9, "é")])
+    a, b = fixed.subspan(4, len(fixed.text)).chars
+    assert source[a:b] == "cafÃ©"
+
+
+def test_a_part_of_copied_text_maps_to_exactly_its_characters() -> None:
+    source = "The cafÃ© is open"
+    fixed = edit_text(block_of(source), [(7, 9, "é")])
+    start = fixed.text.index("is open")
+    a, b = fixed.subspan(start, start + len("is open")).chars
+    assert source[a:b] == "is open"
