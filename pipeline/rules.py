@@ -91,8 +91,8 @@ class Where:
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            names = " or ".join(k.__name__ for k in kinds)
-            raise self.at(key).error(f"expected {names}, got {type(value).__name__}")
+            names = " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in kinds))
+            raise self.at(key).error(f"expected {names}, got {_kind_of(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise self.at(key).error(f"expected a finite number, got {value}")
         return value
@@ -117,7 +117,7 @@ class Where:
         from . import patterns
 
         if not isinstance(pattern, str):
-            raise self.error(f"expected a regular expression string, got {type(pattern).__name__}")
+            raise self.error(f"expected a regular expression string, got {_kind_of(pattern)}")
         try:
             return patterns.compile_rule(pattern, flags, self, self._spend)
         except (regex.error, ValueError, OverflowError) as exc:
@@ -142,6 +142,18 @@ class Where:
         self._spent[0] += units
         if self._spent[0] > patterns.MAX_FILE_UNITS:
             raise self.error(f"the patterns of this file compile to more than {patterns.MAX_FILE_UNITS} units")
+
+
+# the names a rules file's author knows (YAML's), not Python's
+_KIND_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list",
+               tuple: "a list", Mapping: "a mapping", dict: "a mapping", type(None): "nothing (null)"}
+
+
+def _kind_of(value: Any) -> str:
+    for kind in (bool, str, int, float, Mapping, list, tuple, type(None)):
+        if isinstance(value, kind):
+            return _KIND_NAMES[kind]
+    return type(value).__name__
 
 
 def _range(lo: float | None, hi: float | None, above: float | None = None) -> str:
