@@ -43,7 +43,7 @@ MAX_FILE_UNITS = 1_000_000
 # take a hundredth of it or less).
 SAFE_STEPS = 100_000_000
 
-SEARCHING = ("search", "finditer", "findall", "sub", "subn", "split")  # try every start position
+ITER_CHUNK = 256  # matches of a timed finditer between fresh starts of its clock (see _timed_iter)
 
 # --- analysis of the parse tree ---------------------------------------------------------------------
 # Work is bounded by a polynomial in n = (text length + 1): (coefficient, degree), or None where no
@@ -281,10 +281,10 @@ class RulePattern:
             return self._re.subn(repl, string, *args)
         return self._timed("subn", string, args, repl)
 
-    def finditer(self, string: str, *args: Any) -> Iterator:
+    def finditer(self, string: str, pos: int | None = None, endpos: int | None = None) -> Iterator:
         if len(string) <= self._search_safe:
-            return self._re.finditer(string, *args)
-        return self._timed_iter(string, args)
+            return self._re.finditer(string, pos, endpos)
+        return self._timed_iter(string, pos, endpos)
 
     def _timed(self, method: str, string: str, args: tuple, *repl: Any) -> Any:
         limit = TIMEOUT + len(string) * TIMEOUT_PER_CHAR
@@ -293,10 +293,23 @@ class RulePattern:
         except TimeoutError:
             raise self._timed_out(method, string, args, repl, limit) from None
 
-    def _timed_iter(self, string: str, args: tuple) -> Iterator:
+    def _timed_iter(self, string: str, pos: int | None, endpos: int | None) -> Iterator:
+        # regex's clock for an iterator runs from its creation, through the caller's work between
+        # matches too; so every ITER_CHUNK matches the search goes on in a new iterator from where
+        # the last (non-empty) match ended, which finds what the old one would have
         limit = TIMEOUT + len(string) * TIMEOUT_PER_CHAR
+        args = (pos, endpos)
         try:
-            yield from self._re.finditer(string, *args, timeout=limit)
+            while True:
+                found = 0
+                for m in self._re.finditer(string, pos, endpos, timeout=limit):
+                    yield m
+                    found += 1
+                    if found >= ITER_CHUNK and m.end() > m.start():
+                        pos = m.end()
+                        break
+                else:
+                    return
         except TimeoutError:
             raise self._timed_out("finditer", string, args, (), limit) from None
 
