@@ -48,7 +48,6 @@ ITER_CHUNK = 256  # matches of a timed finditer between fresh starts of its cloc
 # --- analysis of the parse tree ---------------------------------------------------------------------
 # Work is bounded by a polynomial in n = (text length + 1): (coefficient, degree), or None where no
 # polynomial bounds it (exponential backtracking, recursion, fuzzy matching).
-Poly = "tuple[float, int] | None"
 ONE, ZERO, N = (1.0, 0), (0.0, 0), (1.0, 1)
 _MAX_DEGREE, _MAX_COEFFICIENT = 12, 1e18
 

@@ -70,7 +70,9 @@ class Where:
             if isinstance(k, int):
                 out += f"[{k}]"
             else:
-                k = str(k) if str(k).isprintable() else repr(k)  # a key never breaks the one-line message
+                k = str(k)
+                if not k.isprintable() or len(k) > 60:  # a key never breaks or floods the one-line message
+                    k = _shown(k, 60)
                 out += f".{k}" if out else k
         return out or "(top level)"
 
@@ -101,7 +103,7 @@ class Where:
         """An integer threshold within [lo, hi] (either end open when None)."""
         value = self.get(section, key, int, default)
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise self.at(key).error(f"expected an integer {_range(lo, hi)}, got {value}")
+            raise self.at(key).error(f"expected an integer {_range(lo, hi)}, got {_digits(value)}")
         return value
 
     def number(self, section: Mapping, key: str, default: float, lo: float | None = None, hi: float | None = None,
@@ -154,6 +156,11 @@ def _kind_of(value: Any) -> str:
         if isinstance(value, kind):
             return _KIND_NAMES[kind]
     return type(value).__name__
+
+
+def _digits(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else f"{text[:8]}... ({len(text.lstrip('-'))} digits)"
 
 
 def _range(lo: float | None, hi: float | None, above: float | None = None) -> str:
