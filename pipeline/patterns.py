@@ -66,9 +66,10 @@ def _add(a, b):
     return None if c > _MAX_COEFFICIENT else (c, max(a[1], b[1]))
 
 
-def parse(pattern: str, flags: int = 0) -> Any:
+def parse(pattern: str, flags: int = 0) -> tuple[Any, int]:
     """The ``regex`` module's parse tree of ``pattern`` (version 0 syntax), as ``regex.compile``
-    makes it: a global inline flag (``(?x)``) restarts the parse with that flag, as it does there."""
+    makes it (a global inline flag such as ``(?x)`` restarts the parse with that flag, as it does
+    there), and the flags in force for the whole pattern."""
     global_flags = flags | regex.V0
     while True:
         source = _core.Source(pattern)
@@ -82,7 +83,7 @@ def parse(pattern: str, flags: int = 0) -> Any:
             continue
         if not source.at_end():
             raise regex.error("unbalanced parenthesis", pattern, source.pos)
-        return tree
+        return tree, info.flags
 
 
 _REPEATS = (_core.GreedyRepeat,)  # LazyRepeat and PossessiveRepeat are subclasses
@@ -208,14 +209,14 @@ def _safe_length(work, searching: bool) -> int:
 
 
 @lru_cache(maxsize=2048)
-def analyse(pattern: str, flags: int = 0) -> tuple[int, int, int]:
-    """(units, safe length for match/fullmatch, safe length for search and the rest) of a pattern;
-    raises ``regex.error`` where the parser does."""
-    tree = parse(pattern, flags)
+def analyse(pattern: str, flags: int = 0) -> tuple[int, int, int, int]:
+    """(units, safe length for match/fullmatch, safe length for search and the rest, flags the
+    pattern sets inline for its whole self) of a pattern; raises ``regex.error`` where the parser does."""
+    tree, in_force = parse(pattern, flags)
     units = _units(tree, MAX_FILE_UNITS)
     paths, steps = _work(tree)
     work = _add(paths, steps)
-    return units, _safe_length(work, False), _safe_length(work, True)
+    return units, _safe_length(work, False), _safe_length(work, True), in_force & ~(flags | regex.V0)
 
 
 # --- compiled patterns that carry their place in the rules -----------------------------------------
@@ -229,12 +230,13 @@ class RulePattern:
     out of time, each is tried alone to name the one at fault.
     """
 
-    __slots__ = ("_re", "where", "pattern", "flags", "groups", "groupindex", "_match_safe", "_search_safe",
-                 "_members", "_template")
+    __slots__ = ("_re", "where", "pattern", "flags", "groups", "groupindex", "inline_flags", "_match_safe",
+                 "_search_safe", "_members", "_template")
 
     def __init__(self, compiled: regex.Pattern, where: Any, match_safe: int, search_safe: int,
-                 members: Sequence[RulePattern] = (), template: str = "{}"):
+                 members: Sequence[RulePattern] = (), template: str = "{}", inline_flags: int = 0):
         self._re = compiled
+        self.inline_flags = inline_flags  # set by a global inline flag (?x): in a join it would apply to all
         self.where = where
         self.pattern, self.flags = compiled.pattern, compiled.flags
         self.groups, self.groupindex = compiled.groups, compiled.groupindex
@@ -342,11 +344,11 @@ def compile_rule(pattern: str, flags: int, where: Any, spend: Callable[[int], No
     """Analyse, bound and compile one pattern (version 0 syntax). Raises ``regex.error``,
     ``ValueError`` or ``RecursionError`` for an invalid pattern and ``where.error`` for one too
     large; ``spend(units)`` charges the pattern to the file's budget."""
-    units, match_safe, search_safe = analyse(pattern, flags)
+    units, match_safe, search_safe, inline_flags = analyse(pattern, flags)
     if spend is not None:
         spend(units)
     return RulePattern(regex.compile(pattern, flags | regex.V0), where, match_safe, search_safe,
-                       members, template)
+                       members, template, inline_flags)
 
 
 def combine(members: Sequence[RulePattern], flags: int = 0, template: str = "{}", where: Any = None) -> RulePattern:

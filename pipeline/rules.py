@@ -114,25 +114,33 @@ class Where:
             raise self.at(key).error(f"expected a number {_range(lo, hi, above)}, got {value:g}")
         return value
 
-    def regex(self, pattern: Any, flags: int = 0) -> patterns.RulePattern:
-        """A pattern compiled from the rules: bounded in size before it compiles, in time when it runs."""
+    def regex(self, pattern: Any, flags: int = 0, joined: bool = False) -> patterns.RulePattern:
+        """A pattern compiled from the rules: bounded in size before it compiles, in time when it runs.
+        ``joined``: it will be joined with others into one alternation, where a flag it sets for
+        the whole pattern (``(?x)`` rather than ``(?x:...)``) would change the others too."""
         from . import patterns
 
         if not isinstance(pattern, str):
             raise self.error(f"expected a regular expression string, got {_kind_of(pattern)}")
         try:
-            return patterns.compile_rule(pattern, flags, self, self._spend)
+            compiled = patterns.compile_rule(pattern, flags, self, self._spend)
         except (regex.error, ValueError, OverflowError) as exc:
             raise self.error(f"invalid regular expression {_shown(pattern)}: {exc}") from None
         except RecursionError:
             raise self.error(f"invalid regular expression {_shown(pattern)}: nested too deeply") from None
+        if joined and compiled.inline_flags:
+            letters = "".join(f.name if f.name == "L" else f.name.lower() for f in regex.RegexFlag
+                              if f.value & compiled.inline_flags and f.name and len(f.name) == 1)
+            raise self.error(f"(?{letters}) sets a flag for the whole pattern, and this one is joined with others, "
+                             f"which it would change too: scope it, as in (?{letters}:...)")
+        return compiled
 
     def regex_any(self, items: Sequence[str], flags: int = 0, template: str = "{}") -> patterns.RulePattern:
         """One pattern for a list of them (``template`` holds the alternation); each is checked on
         its own, so an error names its entry, and a pattern that runs too long is named too."""
         from . import patterns
 
-        members = [self.at(i).regex(item, flags) for i, item in enumerate(items)]
+        members = [self.at(i).regex(item, flags, joined=True) for i, item in enumerate(items)]
         return patterns.combine(members, flags, template, self)
 
     def _spend(self, units: int) -> None:

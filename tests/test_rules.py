@@ -253,6 +253,22 @@ def test_an_invalid_pattern_never_ends_in_a_traceback(tmp_path: Path) -> None:
         assert ":3: markup.trigger: invalid regular expression" in message, message
 
 
+@pytest.mark.parametrize("section", [
+    "boilerplate:\n  patterns:\n    - {id: a, pattern: '(?x)^ sign \\s up $'}\n",
+    "boilerplate:\n  promo_open: ['(?s)related.*']\n",
+    "pdf:\n  page_number:\n    patterns: ['\\d+', '(?m)^page']\n",
+])
+def test_a_global_inline_flag_in_a_pattern_joined_with_others_is_refused(tmp_path: Path, section: str) -> None:
+    message = refused(tmp_path, "version: 1\n" + section)
+    assert re.search(r": \S+: \(\?[smx]\) sets a flag for the whole pattern, and this one is joined with others", message), \
+        message
+
+
+def test_a_scoped_or_case_flag_in_a_joined_pattern_is_fine(tmp_path: Path) -> None:
+    text = "boilerplate:\n  patterns:\n    - {id: a, pattern: '(?i)^sign(?x: \\s up)$'}\n"
+    assert load_rules(write(tmp_path / "rules.yaml", text)).stage("boilerplate").patterns[0].regex.match("Sign up")
+
+
 # --- patterns: time -------------------------------------------------------------------------------
 
 def test_a_catastrophic_pattern_raises_a_rules_error_naming_file_line_and_key(short_time_limit: None) -> None:
@@ -273,11 +289,11 @@ def test_a_combined_alternation_that_runs_away_names_its_member(short_time_limit
 
 
 def test_patterns_proven_fast_run_without_a_time_limit_and_runaway_ones_always_have_one() -> None:
-    _, match_safe, search_safe = patterns.analyse(r"[\u00ad\u200b]")
+    _, match_safe, search_safe, _ = patterns.analyse(r"[\u00ad\u200b]")
     assert search_safe > 1_000_000 and match_safe > 1_000_000
     for runaway in [r"(a|a)+$", r"(a+)+$", r"^(\w+\s?)*$", r"(?:[^*]|\*(?!\*)){1,1000}?"]:
-        assert patterns.analyse(runaway)[1:] == (-1, -1), runaway
-    _, _, polynomial = patterns.analyse(r"\s*\s*\s*x")  # cubic at worst: proven fast on short texts only
+        assert patterns.analyse(runaway)[1:3] == (-1, -1), runaway
+    polynomial = patterns.analyse(r"\s*\s*\s*x")[2]  # cubic at worst: proven fast on short texts only
     assert 10 < polynomial < 10_000
 
 

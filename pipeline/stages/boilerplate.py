@@ -102,7 +102,7 @@ def _pattern_list(items, where) -> tuple[Pattern, ...]:
         if not isinstance(item, Mapping) or "id" not in item or "pattern" not in item:
             raise w.error("each pattern needs an id and a pattern")
         w.get(item, "note", str)  # a comment kept with the pattern
-        out.append(Pattern(str(item["id"]), w.at("pattern").regex(item["pattern"], regex.I),
+        out.append(Pattern(str(item["id"]), w.at("pattern").regex(item["pattern"], regex.I, joined=True),
                            w.integer(item, "max_words", 12, lo=1)))
     return tuple(out)
 
