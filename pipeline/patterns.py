@@ -354,5 +354,9 @@ def compile_rule(pattern: str, flags: int, where: Any, spend: Callable[[int], No
 def combine(members: Sequence[RulePattern], flags: int = 0, template: str = "{}", where: Any = None) -> RulePattern:
     """One pattern that matches where any of ``members`` does: ``template`` holds the alternation
     (``"^(?:{})$"`` anchors it). Its errors name the member at fault (or ``where``, else the first)."""
+    where = where if where is not None else members[0].where
     body = template.format("|".join(f"(?:{m.pattern})" for m in members))
-    return compile_rule(body, flags, where if where is not None else members[0].where, None, members, template)
+    try:
+        return compile_rule(body, flags, where, None, members, template)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:  # valid alone, not together
+        raise where.error(f"these patterns cannot be joined into one: {exc}") from None
