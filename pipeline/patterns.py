@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import regex
 from regex import _regex_core as _core

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import regex
 import yaml
@@ -40,6 +40,9 @@ class RulesTimeout(RulesError):
 MAX_DEPTH = 50  # nesting of mappings and lists: rules.yaml needs 6; PyYAML's composer recurses per level
 MAX_ALIAS_VALUES = 100_000  # values that YAML aliases may add by expansion (a "billion laughs" file adds 10^9)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: ten times faster
+
+if TYPE_CHECKING:
+    from .patterns import RulePattern
 
 
 def _shown(pattern: str, limit: int = 100) -> str:
@@ -114,7 +117,7 @@ class Where:
             raise self.at(key).error(f"expected a number {_range(lo, hi, above)}, got {value:g}")
         return value
 
-    def regex(self, pattern: Any, flags: int = 0, joined: bool = False) -> patterns.RulePattern:
+    def regex(self, pattern: Any, flags: int = 0, joined: bool = False) -> RulePattern:
         """A pattern compiled from the rules: bounded in size before it compiles, in time when it runs.
         ``joined``: it will be joined with others into one alternation, where a flag it sets for
         the whole pattern (``(?x)`` rather than ``(?x:...)``) would change the others too."""
@@ -135,7 +138,7 @@ class Where:
                              f"which it would change too: scope it, as in (?{letters}:...)")
         return compiled
 
-    def regex_any(self, items: Sequence[str], flags: int = 0, template: str = "{}") -> patterns.RulePattern:
+    def regex_any(self, items: Sequence[str], flags: int = 0, template: str = "{}") -> RulePattern:
         """One pattern for a list of them (``template`` holds the alternation); each is checked on
         its own, so an error names its entry, and a pattern that runs too long is named too."""
         from . import patterns

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 import pipeline
 from pipeline import corpus, patterns
-from pipeline.rules import DEFAULT_RULES, RulesError, RulesTimeout, Where, _compile, load_rules
+from pipeline.rules import (
+    DEFAULT_RULES,
+    RulesError,
+    RulesTimeout,
+    Where,
+    _compile,
+    load_rules,
+)
 from tests.conftest import run_cli
 
 BASE = Path(DEFAULT_RULES).read_text(encoding="utf-8")
@@ -151,8 +158,8 @@ def test_a_hostile_rules_file_exits_2_with_one_line_and_no_traceback(tmp_path: P
 @pytest.mark.parametrize("text, line, key", [
     ("markup:\n  link:\n    id: link-target\n    max_txt: 3\n", 5, "markup.link.max_txt"),
     ("boilerplate:\n  patterns:\n    - {id: a, pattern: 'x', max_word: 3}\n", 4, "boilerplate.patterns[0].max_word"),
-    ("header:\n  meta:\n    - id: a\n      key: modified\n      keyword: x\n      pattern: '(?P<value>x)'\n"
-     "      patern: 'y'\n", 8, "header.meta[0].patern"),
+    (("header:\n  meta:\n    - id: a\n      key: modified\n      keyword: x\n      pattern: '(?P<value>x)'\n"
+      "      patern: 'y'\n"), 8, "header.meta[0].patern"),
     ("sections:\n  title:\n    max_wrds: 3\n", 4, "sections.title.max_wrds"),
     ("pdf:\n  running_header:\n    min_repeat: 3\n", 4, "pdf.running_header.min_repeat"),
     ("dedupe:\n  sentence:\n    min_word: 3\n", 4, "dedupe.sentence.min_word"),
