@@ -124,7 +124,10 @@ def provenance_problem(source_text: str, item: dict) -> str | None:
     a, b = item["source"]["chars"]
     piece = source_text[a:b]
     want = alnum_words(item["text"])
-    for repaired in (piece, pipeline.fix_text(piece), pipeline.fix_text(html.unescape(piece))):
+    # ftfy repairs line by line, and leaves entities alone in a line that holds a "<": a block
+    # joins its lines, so the slice is repaired both ways
+    joined = " ".join(piece.split())
+    for repaired in (piece, pipeline.fix_text(piece), pipeline.fix_text(joined), pipeline.fix_text(html.unescape(piece))):
         if words_in_order(want, alnum_words(repaired)):
             return None
     return f"{item['text'][:80]!r} is not in source[{a}:{b}] = {piece[:120]!r}"

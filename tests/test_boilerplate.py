@@ -141,7 +141,7 @@ def test_a_highlights_section_of_the_article_is_content() -> None:
 
 
 def test_a_site_section_may_not_set_generic_thresholds(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match=r"sites\.example\.org\.boilerplate\.link_density_max: a site section adds to lists only"):
+    with pytest.raises(RulesError, match=r"sites\.example\.org\.boilerplate\.link_density_max: the boilerplate stage does not read this from site rules"):
         with_site(tmp_path, "  example.org:\n    boilerplate:\n      link_density_max: 0.9\n")
 
 

@@ -33,6 +33,7 @@ from typing import Mapping
 import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
+from ..patterns import combine
 from . import sections
 from ..textutil import (ends_closed, ends_sentence, guess_language, sentence_spans, stopword_lists, token_count,
                         wide_count, words)
@@ -88,6 +89,14 @@ class BoilerplateRules:
     wide_char_weight: float = 3.0  # a Han or kana character counts as this many characters in lengths
 
 
+
+
+# What a site section may hold: lists that add to the generic ones (a site's own UI strings, legal
+# terms, promo openers ...); thresholds are generic (rules.py refuses any other key under a site).
+SITE_RULES = ("patterns", "legal", "promo_open", "promo_close", "byline", "citation_strong", "dangling_end_words",
+              "cta")
+
+
 def _pattern_list(items, where) -> tuple[Pattern, ...]:
     if items is None:
         return ()
@@ -98,81 +107,71 @@ def _pattern_list(items, where) -> tuple[Pattern, ...]:
         w = where.at(i)
         if not isinstance(item, Mapping) or "id" not in item or "pattern" not in item:
             raise w.error("each pattern needs an id and a pattern")
-        unknown = set(item) - {"id", "pattern", "max_words", "note"}
-        if unknown:
-            raise w.error(f"unknown keys {sorted(unknown)}")
-        out.append(Pattern(str(item["id"]), w.at("pattern").regex(item["pattern"], regex.I),
-                           w.get(item, "max_words", int, 12)))
+        w.get(item, "note", str)  # a comment kept with the pattern
+        out.append(Pattern(str(item["id"]), w.at("pattern").regex(item["pattern"], regex.I, joined=True),
+                           w.integer(item, "max_words", 12, lo=1)))
     return tuple(out)
 
 
-def _alternation(items, where, anchored: bool = False) -> regex.Pattern | None:
+def _alternation(items, where, anchored: bool = False):
     if not items:
         return None
     if not isinstance(items, tuple) or not all(isinstance(s, str) for s in items):
         raise where.error("expected a list of regular expressions")
-    for i, s in enumerate(items):
-        where.at(i).regex(s)  # each alone, so an error names its entry
-    body = "|".join(f"(?:{s})" for s in items)
-    return regex.compile(rf"^(?:{body})$" if anchored else rf"(?:{body})", regex.I)
+    # each compiled alone too, so an error (or a pattern that runs too long) names its entry
+    return where.regex_any(items, regex.I, "^(?:{})$" if anchored else "(?:{})")
 
 
 def compile(section: Mapping, where) -> BoilerplateRules:
-    g = lambda key, kind, default: where.get(section, key, kind, default)  # noqa: E731
+    count = lambda key, default, lo=0: where.integer(section, key, default, lo=lo)  # noqa: E731
+    share = lambda key, default: where.number(section, key, default, lo=0, hi=1)  # noqa: E731
     words = section.get("dangling_end_words", ())
     if not isinstance(words, tuple):
         raise where.at("dangling_end_words").error("expected a list of words")
     for i, w in enumerate(words):
         if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
             raise where.at("dangling_end_words", i).error(f"expected a word, got {w!r} (quote it)")
-    known = {"patterns", "legal", "legal_min_hits", "legal_words_per_hit", "promo_open", "promo_close", "promo_window", "teaser_max_chars", "top_box_max_chars", "byline",
-             "citation_strong", "dangling_end_words", "link_density_max", "link_block_density",
-             "length_low", "length_high", "stopwords_low", "stopwords_high", "stopwords_sentence",
-             "short_words",
-             "menu_min_run", "title_max_words", "title_lookback", "head_title_max_words", "cta", "cta_lookback",
-             "comments_opener", "comments_after_share", "wide_char_weight",
-             "byline_max_words", "caption_max_words", "fragment_max_words", "orphan_citation_hits"}
-    for key in section:
-        if key not in known:
-            raise where.at(key).error(f"unknown key (known: {', '.join(sorted(known))})")
-        if where.path[:1] == ("sites",) and key not in SITE_KEYS:
-            raise where.at(key).error(f"a site section adds to lists only (it may hold: {', '.join(SITE_KEYS)}); "
-                                      "thresholds are generic")
-    return BoilerplateRules(
+    rules = BoilerplateRules(
         patterns=_pattern_list(section.get("patterns"), where.at("patterns")),
         legal=tuple(t.casefold() for t in _strings(section.get("legal", ()), where.at("legal"))),
-        legal_min_hits=g("legal_min_hits", int, 2),
-        legal_words_per_hit=g("legal_words_per_hit", int, 25),
+        legal_min_hits=count("legal_min_hits", 2, 1),
+        legal_words_per_hit=count("legal_words_per_hit", 25, 1),
         promo_open=_alternation(section.get("promo_open"), where.at("promo_open"), anchored=True),
         promo_close=_alternation(section.get("promo_close"), where.at("promo_close"), anchored=True),
-        promo_window=g("promo_window", int, 6),
-        teaser_max_chars=g("teaser_max_chars", int, 300),
-        top_box_max_chars=g("top_box_max_chars", int, 200),
+        promo_window=count("promo_window", 6),
+        teaser_max_chars=count("teaser_max_chars", 300),
+        top_box_max_chars=count("top_box_max_chars", 200),
         byline=_alternation(section.get("byline"), where.at("byline"), anchored=True),
         citation_strong=_alternation(section.get("citation_strong"), where.at("citation_strong")),
         dangling_end_words=frozenset(w.lower() for w in words),
-        link_density_max=g("link_density_max", float, 0.5),
-        link_block_density=g("link_block_density", float, 0.8),
-        length_low=g("length_low", int, 70),
-        length_high=g("length_high", int, 200),
-        stopwords_low=g("stopwords_low", float, 0.30),
-        stopwords_high=g("stopwords_high", float, 0.32),
-        stopwords_sentence=g("stopwords_sentence", float, 0.15),
-        short_words=g("short_words", int, 6),
-        menu_min_run=g("menu_min_run", int, 3),
-        title_max_words=g("title_max_words", int, 16),
-        title_lookback=g("title_lookback", int, 3),
-        head_title_max_words=g("head_title_max_words", int, 30),
-        byline_max_words=g("byline_max_words", int, 60),
-        caption_max_words=g("caption_max_words", int, 4),
-        fragment_max_words=g("fragment_max_words", int, 3),
-        orphan_citation_hits=g("orphan_citation_hits", int, 3),
+        link_density_max=share("link_density_max", 0.5),
+        link_block_density=share("link_block_density", 0.8),
+        length_low=count("length_low", 70),
+        length_high=count("length_high", 200),
+        stopwords_low=share("stopwords_low", 0.30),
+        stopwords_high=share("stopwords_high", 0.32),
+        stopwords_sentence=share("stopwords_sentence", 0.15),
+        short_words=count("short_words", 6, 1),
+        menu_min_run=count("menu_min_run", 3, 1),
+        title_max_words=count("title_max_words", 16, 1),
+        title_lookback=count("title_lookback", 3),
+        head_title_max_words=count("head_title_max_words", 30, 1),
+        byline_max_words=count("byline_max_words", 60, 1),
+        caption_max_words=count("caption_max_words", 4),
+        fragment_max_words=count("fragment_max_words", 3),
+        orphan_citation_hits=count("orphan_citation_hits", 3, 1),
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
-        cta_lookback=g("cta_lookback", int, 8),
-        comments_opener=g("comments_opener", str, "comment-ui"),
-        comments_after_share=g("comments_after_share", float, 0.6),
-        wide_char_weight=g("wide_char_weight", float, 3.0),
+        cta_lookback=count("cta_lookback", 8),
+        comments_opener=where.get(section, "comments_opener", str, "comment-ui"),
+        comments_after_share=share("comments_after_share", 0.6),
+        wide_char_weight=where.number(section, "wide_char_weight", 3.0, above=0),
     )
+    # jusText's classes need low <= high
+    if rules.length_low > rules.length_high:
+        raise where.at("length_low").error(f"must not exceed length_high ({rules.length_high})")
+    if rules.stopwords_low > rules.stopwords_high:
+        raise where.at("stopwords_low").error(f"must not exceed stopwords_high ({rules.stopwords_high:g})")
+    return rules
 
 
 def _strings(items, where) -> tuple[str, ...]:
@@ -233,10 +232,6 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
     )
 
 
-# What a site section may hold: lists that add to the generic ones (a site's own UI strings, legal
-# terms, promo openers ...). Thresholds are generic: a site section that sets one is refused.
-SITE_KEYS = ("patterns", "legal", "promo_open", "promo_close", "byline", "citation_strong", "dangling_end_words",
-             "cta")
 
 
 def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> BoilerplateRules:
@@ -256,10 +251,11 @@ def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> Boile
     )
 
 
-def _either(a: regex.Pattern | None, b: regex.Pattern | None) -> regex.Pattern | None:
+def _either(a, b):
+    """One pattern that matches where either of two (generic and site) does; None for neither."""
     if a is None or b is None:
         return a or b
-    return regex.compile(f"(?:{a.pattern})|(?:{b.pattern})", regex.I)
+    return combine([a, b], regex.I)
 
 
 def stage(doc: Document, rules) -> Document:
@@ -326,10 +322,11 @@ def _any_of(patterns: tuple[Pattern, ...]):
     """A test that is true where any of the patterns matches: a cheap check before trying each.
     Patterns anchored at the start are tried together at position 0 only (``match``), which is
     far cheaper than searching an alternation at every position of the text."""
-    anchored = [p.regex.pattern for p in patterns if p.regex.pattern.startswith("^")]
-    loose = [p.regex.pattern for p in patterns if not p.regex.pattern.startswith("^")]
-    at_start = regex.compile("|".join(f"(?:{p})" for p in anchored), regex.I) if anchored else None
-    anywhere = regex.compile("|".join(f"(?:{p})" for p in loose), regex.I) if loose else None
+    anchored = [p.regex for p in patterns if p.regex.pattern.startswith("^")]
+    loose = [p.regex for p in patterns if not p.regex.pattern.startswith("^")]
+    # joined as the rules' own patterns are (a time limit, errors that name the pattern at fault)
+    at_start = combine(anchored, regex.I) if anchored else None
+    anywhere = combine(loose, regex.I) if loose else None
 
     def test(text: str) -> bool:
         return bool(at_start and at_start.match(text) or anywhere and anywhere.search(text))

@@ -32,10 +32,10 @@ class DecodeRules:
 
 def compile(section: Mapping, where) -> DecodeRules:
     return DecodeRules(
-        max_control_share=where.get(section, "max_control_share", float, 0.05),
-        max_chaos=where.get(section, "max_chaos", float, 0.3),
-        max_mixed_share=where.get(section, "max_mixed_share", float, 0.2),
-        cp1252_margin=where.get(section, "cp1252_margin", float, 0.1),
+        max_control_share=where.number(section, "max_control_share", 0.05, lo=0, hi=1),
+        max_chaos=where.number(section, "max_chaos", 0.3, lo=0, hi=1),
+        max_mixed_share=where.number(section, "max_mixed_share", 0.2, lo=0, hi=1),
+        cp1252_margin=where.number(section, "cp1252_margin", 0.1, lo=0, hi=1),
     )
 
 

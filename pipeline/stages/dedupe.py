@@ -48,9 +48,7 @@ def compile(section: Mapping, where) -> DedupeRules:
         for i, k in enumerate(kinds):
             if k not in ("paragraph", "list_item", "quote", "table", "code"):
                 raise w.at("kinds", i).error(f"not a block kind that can be deduped: {k!r}")
-        min_words = w.get(body, "min_words", int, 8)
-        if min_words < 1:
-            raise w.at("min_words").error("must be at least 1")
+        min_words = w.integer(body, "min_words", 8, lo=1)
         return w.get(body, "id", str, default_id), frozenset(kinds), min_words
 
     b_id, b_kinds, b_min = part("block", "duplicate-block", ("paragraph", "list_item", "quote", "table"))

@@ -52,7 +52,7 @@ def _fragment(text: str) -> str:
 
 def compile(section: Mapping, where) -> HeaderRules:
     rule = where.get(section, "rule", str, "header")
-    max_fields = where.get(section, "max_fields", int, 12)
+    max_fields = where.integer(section, "max_fields", 12, lo=0)
     formats = where.get(section, "formats", (list, tuple), ("text",))
     if not all(isinstance(f, str) for f in formats):
         raise where.at("formats").error("expected a list of format names")

@@ -104,10 +104,8 @@ def compile(section: Mapping, where) -> MarkupRules:
     units = wf.get(foot, "units", (list, tuple), ())
     if not all(isinstance(u, str) for u in units):
         raise wf.at("units").error("expected a list of strings")
-    max_text = wl.get(link, "max_text", int, 500)
-    max_target = wl.get(link, "max_target", int, 2048)
-    if max_text < 1 or max_target < 1:
-        raise wl.error("max_text and max_target must be positive")
+    max_text = wl.integer(link, "max_text", 500, lo=1)
+    max_target = wl.integer(link, "max_target", 2048, lo=1)
     autolink = rx(auto, "pattern", wa)
     if autolink is not NEVER and autolink.groups < 1:
         raise wa.at("pattern").error("the pattern needs a group around the URL it keeps")

@@ -209,18 +209,12 @@ class MojibakeRules:
 
 
 def compile(section: Mapping, where) -> MojibakeRules:
-    min_blocks = where.get(section, "plan_min_blocks", int, 3)
-    if min_blocks < 1:
-        raise where.at("plan_min_blocks").error("must be at least 1")
-    share = where.get(section, "plan_min_share", float, 0.75)
-    if not 0.0 < share <= 1.0:
-        raise where.at("plan_min_share").error("must be in (0, 1]")
+    min_blocks = where.integer(section, "plan_min_blocks", 3, lo=1)
+    share = where.number(section, "plan_min_share", 0.75, above=0, hi=1)
     rule = where.get(section, "delete_rule", str, "ftfy-deleted")
     if not rule.strip():
         raise where.at("delete_rule").error("must be a non-empty rule id")
-    max_diff = where.get(section, "max_diff_chars", int, 20000)
-    if max_diff < 1:
-        raise where.at("max_diff_chars").error("must be at least 1")
+    max_diff = where.integer(section, "max_diff_chars", 20000, lo=1)
     ids = where.get(section, "rewrite_rules", Mapping, {})
     rewrite_rules = dict(MojibakeRules().rewrite_rules)
     for kind, rid in ids.items():

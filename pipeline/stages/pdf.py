@@ -124,17 +124,11 @@ def _words_list(where, section: Mapping, key: str, default: Sequence[str]) -> fr
 
 
 def _int(where, section: Mapping, key: str, default: int, minimum: int = 0) -> int:
-    value = where.get(section, key, int, default)
-    if value < minimum:
-        raise where.at(key).error(f"expected an integer >= {minimum}")
-    return value
+    return where.integer(section, key, default, lo=minimum)
 
 
-def _float(where, section: Mapping, key: str, default: float) -> float:
-    value = where.get(section, key, float, default)
-    if value < 0:
-        raise where.at(key).error("expected a number >= 0")
-    return value
+def _float(where, section: Mapping, key: str, default: float, maximum: float | None = None) -> float:
+    return where.number(section, key, default, lo=0, hi=maximum)
 
 
 def _rule_id(where, section: Mapping, default: str) -> str:
@@ -218,9 +212,8 @@ def compile(section: Mapping, where) -> PdfRules:
     marked = ev_w.get(ev_s, "marked", str, None)
 
     patterns = pn_w.get(pn_s, "patterns", (list, tuple), [r"\d{1,4}"])
-    for i, p in enumerate(patterns):
-        pn_w.at("patterns", i).regex(p)  # each one valid on its own, for a precise error
-    page_number = regex.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else regex.compile(r"(?!)")
+    # each one checked on its own too, so an error (or one that runs too long) names its entry
+    page_number = pn_w.at("patterns").regex_any(patterns) if patterns else regex.compile(r"(?!)")
     pn_exclude = pn_s.get("exclude")
     keep = rh_w.get(rh_s, "keep", (list, tuple), [])
     return PdfRules(
@@ -239,13 +232,13 @@ def compile(section: Mapping, where) -> PdfRules:
         glued=glued,
         glued_operator=glued_operator,
         operator_prefixes=frozenset(op[:2] for op in upper_ops),
-        word_min_frequency=_float(gar_w, gar_s, "word_min_frequency", 2e-6),
+        word_min_frequency=_float(gar_w, gar_s, "word_min_frequency", 2e-6, 1),
         strong_weight=_int(gar_w, gar_s, "strong_weight", 2),
         medium_weight=_int(gar_w, gar_s, "medium_weight", 1),
         glued_operator_weight=_int(gar_w, gar_s, "glued_operator_weight", 1),
         stray_letter=stray_letter,
         stray_exclude=exclude,
-        stray_max_frequency=_float(gar_w, gar_s, "stray_letter_max_frequency", 1e-3),
+        stray_max_frequency=_float(gar_w, gar_s, "stray_letter_max_frequency", 1e-3, 1),
         stray_recurring=_int(gar_w, gar_s, "stray_letters_recurring", 3, 2),
         min_stray_letters=_int(gar_w, gar_s, "min_stray_letters", 2, 2),
         stray_letters_weight=_int(gar_w, gar_s, "stray_letters_weight", 2),
@@ -267,7 +260,7 @@ def compile(section: Mapping, where) -> PdfRules:
         header_max_chars=_int(rh_w, rh_s, "max_chars", 80, 1),
         header_max_words=_int(rh_w, rh_s, "max_words", 12, 1),
         header_min_repeats=_int(rh_w, rh_s, "min_repeats", 3, 2),
-        header_min_spread=_float(rh_w, rh_s, "min_spread", 0.5),
+        header_min_spread=_float(rh_w, rh_s, "min_spread", 0.5, 1),
         header_max_gap_cv=_float(rh_w, rh_s, "max_gap_cv", 0.35),
         header_page_number_max_gap_cv=_float(rh_w, rh_s, "page_number_max_gap_cv", 0.5),
         header_numbered_min_words=_int(rh_w, rh_s, "numbered_min_words", 2, 0),

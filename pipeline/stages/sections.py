@@ -88,11 +88,12 @@ def _regex_list(section: Mapping, key: str, where) -> tuple[Any, ...]:
     return tuple(where.at(key, i).regex(p) for i, p in enumerate(items))
 
 
-def _positive(section: Mapping, key: str, where, kind: type, default: Any) -> Any:
-    value = where.get(section, key, kind, default)
-    if value < 0:
-        raise where.at(key).error("must not be negative")
-    return value
+def _count(section: Mapping, key: str, where, default: int, lo: int = 0, hi: int | None = None) -> int:
+    return where.integer(section, key, default, lo=lo, hi=hi)
+
+
+def _share(section: Mapping, key: str, where, default: float) -> float:
+    return where.number(section, key, default, lo=0, hi=1)
 
 
 def compile(section: Mapping, where) -> SectionRules:
@@ -103,35 +104,35 @@ def compile(section: Mapping, where) -> SectionRules:
     title, toc, refs, links = sub("title"), sub("toc"), sub("references"), sub("links")
     wt, wtoc, wr, wl = where.at("title"), where.at("toc"), where.at("references"), where.at("links")
     names = _strings(refs, "headings", wr)
-    default_level = _positive(section, "default_level", where, int, 2)
-    max_level = _positive(section, "max_level", where, int, 6)
-    if not 1 <= default_level <= max_level:
-        raise where.at("default_level").error("expected 1 <= default_level <= max_level")
+    default_level = _count(section, "default_level", where, 2, 1, 6)
+    max_level = _count(section, "max_level", where, 6, 1, 6)  # the schema's levels
+    if default_level > max_level:
+        raise where.at("default_level").error(f"must not exceed max_level ({max_level})")
     return SectionRules(
         title_id=where.get(section, "title_id", str, "title"),
         empty_id=where.get(section, "empty_id", str, "empty-section"),
         toc_rule=wtoc.get(toc, "rule", str, "toc"),
-        max_words=_positive(title, "max_words", wt, int, 12),
-        max_chars=_positive(title, "max_chars", wt, int, 120),
-        page_title_max_words=_positive(title, "page_title_max_words", wt, int, 24),
-        page_title_max_chars=_positive(title, "page_title_max_chars", wt, int, 200),
+        max_words=_count(title, "max_words", wt, 12, 1),
+        max_chars=_count(title, "max_chars", wt, 120, 1),
+        page_title_max_words=_count(title, "page_title_max_words", wt, 24, 1),
+        page_title_max_chars=_count(title, "page_title_max_chars", wt, 200, 1),
         closing=wt.at("closing").regex(wt.get(title, "closing", str, r"[.!?:;,][\"'”’)\]]*$")),
         start=wt.at("start").regex(wt.get(title, "start", str, r"^[\p{Lu}\p{N}]")),
-        max_link_share=_positive(title, "max_link_share", wt, float, 0.5),
+        max_link_share=_share(title, "max_link_share", wt, 0.5),
         end_words=frozenset(w.casefold() for w in _strings(title, "end_words", wt)),
-        max_title_run=_positive(section, "max_title_run", where, int, 2),
-        trust_markup_headings=_positive(section, "trust_markup_headings", where, int, 3),
+        max_title_run=_count(section, "max_title_run", where, 2),
+        trust_markup_headings=_count(section, "trust_markup_headings", where, 3),
         default_level=default_level,
         max_level=max_level,
         toc_bullet=wtoc.at("bullet").regex(wtoc.get(toc, "bullet", str, r"^[\s▶►▸•·‣◦»›*+\-–—]+")),
         toc_split=wtoc.at("split").regex(wtoc.get(toc, "split", str, r"\n|\s(?=[▶►▸•]\s)")),
         reference_headings=frozenset(heading_key(n) for n in names),
         citation_patterns=_regex_list(refs, "citation_patterns", wr),
-        citation_min_hits=_positive(refs, "min_hits", wr, int, 2),
-        references_min_share=_positive(refs, "min_share", wr, float, 0.5),
+        citation_min_hits=_count(refs, "min_hits", wr, 2, 1),
+        references_min_share=_share(refs, "min_share", wr, 0.5),
         links_headings=_regex_list(links, "headings", wl),
         link_pattern=wl.at("link_pattern").regex(wl.get(links, "link_pattern", str, r"(?:https?://|www\.)\S+")),
-        links_min_share=_positive(links, "min_share", wl, float, 0.5),
+        links_min_share=_share(links, "min_share", wl, 0.5),
     )
 
 
