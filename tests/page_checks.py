@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Iterator
 
+import ftfy
 import jsonschema
 import regex
 
@@ -124,10 +125,11 @@ def provenance_problem(source_text: str, item: dict) -> str | None:
     a, b = item["source"]["chars"]
     piece = source_text[a:b]
     want = alnum_words(item["text"])
-    # ftfy repairs line by line, and leaves entities alone in a line that holds a "<": a block
-    # joins its lines, so the slice is repaired both ways
-    joined = " ".join(piece.split())
-    for repaired in (piece, pipeline.fix_text(piece), pipeline.fix_text(joined), pipeline.fix_text(html.unescape(piece))):
+    # ftfy leaves entities alone in text that holds a "<" (the block may hold one where this slice
+    # does not), so the slice is repaired with and without entities decoded
+    repairs = (piece, pipeline.fix_text(piece), ftfy.fix_text(piece, unescape_html=False, uncurl_quotes=False),
+               pipeline.fix_text(html.unescape(piece)))
+    for repaired in repairs:
         if words_in_order(want, alnum_words(repaired)):
             return None
     return f"{item['text'][:80]!r} is not in source[{a}:{b}] = {piece[:120]!r}"
