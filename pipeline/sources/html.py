@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from ..document import Block, Document, PageWarning, Span
+from ..document import Block, Document, PageWarning, Removal, Span
 
 NAME = "read-html"
 
@@ -104,6 +104,7 @@ class _Box:
     pre: bool  # inside <pre>: whitespace is kept
     first: int | None  # start line of the text collected since the last emit
     last: int
+    start: int  # the element's start line
     parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside a link)
     flags: set[str] = field(default_factory=set)
     row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
@@ -208,8 +209,7 @@ class _Walker:
 
     # -- events
 
-    def start(self, el: etree._Element, tag: str) -> None:
-        line = el.sourceline or self.line
+    def start(self, el: etree._Element, tag: str, line: int) -> None:
         self.line = line
         top = self.stack[-1] if self.stack else None
         if top is None or tag in BLOCK_TAGS:
@@ -249,7 +249,7 @@ class _Walker:
             kind, level = "paragraph", 0
         if tag in LIST_TAGS:
             self.lists += 1
-        box = _Box(el, self.nodes[-1], kind, level, pre, line, line)
+        box = _Box(el, self.nodes[-1], kind, level, pre, line, line, line)
         if tag == "tr":
             box.row = []
         elif tag in CELL_TAGS and parent is not None and parent.row is not None:
@@ -286,7 +286,7 @@ class _Walker:
             return
         text = " | ".join(c.text for c in cells)
         flags = frozenset().union(*(c.flags for c in cells))
-        lines = (row.el.sourceline or cells[0].lines[0], max(c.lines[1] for c in cells))
+        lines = (row.start, max(c.lines[1] for c in cells))
         self.emit(row.node, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
 
     def tail(self, el: etree._Element) -> None:
@@ -294,8 +294,9 @@ class _Walker:
             self.add(self.stack[-1], el.tail)
 
 
-def _walk(root: etree._Element) -> list[Block]:
-    w = _Walker()
+def _walk(w: _Walker, root: etree._Element, offset: int = 0) -> None:
+    """Walk one tree into ``w``; ``offset`` is added to its source lines (a re-parsed fragment's
+    lines count from the line its text starts on)."""
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
         tag = el.tag
@@ -304,10 +305,19 @@ def _walk(root: etree._Element) -> list[Block]:
         if event == "start":
             if element:
                 w.open_node(tag)
-            if kept:
-                w.start(el, tag)
+            line = el.sourceline + offset if el.sourceline else w.line
+            if tag == "noframes":
+                # the parser keeps <noframes> content as raw text, but it is markup, and on a frameset
+                # page often the only real text: it is parsed on its own and read in its place
+                w.line = line
+                inner = parse(el.text or "")[0]
+                if inner is not None:
+                    _walk(w, inner, line - 1)
+                walk.skip_subtree()
+            elif kept:
+                w.start(el, tag, line)
             else:
-                w.line = el.sourceline or w.line  # its tail starts here
+                w.line = line  # its tail starts here
                 walk.skip_subtree()  # its "end" still comes, for the tail
         else:
             if kept:
@@ -316,7 +326,6 @@ def _walk(root: etree._Element) -> list[Block]:
                 w.nodes.pop()
             if el is not root:
                 w.tail(el)
-    return w.finish()
 
 
 def _squash(text: str | None) -> str | None:
@@ -355,6 +364,41 @@ def _language(root: etree._Element) -> str | None:
     return primary if LANG.fullmatch(primary) else None
 
 
+# C0 control characters other than whitespace: not HTML text (the parser turns each into U+FFFD)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
+CONTROL_RULE = "control-characters"
+# a DOCTYPE with an internal subset: the parser ends the DOCTYPE at the subset's first '>'
+DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]*(\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\])\s*>", re.IGNORECASE)
+DOCTYPE_WINDOW = 65536  # a DOCTYPE comes first: it is looked for in the page's first characters only
+
+
+def strip_controls(text: str) -> tuple[str, list[Removal]]:
+    """The text without C0 control characters, and a removal per line that held some (its line
+    numbers stay those of the source: no line end is removed)."""
+    if CONTROL_CHARS.search(text) is None:
+        return text, []
+    removed: list[Removal] = []
+    line, pos = 1, 0
+    by_line: dict[int, list[str]] = {}
+    for m in CONTROL_CHARS.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        by_line.setdefault(line, []).append(m.group())
+    for n, chars in by_line.items():
+        removed.append(Removal(NAME, CONTROL_RULE, Span(None, (n, n)), "".join(chars)))
+    return CONTROL_CHARS.sub("", text), removed
+
+
+def blank_doctype_subset(text: str) -> str:
+    """The text with a DOCTYPE's internal subset (``[ <!ENTITY ...> ]``) blanked out, its line ends
+    kept so that line numbers do not move: left in, its ``]>`` became page text."""
+    m = DOCTYPE_SUBSET.search(text, 0, DOCTYPE_WINDOW)
+    if m is None:
+        return text
+    a, b = m.span(1)
+    return text[:a] + re.sub(r"[^\r\n]+", "", text[a:b]) + text[b:]
+
+
 def parse(text: str) -> tuple[etree._Element | None, list[str]]:
     """(root element, fatal parser errors) of an HTML page; no root for a page with no markup or text.
 
@@ -383,9 +427,10 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
 
 def read(doc: Document) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
-    root, fatal = parse(doc.text)
+    text, removed = strip_controls(doc.text)
+    root, fatal = parse(blank_doctype_subset(text))
     if root is None:
-        return doc.evolve(NAME, blocks=())
+        return doc.evolve(NAME, blocks=(), removed=removed)
     warnings = [PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}")] if fatal else []
     title, meta, url = _head_fields(root)
     changes: dict = {}
@@ -396,4 +441,6 @@ def read(doc: Document) -> Document:
         changes["language"] = language
     if doc.url is None and url:
         changes["url"] = url
-    return doc.evolve(NAME, blocks=_walk(root), warnings=warnings, meta=meta, **changes)
+    walker = _Walker()
+    _walk(walker, root)
+    return doc.evolve(NAME, blocks=walker.finish(), removed=removed, warnings=warnings, meta=meta, **changes)
