@@ -44,7 +44,8 @@ NAME = "sections"
 _MD_LINK = regex.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_EMPHASIS = regex.compile(r"[*_`]+")
-_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$")
+# the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
+_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
 
 
 @dataclass(frozen=True)
