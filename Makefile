@@ -8,7 +8,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 SHARED ?= ../shared
 JOBS   ?= 1
 
-.PHONY: setup clean-all test bench goldens distclean
+.PHONY: setup clean-all test check-large bench goldens distclean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ clean-all: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Large and hostile pages (a gzip bomb, 50 million empty lines, a 50 MB text page, a million <p>, ...)
+# through the CLI, each checked for finishing within a generous time-out and under a peak-memory
+# bound; a few minutes on 2 cores. Not part of `make test` (tools/, not tests/).
+check-large: $(STAMP)
+	$(BIN)/python tools/check_large.py
 
 # Rewrite the golden files under tests/golden after an intended change; review `git diff tests/golden`.
 goldens: $(STAMP)
