@@ -272,3 +272,18 @@ def test_noframes_content_is_read_as_html_in_its_place():
         ("list_item", "Pain", (7, 7))]
     assert all(b.span.xpath.startswith("/html/frameset/noframes/") for b in doc.blocks)
     assert not any("<" in b.text for b in doc.blocks)
+
+
+def test_an_element_with_thousands_of_attributes_keeps_the_first_thousand_and_warns():
+    attributes = "\n".join(f"data-x{i}='v'" for i in range(5000))
+    html = f"<html lang='en'><body><p>Intro</p>\n<p {attributes}>Text</p>\n<p>After</p></body></html>"
+    doc = pipeline.read(html, name="x.html")
+    assert [(b.text, b.span.lines) for b in doc.blocks] == [("Intro", (1, 1)), ("Text", (5001, 5001)), ("After", (5002, 5002))]
+    assert [(w.code, w.span.lines) for w in doc.warnings] == [("too-many-attributes", (2, 2))]
+    assert doc.language == "en"
+
+
+def test_a_long_attribute_value_is_not_taken_for_many_attributes():
+    html = f"<p><img src='data:image/png;base64,{'A' * 20000}'>Caption text</p>"
+    doc = pipeline.read(html, name="x.html")
+    assert [b.text for b in doc.blocks] == ["Caption text"] and doc.warnings == ()

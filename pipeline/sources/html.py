@@ -63,7 +63,7 @@ class _Node:
     parent: _Node | None
     tag: str
     index: int  # 1-based among the parent's children of this tag
-    counts: dict[str, int] = field(default_factory=dict)  # children per tag (complete once it ends)
+    counts: dict[str, int] | None = None  # children per tag (complete once it ends); None: no children yet
 
 
 def _xpaths(nodes: list[_Node]) -> list[str]:
@@ -78,7 +78,7 @@ def _xpaths(nodes: list[_Node]) -> list[str]:
             n = n.parent
         prefix = memo[id(n)] if n is not None else ""
         for n in reversed(chain):
-            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"
+            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"  # type: ignore[index]
             prefix = memo[id(n)] = f"{prefix}/{step}"
         out.append(prefix)
     return out
@@ -109,6 +109,15 @@ class _Box:
     flags: set[str] = field(default_factory=set)
     row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
     cell: bool = False  # a <td>/<th> whose text goes into its row
+
+
+NO_FLAGS: frozenset[str] = frozenset()
+
+
+def _frozen(flags: set[str]) -> frozenset[str]:
+    """The flags as a frozenset; most blocks have none, and share one empty set (a new empty
+    frozenset per block costs 216 bytes, on a page of a million paragraphs 200 MB)."""
+    return frozenset(flags) if flags else NO_FLAGS
 
 
 def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int]:
@@ -178,6 +187,8 @@ class _Walker:
         parent = self.nodes[-1] if self.nodes else None
         index = 1
         if parent is not None:
+            if parent.counts is None:
+                parent.counts = {}
             index = parent.counts[tag] = parent.counts.get(tag, 0) + 1
         self.nodes.append(_Node(parent, tag, index))
 
@@ -192,11 +203,13 @@ class _Walker:
 
     def flush(self, box: _Box) -> None:
         """Emit the text ``box`` collected so far as a block (nothing for whitespace only)."""
-        if box.parts:
+        if len(box.parts) == 1 and not box.pre and box.parts[0][0].isspace():
+            pass  # only whitespace (the line breaks between blocks): no block, as collapse would say
+        elif box.parts:
             text, links = collapse(box.parts, box.pre)
             if text:
                 first = box.first if box.first is not None else box.last
-                self.emit(box.node, box.kind, box.level, text, links, frozenset(box.flags), (first, box.last))
+                self.emit(box.node, box.kind, box.level, text, links, _frozen(box.flags), (first, box.last))
                 box.flags.clear()  # flags not emitted yet (an image before any text) go to the next block
         box.parts = []
         box.first = None
@@ -266,7 +279,7 @@ class _Walker:
                 text, links = collapse(box.parts, box.pre)
                 if text and row.row is not None:
                     first = box.first if box.first is not None else box.last
-                    row.row.append(_Cell(box.node, text, links, frozenset(box.flags), (first, box.last)))
+                    row.row.append(_Cell(box.node, text, links, _frozen(box.flags), (first, box.last)))
                 if box.last > row.last:
                     row.last = box.last
             else:
@@ -372,6 +385,44 @@ DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]*(\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')
 DOCTYPE_WINDOW = 65536  # a DOCTYPE comes first: it is looked for in the page's first characters only
 
 
+# libxml2 checks each attribute of a start tag against all the ones before it: quadratic in their
+# number (80,000 attributes on one element took 40 s). Past MAX_ATTRIBUTES the rest are dropped
+# before parsing (no text is lost: attribute values are not page text). Only start tags long
+# enough to hold that many are looked at: one search, in C, over the page.
+MAX_ATTRIBUTES = 1000
+LONG_START_TAG = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * MAX_ATTRIBUTES))
+ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?""")
+
+
+def limit_attributes(text: str) -> tuple[str, list[PageWarning]]:
+    """The text with start tags cut to their first MAX_ATTRIBUTES attributes (line ends kept, so
+    line numbers stay), and a warning for each tag cut."""
+    pieces: list[str] = []
+    warnings: list[PageWarning] = []
+    done = 0
+    line, counted = 1, 0  # line numbers counted on from the last tag cut, not from the top each time
+    for tag in LONG_START_TAG.finditer(text):
+        attributes = ATTRIBUTE.finditer(text, tag.start() + 1, tag.end())
+        next(attributes, None)  # the tag name
+        cut = None
+        for n, attribute in enumerate(attributes, 1):
+            if n == MAX_ATTRIBUTES:
+                cut = attribute.end()
+                break
+        if cut is None or not text[cut:tag.end()].strip():
+            continue
+        line += text.count("\n", counted, tag.start())
+        counted = tag.start()
+        pieces += [text[done:cut], re.sub(r"[^\r\n]+", "", text[cut:tag.end()])]
+        done = tag.end()
+        warnings.append(PageWarning(NAME, "too-many-attributes", Span(None, (line, line)),
+                                    f"an element with more than {MAX_ATTRIBUTES} attributes: the rest were ignored"))
+    if not warnings:
+        return text, []
+    pieces.append(text[done:])
+    return "".join(pieces), warnings
+
+
 def strip_controls(text: str) -> tuple[str, list[Removal]]:
     """The text without C0 control characters, and a removal per line that held some (its line
     numbers stay those of the source: no line end is removed)."""
@@ -428,10 +479,12 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
 def read(doc: Document) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
     text, removed = strip_controls(doc.text)
+    text, warnings = limit_attributes(text)
     root, fatal = parse(blank_doctype_subset(text))
     if root is None:
-        return doc.evolve(NAME, blocks=(), removed=removed)
-    warnings = [PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}")] if fatal else []
+        return doc.evolve(NAME, blocks=(), removed=removed, warnings=warnings)
+    if fatal:
+        warnings.append(PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}"))
     title, meta, url = _head_fields(root)
     changes: dict = {}
     if doc.title is None and title:
