@@ -1,7 +1,8 @@
 """Readers at the input edge: bytes of a page -> a Document with Blocks.
 
 ``detect_format`` decides text, html or pdf by the name's extension, else by sniffing the content;
-``unpack`` opens a gzip wrapper. Only the text reader exists yet; HTML and PDF readers plug in here.
+``unpack`` opens a gzip wrapper, in steps and within a size limit (``decode.max_unpacked_bytes``).
+Text and HTML readers exist; a PDF reader plugs in here.
 """
 from __future__ import annotations
 

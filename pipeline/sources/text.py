@@ -16,7 +16,9 @@ from ..document import Block, Document, Removal, Span
 NAME = "read-text"
 
 LINE_END = re.compile(r"\r\n|\r|\n")
-ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
+# the opening of an ATX heading; its text and closing #s are cut by ``atx_heading`` with string
+# methods (one regex for the whole line backtracked over long runs of spaces: quadratic)
+ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 RULE_LINE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:=[ \t]*){3,})$")
 BULLET = re.compile(r"^([ \t]*)([-*+\u2022])[ \t]+(?=\S)")
@@ -184,6 +186,21 @@ def _unbalanced(text: str) -> bool:
     return text.count("[") > text.count("]") or text.count("(") > text.count(")") + 1
 
 
+def atx_heading(text: str) -> tuple[int, int, str] | None:
+    """(level, start column, text) of an ATX heading line (``## Text ##``), else None. The text
+    leaves out the spaces around it and a closing run of #s set off by a space."""
+    m = ATX_OPEN.match(text)
+    if m is None:
+        return None
+    start = m.end()
+    heading = text[start:].rstrip(" \t")
+    if heading.endswith("#"):
+        bare = heading.rstrip("#")
+        if bare and bare[-1] in " \t":
+            heading = bare.rstrip(" \t")
+    return len(m.group(1)), start, heading
+
+
 def _with_next(lines: Iterator[Line]) -> Iterator[tuple[Line, Line | None]]:
     """Each line with the one after it (None at the end)."""
     line = next(lines, None)
@@ -231,11 +248,11 @@ def read(doc: Document) -> Document:
             b.open("code", line, len(text))
             in_fence = True
             continue
-        m = ATX.match(text)
-        if m:
-            level = len(m.group(1) or m.group(3))
+        atx = atx_heading(text)
+        if atx:
+            level, start, heading = atx
             b.open("heading", line, text.index("#") + level, level=level)
-            b.parts = [(line.start + m.start(2), m.group(2))] if m.group(2) else []
+            b.parts = [(line.start + start, heading)] if heading else []
             b.close()
             list_indents = []
             continue
