@@ -198,8 +198,18 @@ class _Walker:
         self.block_nodes.append(node)
 
     def finish(self) -> list[Block]:
-        return [Block(kind, text, Span(None, (lines[0], max(lines)), xpath=xpath), level, (), link_chars, flags)
-                for (kind, text, lines, level, link_chars, flags), xpath in zip(self.blocks, _xpaths(self.block_nodes))]
+        """The Blocks, made once their XPaths are known; each block's interim record is let go as
+        its Block is made, so that a page of a million paragraphs does not hold both at once."""
+        xpaths = _xpaths(self.block_nodes)
+        records, self.blocks, self.block_nodes = self.blocks, [], []
+        out = []
+        for i, xpath in enumerate(xpaths):
+            kind, text, lines, level, link_chars, flags = records[i]
+            records[i] = None
+            if lines[1] < lines[0]:
+                lines = (lines[0], lines[0])
+            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags))
+        return out
 
     def flush(self, box: _Box) -> None:
         """Emit the text ``box`` collected so far as a block (nothing for whitespace only)."""
@@ -496,4 +506,5 @@ def read(doc: Document) -> Document:
         changes["url"] = url
     walker = _Walker()
     _walk(walker, root)
+    del root  # the tree is read: let it go before the Blocks are made
     return doc.evolve(NAME, blocks=walker.finish(), removed=removed, warnings=warnings, meta=meta, **changes)
