@@ -187,16 +187,18 @@ def _detect(data: bytes, rules: DecodeRules) -> tuple[str, str, list[tuple[str, 
     evidence = len(data) - len(data.translate(None, HIGH_BYTES))
     if evidence >= rules.weak_guess_bytes:
         return text, label, []
-    text, label = _second_look(data, text, label, best.chaos, [m.encoding for m in results], rules)
+    text, label = _second_look(data, text, label, [m.encoding for m in results], rules)
     return text, label, [("weak-encoding-guess",
                           f"encoding guessed as {label} from only {evidence} non-ASCII bytes: the guess is weak")]
 
 
-def _second_look(data: bytes, text: str, label: str, chaos: float, found: list[str],
-                 rules: DecodeRules) -> tuple[str, str]:
+def _second_look(data: bytes, text: str, label: str, found: list[str], rules: DecodeRules) -> tuple[str, str]:
     """(text, label) of the reading with the most common words of some language among the clean
     readings of a short page: the guess's own, charset-normalizer's other results, and the code
-    pages in ``weak_guess_encodings``. A tie keeps the guess."""
+    pages in ``weak_guess_encodings``. A tie keeps the guess.
+
+    Readings are compared on the few non-ASCII bytes with some ASCII around them (the only place
+    where they differ), so that a large page with a handful of such bytes costs little."""
     from charset_normalizer.md import mess_ratio
 
     from ..textutil import stopword_lists
@@ -208,7 +210,13 @@ def _second_look(data: bytes, text: str, label: str, chaos: float, found: list[s
         # (single letters) must not count as words
         return sum(1 for token in reading.split() if token.strip(WORD_EDGES).lower() in common)
 
-    best_hits = hits(text)
+    sample = _around_non_ascii(data)
+    try:
+        guessed = sample.decode(label)
+    except (UnicodeDecodeError, LookupError):
+        return text, label
+    best_hits, limit = hits(guessed), mess_ratio(guessed) + rules.cp1252_margin
+    best_name = None
     seen = {codecs.lookup(label).name}
     for encoding in [*found, *rules.weak_guess_encodings]:
         name = codecs.lookup(encoding).name
@@ -216,13 +224,38 @@ def _second_look(data: bytes, text: str, label: str, chaos: float, found: list[s
             continue
         seen.add(name)
         try:
-            reading = data.decode(name)
+            reading = sample.decode(name)
         except UnicodeDecodeError:
             continue
         score = hits(reading)
-        if score > best_hits and mess_ratio(reading) <= chaos + rules.cp1252_margin:
-            text, label, best_hits = reading, encoding_label(encoding), score
+        if score > best_hits and mess_ratio(reading) <= limit:
+            best_name, best_hits = name, score
+    if best_name is not None:
+        try:
+            return data.decode(best_name), encoding_label(best_name)
+        except UnicodeDecodeError:
+            pass
     return text, label
+
+
+HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _around_non_ascii(data: bytes, context: int = 80) -> bytes:
+    """The runs of non-ASCII bytes with up to ``context`` bytes around each, cut on ASCII bytes
+    (a multibyte reading must not start inside a character) and joined by line feeds."""
+    spans: list[tuple[int, int]] = []
+    for m in HIGH_RUN.finditer(data):
+        a, b = max(0, m.start() - context), min(len(data), m.end() + context)
+        while a < m.start() and data[a] >= 0x80:
+            a += 1
+        while b > m.end() and data[b - 1] >= 0x80:
+            b -= 1
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+        else:
+            spans.append((a, b))
+    return b"\n".join(data[a:b] for a, b in spans)
 
 
 def encoding_label(codec: str) -> str:
