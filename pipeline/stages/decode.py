@@ -33,8 +33,8 @@ BOMS = (
 SAMPLE = 65536  # bytes (or characters) looked at to judge a page
 # C0 control bytes that text does not hold (tab, line feed, form feed, carriage return and escape aside)
 CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
-# characters a decoding that gives text does not produce: controls, unassigned, private use, surrogates
 WORD_EDGES = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»‘’‚“”„‹›…¡¿"  # punctuation around a word ("Это," "(see")
+# characters a decoding that gives text does not produce: controls, unassigned, private use, surrogates
 NOT_TEXT = regex.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f\p{Cn}\p{Co}\p{Cs}]")
 
 
