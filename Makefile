@@ -8,7 +8,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 SHARED ?= ../shared
 JOBS   ?= 1
 
-.PHONY: setup clean-all test bench goldens check-corpus check-install distclean
+.PHONY: setup clean-all test check-large check-corpus check-install bench goldens distclean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ check-install: $(STAMP)
 	diff -r "$$tmp/out-module" "$$tmp/out-command"; \
 	diff -r "$$tmp/out-module" "$$tmp/out-checkout"; \
 	echo "check-install: ok (installed package finds its rules; python -m pipeline and pipeline agree with the checkout)"
+
+# Large and hostile pages (a gzip bomb, 50 million empty lines, a 50 MB text page, a million <p>, ...)
+# through the CLI, each checked for finishing within a generous time-out and under a peak-memory
+# bound; a few minutes on 2 cores. Not part of `make test` (tools/, not tests/).
+check-large: $(STAMP)
+	$(BIN)/python tools/check_large.py
 
 # Rewrite the golden files under tests/golden after an intended change; review `git diff tests/golden`.
 goldens: $(STAMP)

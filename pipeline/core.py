@@ -30,7 +30,7 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
         fmt = sources.detect_format(raw, name) if format == "auto" else format
         doc = Document(name=name, data=raw, text=data, format=fmt, url=url)
     else:
-        raw = sources.unpack(data, name)
+        raw = sources.unpack(data, name, rules.stage(decode.NAME).max_unpacked_bytes)
         fmt = sources.detect_format(raw, name) if format == "auto" else format
         doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url), rules)
     return sources.read(doc)

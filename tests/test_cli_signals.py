@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.output import remove_partial_writes, write_atomic
 from tests.conftest import REPO
-from tests.test_cli import write_big_page
+from tools.check_large import write_big_text
 
 PAGES = 300  # some 20 s of cleaning on 2 cores: a run that finishes the queue is not stopping
 HANG_GUARD = 30  # seconds: generous, only there to turn a hang into a failure
@@ -28,7 +28,7 @@ HANG_GUARD = 30  # seconds: generous, only there to turn a hang into a failure
 def slow_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("slow") / "src"
     src.mkdir()
-    write_big_page(src / "p000.txt", 40_000)
+    write_big_text(src / "p000.txt", 40_000)
     for i in range(1, PAGES):
         shutil.copy(src / "p000.txt", src / f"p{i:03d}.txt")
     return src

@@ -231,3 +231,59 @@ def test_clean_keeps_the_article_of_a_page_with_navigation_and_footer():
     assert page["source"]["title"] == "Iron deficiency anaemia - Health Site"
     for block in (b for s in page["sections"] for b in s["blocks"]):
         assert block["source"]["xpath"].startswith("/html/body/main/article/")
+
+
+# --- stray control characters, DOCTYPE internal subsets, <noframes> ------------------------------
+
+def test_control_characters_and_nuls_are_removed_before_parsing_and_logged_by_line():
+    html = "<html><body>\n<p>Surgery re\x00moves the tumor.</p>\n<p>It has not \x01\x02spread.</p>\n<p>Last.</p></body></html>"
+    doc = pipeline.read(html, name="x.html")
+    assert [b.text for b in doc.blocks] == ["Surgery removes the tumor.", "It has not spread.", "Last."]
+    assert [(r.stage, r.rule, r.span.lines, r.text) for r in doc.removed] == [
+        ("read-html", "control-characters", (2, 2), "\x00"), ("read-html", "control-characters", (3, 3), "\x01\x02")]
+    assert [b.span.lines for b in doc.blocks] == [(2, 2), (3, 3), (4, 4)]
+
+
+def test_a_page_with_stray_nul_bytes_is_read_to_its_end():
+    paragraphs = [f"<p>Paragraph {i} about the tumor and its treatment.</p>\n" for i in range(50)]
+    data = "<html><body>\n" + "".join(p if i % 10 else p.replace("tumor", "tu\x00mor") for i, p in enumerate(paragraphs))
+    out = pipeline.clean(data.encode("utf-8"), name="x.html")
+    text = "\n".join(s["text"] for s in out["sections"])
+    assert "Paragraph 49 about the tumor" in text and "\x00" not in text and "\ufffd" not in text
+    assert sum(1 for r in out["removed"] if r["rule"] == "control-characters") == 5
+
+
+def test_a_doctype_internal_subset_is_not_text_and_does_not_move_lines():
+    html = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd" [\n<!ENTITY note "a > b">\n'
+            '<!ATTLIST p class CDATA #IMPLIED>\n]>\n<html><head><title>Tumors</title></head>\n<body>\n'
+            '<p>First paragraph.</p>\n<p>Second paragraph.</p>\n</body></html>')
+    doc = pipeline.read(html, name="x.html")
+    assert [(b.text, b.span.lines) for b in doc.blocks] == [("First paragraph.", (7, 7)), ("Second paragraph.", (8, 8))]
+    assert doc.title == "Tumors"
+
+
+def test_noframes_content_is_read_as_html_in_its_place():
+    html = ('<html><head><title>Frames</title></head>\n<frameset cols="20%,80%"><frame src="a.html">\n'
+            '<noframes>\n<body>\n<h1>Pancreatic tumors</h1>\n<p>Surgery <b>removes</b> the tumor.</p>\n'
+            '<ul><li>Pain</li></ul>\n</body>\n</noframes>\n</frameset></html>')
+    doc = pipeline.read(html, name="x.html")
+    assert [(b.kind, b.text, b.span.lines) for b in doc.blocks] == [
+        ("heading", "Pancreatic tumors", (5, 5)), ("paragraph", "Surgery removes the tumor.", (6, 6)),
+        ("list_item", "Pain", (7, 7))]
+    assert all(b.span.xpath.startswith("/html/frameset/noframes/") for b in doc.blocks)
+    assert not any("<" in b.text for b in doc.blocks)
+
+
+def test_an_element_with_thousands_of_attributes_keeps_the_first_thousand_and_warns():
+    attributes = "\n".join(f"data-x{i}='v'" for i in range(5000))
+    html = f"<html lang='en'><body><p>Intro</p>\n<p {attributes}>Text</p>\n<p>After</p></body></html>"
+    doc = pipeline.read(html, name="x.html")
+    assert [(b.text, b.span.lines) for b in doc.blocks] == [("Intro", (1, 1)), ("Text", (5001, 5001)), ("After", (5002, 5002))]
+    assert [(w.code, w.span.lines) for w in doc.warnings] == [("too-many-attributes", (2, 2))]
+    assert doc.language == "en"
+
+
+def test_a_long_attribute_value_is_not_taken_for_many_attributes():
+    html = f"<p><img src='data:image/png;base64,{'A' * 20000}'>Caption text</p>"
+    doc = pipeline.read(html, name="x.html")
+    assert [b.text for b in doc.blocks] == ["Caption text"] and doc.warnings == ()

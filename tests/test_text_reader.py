@@ -43,3 +43,30 @@ def test_crlf_line_ends_count_as_two_characters_in_offsets() -> None:
     second = doc.blocks[1]
     assert text[second.span.chars[0]:second.span.chars[1]] == "Second line here."
     assert second.span.lines == (3, 3)
+
+
+def test_blank_lines_of_any_kind_keep_line_numbers_and_offsets_exact() -> None:
+    text = "\n\n  \r\n\t\rFirst paragraph\r\n\r\n\n\rSecond\rline\n" + "\n" * 100_000 + "   Last words  \n\n"
+    doc = read(text)
+    assert [(b.text, b.span.lines) for b in doc.blocks] == [
+        ("First paragraph", (5, 5)), ("Second", (9, 9)), ("line", (10, 10)), ("Last words", (100_011, 100_011))]
+    for b in doc.blocks:
+        a, e = b.span.chars
+        assert text[a:e].strip() == b.text
+
+
+def test_a_page_of_blank_lines_has_no_blocks() -> None:
+    doc = read("\n" * 200_000 + " \t \r\n" * 1000)
+    assert doc.blocks == () and doc.removed == ()
+
+
+def test_an_unclosed_code_fence_runs_to_the_last_line_of_the_page() -> None:
+    text = "Intro\n\n```\ncode line\n\n\n"
+    [intro, code] = read(text).blocks
+    assert code.kind == "code" and code.text == "code line" and code.span.lines == (3, 6)
+
+
+def test_a_setext_underline_is_taken_with_the_line_above_only_when_adjacent() -> None:
+    doc = read("Title\n=====\n\nNot a title\n\n-----\nText\n")
+    assert [(b.kind, b.text) for b in doc.blocks] == [("heading", "Title"), ("paragraph", "Not a title"), ("paragraph", "Text")]
+    assert [r.rule for r in doc.removed] == ["rule-line"]

@@ -1,11 +1,11 @@
 """Readers at the input edge: bytes of a page -> a Document with Blocks.
 
 ``detect_format`` decides text, html or pdf by the name's extension, else by sniffing the content;
-``unpack`` opens a gzip wrapper. Only the text reader exists yet; HTML and PDF readers plug in here.
+``unpack`` opens a gzip wrapper, in steps and within a size limit (``decode.max_unpacked_bytes``).
+Text and HTML readers exist; a PDF reader plugs in here.
 """
 from __future__ import annotations
 
-import gzip
 import zlib
 
 from ..document import Document
@@ -25,14 +25,56 @@ def strip_gz(name: str | None) -> str | None:
     return name[:-3] if name and name.lower().endswith(".gz") else name
 
 
-def unpack(data: bytes, name: str | None) -> bytes:
-    """Gunzip data named ``*.gz`` or starting with the gzip magic number."""
-    if (name and name.lower().endswith(".gz")) or data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SourceError(f"not a valid gzip file: {exc}") from None
-    return data
+GZIP_MAGIC = b"\x1f\x8b"
+UNPACK_CHUNK = 1 << 20  # bytes inflated per step: memory stays near what was unpacked so far
+
+
+def unpack(data: bytes, name: str | None, max_bytes: int | None = None) -> bytes:
+    """Gunzip data named ``*.gz`` or starting with the gzip magic number.
+
+    Inflated in steps, so a gzip bomb is refused once it passes ``max_bytes`` (the rules' limit,
+    ``decode.max_unpacked_bytes``) with at most that much held, never at its full size.
+    """
+    if not ((name and name.lower().endswith(".gz")) or data[:2] == GZIP_MAGIC):
+        return data
+    try:
+        return _gunzip(data, max_bytes)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise SourceError(f"not a valid gzip file: {exc}") from None
+
+
+def _gunzip(data: bytes, max_bytes: int | None) -> bytes:
+    """The members of a gzip file, one after the other (as ``gzip.decompress``), within ``max_bytes``.
+
+    Input goes in by slices too: zlib copies what follows a member's end into ``unused_data``, and
+    a file of many small members must not have its whole rest copied once per member.
+    """
+    view = memoryview(data)
+    out: list[bytes] = []
+    size = pos = 0
+    while pos < len(data):
+        if view[pos:pos + 2] != GZIP_MAGIC:
+            if not out and pos == 0:
+                raise zlib.error("no gzip header")
+            if not view[pos:].tobytes().strip(b"\x00"):  # zero padding after the last member
+                break
+            raise zlib.error("trailing garbage after the last member")
+        inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)  # gzip header and trailer, CRC-32 checked
+        while not inflate.eof:
+            feed = inflate.unconsumed_tail
+            if not feed:
+                feed = view[pos:pos + UNPACK_CHUNK]
+                pos += len(feed)
+            chunk = inflate.decompress(feed, UNPACK_CHUNK)
+            if not chunk and not feed:
+                raise EOFError("compressed file ended before the end-of-stream marker was reached")
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise SourceError(f"unpacks to more than {max_bytes} bytes, the limit set by "
+                                  "decode.max_unpacked_bytes in the rules (a gzip bomb, or a page too large)")
+            out.append(chunk)
+        pos -= len(inflate.unused_data)
+    return b"".join(out)
 
 
 def detect_format(data: bytes, name: str | None) -> str:

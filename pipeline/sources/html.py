@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from ..document import Block, Document, PageWarning, Span
+from ..document import Block, Document, PageWarning, Removal, Span
 
 NAME = "read-html"
 
@@ -63,7 +63,7 @@ class _Node:
     parent: _Node | None
     tag: str
     index: int  # 1-based among the parent's children of this tag
-    counts: dict[str, int] = field(default_factory=dict)  # children per tag (complete once it ends)
+    counts: dict[str, int] | None = None  # children per tag (complete once it ends); None: no children yet
 
 
 def _xpaths(nodes: list[_Node]) -> list[str]:
@@ -78,7 +78,7 @@ def _xpaths(nodes: list[_Node]) -> list[str]:
             n = n.parent
         prefix = memo[id(n)] if n is not None else ""
         for n in reversed(chain):
-            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"
+            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"  # type: ignore[index]
             prefix = memo[id(n)] = f"{prefix}/{step}"
         out.append(prefix)
     return out
@@ -104,10 +104,20 @@ class _Box:
     pre: bool  # inside <pre>: whitespace is kept
     first: int | None  # start line of the text collected since the last emit
     last: int
+    start: int  # the element's start line
     parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside a link)
     flags: set[str] = field(default_factory=set)
     row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
     cell: bool = False  # a <td>/<th> whose text goes into its row
+
+
+NO_FLAGS: frozenset[str] = frozenset()
+
+
+def _frozen(flags: set[str]) -> frozenset[str]:
+    """The flags as a frozenset; most blocks have none, and share one empty set (a new empty
+    frozenset per block costs 216 bytes, on a page of a million paragraphs 200 MB)."""
+    return frozenset(flags) if flags else NO_FLAGS
 
 
 def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int]:
@@ -177,6 +187,8 @@ class _Walker:
         parent = self.nodes[-1] if self.nodes else None
         index = 1
         if parent is not None:
+            if parent.counts is None:
+                parent.counts = {}
             index = parent.counts[tag] = parent.counts.get(tag, 0) + 1
         self.nodes.append(_Node(parent, tag, index))
 
@@ -186,16 +198,28 @@ class _Walker:
         self.block_nodes.append(node)
 
     def finish(self) -> list[Block]:
-        return [Block(kind, text, Span(None, (lines[0], max(lines)), xpath=xpath), level, (), link_chars, flags)
-                for (kind, text, lines, level, link_chars, flags), xpath in zip(self.blocks, _xpaths(self.block_nodes))]
+        """The Blocks, made once their XPaths are known; each block's interim record is let go as
+        its Block is made, so that a page of a million paragraphs does not hold both at once."""
+        xpaths = _xpaths(self.block_nodes)
+        records, self.blocks, self.block_nodes = self.blocks, [], []
+        out = []
+        for i, xpath in enumerate(xpaths):
+            kind, text, lines, level, link_chars, flags = records[i]
+            records[i] = None
+            if lines[1] < lines[0]:
+                lines = (lines[0], lines[0])
+            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags))
+        return out
 
     def flush(self, box: _Box) -> None:
         """Emit the text ``box`` collected so far as a block (nothing for whitespace only)."""
-        if box.parts:
+        if len(box.parts) == 1 and not box.pre and box.parts[0][0].isspace():
+            pass  # only whitespace (the line breaks between blocks): no block, as collapse would say
+        elif box.parts:
             text, links = collapse(box.parts, box.pre)
             if text:
                 first = box.first if box.first is not None else box.last
-                self.emit(box.node, box.kind, box.level, text, links, frozenset(box.flags), (first, box.last))
+                self.emit(box.node, box.kind, box.level, text, links, _frozen(box.flags), (first, box.last))
                 box.flags.clear()  # flags not emitted yet (an image before any text) go to the next block
         box.parts = []
         box.first = None
@@ -208,8 +232,7 @@ class _Walker:
 
     # -- events
 
-    def start(self, el: etree._Element, tag: str) -> None:
-        line = el.sourceline or self.line
+    def start(self, el: etree._Element, tag: str, line: int) -> None:
         self.line = line
         top = self.stack[-1] if self.stack else None
         if top is None or tag in BLOCK_TAGS:
@@ -249,7 +272,7 @@ class _Walker:
             kind, level = "paragraph", 0
         if tag in LIST_TAGS:
             self.lists += 1
-        box = _Box(el, self.nodes[-1], kind, level, pre, line, line)
+        box = _Box(el, self.nodes[-1], kind, level, pre, line, line, line)
         if tag == "tr":
             box.row = []
         elif tag in CELL_TAGS and parent is not None and parent.row is not None:
@@ -266,7 +289,7 @@ class _Walker:
                 text, links = collapse(box.parts, box.pre)
                 if text and row.row is not None:
                     first = box.first if box.first is not None else box.last
-                    row.row.append(_Cell(box.node, text, links, frozenset(box.flags), (first, box.last)))
+                    row.row.append(_Cell(box.node, text, links, _frozen(box.flags), (first, box.last)))
                 if box.last > row.last:
                     row.last = box.last
             else:
@@ -286,7 +309,7 @@ class _Walker:
             return
         text = " | ".join(c.text for c in cells)
         flags = frozenset().union(*(c.flags for c in cells))
-        lines = (row.el.sourceline or cells[0].lines[0], max(c.lines[1] for c in cells))
+        lines = (row.start, max(c.lines[1] for c in cells))
         self.emit(row.node, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
 
     def tail(self, el: etree._Element) -> None:
@@ -294,8 +317,9 @@ class _Walker:
             self.add(self.stack[-1], el.tail)
 
 
-def _walk(root: etree._Element) -> list[Block]:
-    w = _Walker()
+def _walk(w: _Walker, root: etree._Element, offset: int = 0) -> None:
+    """Walk one tree into ``w``; ``offset`` is added to its source lines (a re-parsed fragment's
+    lines count from the line its text starts on)."""
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
         tag = el.tag
@@ -304,10 +328,19 @@ def _walk(root: etree._Element) -> list[Block]:
         if event == "start":
             if element:
                 w.open_node(tag)
-            if kept:
-                w.start(el, tag)
+            line = el.sourceline + offset if el.sourceline else w.line
+            if tag == "noframes":
+                # the parser keeps <noframes> content as raw text, but it is markup, and on a frameset
+                # page often the only real text: it is parsed on its own and read in its place
+                w.line = line
+                inner = parse(el.text or "")[0]
+                if inner is not None:
+                    _walk(w, inner, line - 1)
+                walk.skip_subtree()
+            elif kept:
+                w.start(el, tag, line)
             else:
-                w.line = el.sourceline or w.line  # its tail starts here
+                w.line = line  # its tail starts here
                 walk.skip_subtree()  # its "end" still comes, for the tail
         else:
             if kept:
@@ -316,7 +349,6 @@ def _walk(root: etree._Element) -> list[Block]:
                 w.nodes.pop()
             if el is not root:
                 w.tail(el)
-    return w.finish()
 
 
 def _squash(text: str | None) -> str | None:
@@ -355,6 +387,79 @@ def _language(root: etree._Element) -> str | None:
     return primary if LANG.fullmatch(primary) else None
 
 
+# C0 control characters other than whitespace: not HTML text (the parser turns each into U+FFFD)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
+CONTROL_RULE = "control-characters"
+# a DOCTYPE with an internal subset: the parser ends the DOCTYPE at the subset's first '>'
+DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]*(\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\])\s*>", re.IGNORECASE)
+DOCTYPE_WINDOW = 65536  # a DOCTYPE comes first: it is looked for in the page's first characters only
+
+
+# libxml2 checks each attribute of a start tag against all the ones before it: quadratic in their
+# number (80,000 attributes on one element took 40 s). Past MAX_ATTRIBUTES the rest are dropped
+# before parsing (no text is lost: attribute values are not page text). Only start tags long
+# enough to hold that many are looked at: one search, in C, over the page.
+MAX_ATTRIBUTES = 1000
+LONG_START_TAG = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * MAX_ATTRIBUTES))
+ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?""")
+
+
+def limit_attributes(text: str) -> tuple[str, list[PageWarning]]:
+    """The text with start tags cut to their first MAX_ATTRIBUTES attributes (line ends kept, so
+    line numbers stay), and a warning for each tag cut."""
+    pieces: list[str] = []
+    warnings: list[PageWarning] = []
+    done = 0
+    line, counted = 1, 0  # line numbers counted on from the last tag cut, not from the top each time
+    for tag in LONG_START_TAG.finditer(text):
+        attributes = ATTRIBUTE.finditer(text, tag.start() + 1, tag.end())
+        next(attributes, None)  # the tag name
+        cut = None
+        for n, attribute in enumerate(attributes, 1):
+            if n == MAX_ATTRIBUTES:
+                cut = attribute.end()
+                break
+        if cut is None or not text[cut:tag.end()].strip():
+            continue
+        line += text.count("\n", counted, tag.start())
+        counted = tag.start()
+        pieces += [text[done:cut], re.sub(r"[^\r\n]+", "", text[cut:tag.end()])]
+        done = tag.end()
+        warnings.append(PageWarning(NAME, "too-many-attributes", Span(None, (line, line)),
+                                    f"an element with more than {MAX_ATTRIBUTES} attributes: the rest were ignored"))
+    if not warnings:
+        return text, []
+    pieces.append(text[done:])
+    return "".join(pieces), warnings
+
+
+def strip_controls(text: str) -> tuple[str, list[Removal]]:
+    """The text without C0 control characters, and a removal per line that held some (its line
+    numbers stay those of the source: no line end is removed)."""
+    if CONTROL_CHARS.search(text) is None:
+        return text, []
+    removed: list[Removal] = []
+    line, pos = 1, 0
+    by_line: dict[int, list[str]] = {}
+    for m in CONTROL_CHARS.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        by_line.setdefault(line, []).append(m.group())
+    for n, chars in by_line.items():
+        removed.append(Removal(NAME, CONTROL_RULE, Span(None, (n, n)), "".join(chars)))
+    return CONTROL_CHARS.sub("", text), removed
+
+
+def blank_doctype_subset(text: str) -> str:
+    """The text with a DOCTYPE's internal subset (``[ <!ENTITY ...> ]``) blanked out, its line ends
+    kept so that line numbers do not move: left in, its ``]>`` became page text."""
+    m = DOCTYPE_SUBSET.search(text, 0, DOCTYPE_WINDOW)
+    if m is None:
+        return text
+    a, b = m.span(1)
+    return text[:a] + re.sub(r"[^\r\n]+", "", text[a:b]) + text[b:]
+
+
 def parse(text: str) -> tuple[etree._Element | None, list[str]]:
     """(root element, fatal parser errors) of an HTML page; no root for a page with no markup or text.
 
@@ -383,10 +488,13 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
 
 def read(doc: Document) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
-    root, fatal = parse(doc.text)
+    text, removed = strip_controls(doc.text)
+    text, warnings = limit_attributes(text)
+    root, fatal = parse(blank_doctype_subset(text))
     if root is None:
-        return doc.evolve(NAME, blocks=())
-    warnings = [PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}")] if fatal else []
+        return doc.evolve(NAME, blocks=(), removed=removed, warnings=warnings)
+    if fatal:
+        warnings.append(PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}"))
     title, meta, url = _head_fields(root)
     changes: dict = {}
     if doc.title is None and title:
@@ -396,4 +504,7 @@ def read(doc: Document) -> Document:
         changes["language"] = language
     if doc.url is None and url:
         changes["url"] = url
-    return doc.evolve(NAME, blocks=_walk(root), warnings=warnings, meta=meta, **changes)
+    walker = _Walker()
+    _walk(walker, root)
+    del root  # the tree is read: let it go before the Blocks are made
+    return doc.evolve(NAME, blocks=walker.finish(), removed=removed, warnings=warnings, meta=meta, **changes)

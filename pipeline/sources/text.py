@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 from ..document import Block, Document, Removal, Span
 
 NAME = "read-text"
 
 LINE_END = re.compile(r"\r\n|\r|\n")
-ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$|^ {0,3}(#{1,6})[ \t]*$")
+# the opening of an ATX heading; its text and closing #s are cut by ``atx_heading`` with string
+# methods (one regex for the whole line backtracked over long runs of spaces: quadratic)
+ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 RULE_LINE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:=[ \t]*){3,})$")
 BULLET = re.compile(r"^([ \t]*)([-*+\u2022])[ \t]+(?=\S)")
@@ -40,35 +43,81 @@ class Line:
         return not self.text.strip()
 
 
-def split_lines(text: str) -> list[Line]:
-    lines = []
-    pos = 0
-    number = 1
-    for m in LINE_END.finditer(text):
-        lines.append(Line(number, pos, text[pos:m.start()]))
-        pos = m.end()
+NON_SPACE = re.compile(r"\S")
+LINE_END_CHAR = re.compile(r"[\r\n]")
+
+
+def _line_ends(text: str, a: int, b: int) -> int:
+    """Line ends (CRLF, CR or LF) in ``text[a:b]``; the range holds whole line ends only."""
+    return text.count("\n", a, b) + text.count("\r", a, b) - text.count("\r\n", a, b)
+
+
+def text_lines(text: str) -> Iterator[Line]:
+    """The non-blank lines of ``text``, with their numbers and offsets, one at a time.
+
+    Blank lines are stepped over in C (a search for the next non-space character and a count of
+    the line ends passed), never made into objects: a page of 50 million empty lines costs no
+    memory per line, and a page is never held as a list of lines.
+    """
+    pos, number = 0, 1
+    while True:
+        m = NON_SPACE.search(text, pos)
+        if m is None:
+            return
+        found = m.start()
+        before = max(text.rfind("\n", pos, found), text.rfind("\r", pos, found))
+        start = before + 1 if before >= 0 else pos
+        number += _line_ends(text, pos, start)
+        end_m = LINE_END.search(text, found)
+        end = end_m.start() if end_m else len(text)
+        yield Line(number, start, text[start:end])
+        if end_m is None:
+            return
+        pos = end_m.end()
         number += 1
-    if pos < len(text):
-        lines.append(Line(number, pos, text[pos:]))
-    return lines
 
 
-def wrap_width(lines: list[Line]) -> int | None:
+def last_line(text: str) -> Line | None:
+    """The page's last line (blank or not), as a reader that stepped over blank lines would miss it."""
+    if not text:
+        return None
+    end = len(text)
+    if text.endswith("\n") or text.endswith("\r"):
+        end -= 2 if text.endswith("\r\n") else 1
+    before = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end))
+    start = before + 1
+    number = 1 + _line_ends(text, 0, start)
+    return Line(number, start, text[start:end])
+
+
+def wrap_width(lines: Iterable[Line]) -> int | None:
     """The width a dump was hard-wrapped at, or None where its lines were not wrapped.
 
     Lines followed by another non-blank line are the candidates; a wrapped page has most of them
     close under one width (within 70% of it), and that width is a terminal's, not a paragraph's.
+    Lengths are counted in a histogram (they are at most MAX_WRAP_WIDTH): no list per line.
     """
-    lengths = [len(a.text.rstrip()) for a, b in zip(lines, lines[1:]) if not a.blank and not b.blank]
-    lengths = [n for n in lengths if n <= MAX_WRAP_WIDTH]
-    if len(lengths) < 3:
+    counts = [0] * (MAX_WRAP_WIDTH + 1)
+    prev: Line | None = None
+    for line in lines:
+        if prev is not None and prev.number + 1 == line.number:
+            n = len(prev.text.rstrip())
+            if n <= MAX_WRAP_WIDTH:
+                counts[n] += 1
+        prev = line
+    total = sum(counts)
+    if total < 3:
         return None
-    lengths.sort()
-    width = lengths[int(0.9 * (len(lengths) - 1))]
+    rank = int(0.9 * (total - 1))  # the 90th percentile, as an index into the sorted lengths
+    seen = 0
+    for width, count in enumerate(counts):
+        seen += count
+        if seen > rank:
+            break
     if width < 40:
         return None
-    near = sum(1 for n in lengths if n >= 0.7 * width)
-    return width if near >= 0.5 * len(lengths) else None
+    near = sum(counts[n] for n in range(MAX_WRAP_WIDTH + 1) if n >= 0.7 * width)
+    return width if near >= 0.5 * total else None
 
 
 def _content(line: Line, start_col: int) -> tuple[int, str]:
@@ -137,59 +186,86 @@ def _unbalanced(text: str) -> bool:
     return text.count("[") > text.count("]") or text.count("(") > text.count(")") + 1
 
 
+def atx_heading(text: str) -> tuple[int, int, str] | None:
+    """(level, start column, text) of an ATX heading line (``## Text ##``), else None. The text
+    leaves out the spaces around it and a closing run of #s set off by a space."""
+    m = ATX_OPEN.match(text)
+    if m is None:
+        return None
+    start = m.end()
+    heading = text[start:].rstrip(" \t")
+    if heading.endswith("#"):
+        bare = heading.rstrip("#")
+        if bare and bare[-1] in " \t":
+            heading = bare.rstrip(" \t")
+    return len(m.group(1)), start, heading
+
+
+def _with_next(lines: Iterator[Line]) -> Iterator[tuple[Line, Line | None]]:
+    """Each line with the one after it (None at the end)."""
+    line = next(lines, None)
+    while line is not None:
+        nxt = next(lines, None)
+        yield line, nxt
+        line = nxt
+
+
 def read(doc: Document) -> Document:
-    """Blocks from ``doc.text`` (a text page); markup lines that hold no text are logged."""
-    lines = split_lines(doc.text)
-    width = wrap_width(lines)
+    """Blocks from ``doc.text`` (a text page); markup lines that hold no text are logged.
+
+    Only non-blank lines are visited (``text_lines``); a blank line shows as a gap in the line
+    numbers, and "the line before/after" means the one numbered so.
+    """
+    text_ = doc.text
+    width = wrap_width(text_lines(text_))
     b = _Builder()
     list_indents: list[int] = []
     in_fence = False
-    i = 0
-    n = len(lines)
-    while i < n:
-        line = lines[i]
+    prev: Line | None = None  # the non-blank line before this one
+    skip = False  # this line was taken as a setext underline with the line before it
+    for line, following in _with_next(text_lines(text_)):
+        if skip:
+            skip, prev = False, line
+            continue
         text = line.text
+        after_blank = line.number > (prev.number + 1 if prev is not None else 1)
+        # the line before, where it is not blank (None where it is, or at the top)
+        before = prev if prev is not None and prev.number + 1 == line.number else None
+        nxt = following if following is not None and following.number == line.number + 1 else None
+        prev = line
         if in_fence:
             if FENCE.match(text):
                 in_fence = False
                 b.last = line
                 b.close()
             else:
-                b.parts.append((line.start, text)) if text.strip() else None
+                b.parts.append((line.start, text))
                 b.last = line
-            i += 1
             continue
-        if line.blank:
-            if b.kind in ("paragraph", "list_item", "quote", "table"):
-                b.close()
-            i += 1
-            continue
+        if after_blank and b.kind in ("paragraph", "list_item", "quote", "table"):
+            b.close()
         if FENCE.match(text):
             b.open("code", line, len(text))
             in_fence = True
-            i += 1
             continue
-        nxt = lines[i + 1] if i + 1 < n else None
-        m = ATX.match(text)
-        if m:
-            level = len(m.group(1) or m.group(3))
+        atx = atx_heading(text)
+        if atx:
+            level, start, heading = atx
             b.open("heading", line, text.index("#") + level, level=level)
-            b.parts = [(line.start + m.start(2), m.group(2))] if m.group(2) else []
+            b.parts = [(line.start + start, heading)] if heading else []
             b.close()
             list_indents = []
-            i += 1
             continue
-        if nxt is not None and not nxt.blank and SETEXT.match(nxt.text) and not BULLET.match(text) \
+        if nxt is not None and SETEXT.match(nxt.text) and not BULLET.match(text) \
                 and not RULE_LINE.match(text) and b.kind != "list_item":
             b.open("heading", line, 0, level=1 if "=" in nxt.text else 2)
             b.last = nxt
             b.close()
             list_indents = []
-            i += 2
+            skip = True
             continue
         if RULE_LINE.match(text):
             b.drop(line, "rule-line")
-            i += 1
             continue
         if TABLE_ROW.match(text):
             # one block per row, its text the row between the outer pipes as written (a copy of
@@ -201,20 +277,18 @@ def read(doc: Document) -> Document:
                 inner = text.rstrip().rstrip("|")
                 b.parts = [_content(Line(line.number, line.start, inner), text.index("|") + 1)]
                 b.close()
-            i += 1
             continue
         bullet = BULLET.match(text)
         numbered = None if bullet else NUMBERED.match(text)
         continuation = (
             b.kind in ("paragraph", "list_item", "quote")
             and not (line.number <= HEADER_LINES and HEADER_FIELD.match(text))
-            and b.last is lines[i - 1]
+            and before is not None and b.last is before
             and not bullet
-            and (_continues(lines[i - 1], line, width) or _unbalanced(" ".join(t for _, t in b.parts)))
+            and (_continues(before, line, width) or _unbalanced(" ".join(t for _, t in b.parts)))
         )
         if continuation:
             b.add(line, len(QUOTE.match(text).group(0)) if b.kind == "quote" and QUOTE.match(text) else 0)
-            i += 1
             continue
         marker = bullet or numbered
         if marker:
@@ -224,21 +298,20 @@ def read(doc: Document) -> Document:
             if not list_indents or list_indents[-1] < indent:
                 list_indents.append(indent)
             b.open("list_item", line, marker.end(), level=len(list_indents) - 1, indent=indent)
-            i += 1
             continue
-        if b.kind == "list_item" and b.last is lines[i - 1] and len(text) - len(text.lstrip()) > b.indent:
+        if b.kind == "list_item" and before is not None and b.last is before \
+                and len(text) - len(text.lstrip()) > b.indent:
             b.add(line, 0)  # an indented line under a bullet continues the item
-            i += 1
             continue
         q = QUOTE.match(text)
         if q:
             b.open("quote", line, q.end())
-            i += 1
             continue
-        if b.kind != "list_item" or (lines[i - 1].blank if i else True):
+        if b.kind != "list_item" or before is None:
             list_indents = [] if len(text) == len(text.lstrip()) else list_indents
         b.open("paragraph", line, 0)
-        i += 1
+    if in_fence:  # an open fence runs to the page's last line, blank or not
+        b.last = last_line(text_) or b.last
     b.close()
     return doc.evolve(NAME, blocks=b.blocks, removed=b.removed)
 

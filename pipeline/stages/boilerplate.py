@@ -40,9 +40,13 @@ from ..textutil import (ends_closed, ends_sentence, guess_language, sentence_spa
 
 NAME = "boilerplate"
 
-URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|\S+\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
+# the domain form looks for the '.com' lazily, once the whole rest is known to be one token: a greedy
+# \S+ backtracked over a long dotted token ("1.1.1.1...") was quadratic
+URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|(?=\S+$)\S+?\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
 LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
-PUNCT_EDGES = regex.compile(r"^[\W_]+|[\W_]+$")
+# the lookbehind makes a trailing run match only from its first character: without it a long run
+# inside the text (a million spaces, a line of dashes) is scanned again from each of its characters
+PUNCT_EDGES = regex.compile(r"^[\W_]+|(?<![\W_])[\W_]+$")
 
 
 @dataclass(frozen=True)

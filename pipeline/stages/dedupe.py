@@ -26,7 +26,8 @@ from . import sections
 NAME = "dedupe"
 
 _INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
-_EDGE_PUNCT = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+# the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
+_EDGE_PUNCT = regex.compile(r"^[\s\p{P}]+|(?<![\s\p{P}])[\s\p{P}]+$")
 _WHITESPACE_AFTER = regex.compile(r"\s*")
 
 

@@ -41,10 +41,14 @@ from ..textutil import sentence_spans, words
 NAME = "sections"
 
 # markdown that a contents entry may still carry when the markup stage did not flatten it
-_MD_LINK = regex.compile(r"\[([^\]]*)\]\([^)]*\)")
+# [text](target). Where the ']' or the ')' is missing, (*SKIP) resumes the search after the text
+# scanned, not at the next '[': a start inside it meets the same ']' and fails alike, and retrying
+# from each '[' was quadratic ("[[[[...": minutes for 100 KB)
+_MD_LINK = regex.compile(r"\[([^\]]*)(?:\]\([^)]*(?:\)|(*SKIP)(*FAIL))|(*SKIP)(*FAIL))")
 _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_EMPHASIS = regex.compile(r"[*_`]+")
-_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$")
+# the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
+_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
 
 
 @dataclass(frozen=True)
