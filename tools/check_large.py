@@ -76,9 +76,11 @@ def write_punctuation_runs(path: Path, width: int = 12_000) -> None:
 
 def write_hostile_lines(path: Path, width: int = 1_000_000) -> None:
     """Lines that made a pattern backtrack over their length: an ATX heading padded with a million
-    spaces, a line of brackets, of ']('s, of emphasis marks, of backslashes, a table row of pipes."""
+    spaces, a line of brackets, of ']('s, of emphasis marks, of backslashes, a table row of pipes,
+    one long dotted token (a UI pattern for "site.com | phone"), a sentence ending in brackets."""
     lines = ["# Tumors" + " " * width + "and surgery", "[" * (width // 5), "](" * (width // 10),
              "*a* " * (width // 20), "\\" * (width // 10), "| a " * (width // 20) + "|",
+             "1." * (width // 10), "Surgery removes the tumor when it has not spread. " + "[" * (width // 10),
              "Surgery removes the tumor when it has not spread."]
     path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
 
