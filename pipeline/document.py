@@ -164,6 +164,44 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
     return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags)
 
 
+WORD_REACH = 30  # a rewrite is logged with the word around it, at most this far on each side
+
+
+def rewritten_words(text: str, edits: Sequence[tuple[int, int, str]], new: str,
+                    logged: Sequence[bool] | None = None) -> list[tuple[int, int, str]]:
+    """The words that ``edits`` (sorted, as ``edit_text`` applies them to ``text``, giving ``new``)
+    rewrite: ``(start, end, what text[start:end] became)``, one entry for all the edits in one word.
+    A word is the non-blank run around an edit, at most WORD_REACH characters on each side. Only the
+    edits that ``logged`` marks count (all by default); the others only move the text. One pass."""
+    out: list[tuple[int, int, str]] = []
+    group: list[int] | None = None  # [old start, old end, new start, shift after its last edit]
+    shift = 0  # new position - old position, before the current edit
+    for k, (s, e, repl) in enumerate(edits):
+        if logged is None or logged[k]:
+            a, b = _word_around(text, s, e)
+            if group is not None and a < group[1]:  # another edit in the same word
+                group[1] = max(group[1], b)
+            else:
+                if group is not None:
+                    out.append((group[0], group[1], new[group[2]:group[1] + group[3]]))
+                group = [a, b, a + shift, 0]
+            group[3] = shift + len(repl) - (e - s)
+        shift += len(repl) - (e - s)
+    if group is not None:
+        out.append((group[0], group[1], new[group[2]:group[1] + group[3]]))
+    return out
+
+
+def _word_around(text: str, s: int, e: int) -> tuple[int, int]:
+    a = s
+    while a > 0 and s - a < WORD_REACH and not text[a - 1].isspace():
+        a -= 1
+    b = e
+    while b < len(text) and b - e < WORD_REACH and not text[b].isspace():
+        b += 1
+    return a, b
+
+
 def merge_blocks(blocks: Sequence[Block], sep: str = " ", kind: str | None = None) -> Block:
     """One block from several: texts joined by ``sep``, spans and origins joined."""
     first = blocks[0]

@@ -20,9 +20,16 @@ def test_whitespace_runs_tabs_and_no_break_spaces_become_one_space():
     assert doc.blocks[0].text == "Tumors may grow slowly over years."
 
 
-def test_zero_width_characters_and_soft_hyphens_are_removed():
-    doc = run("Pancre\u00adatic neuro\u200bendocrine \u200btumors\ufeff grow.\n")
+def test_zero_width_characters_and_soft_hyphens_are_removed_and_each_is_logged():
+    text = "Pancre\u00adatic neuro\u200bendocrine \u200btumors\ufeff grow.\n"
+    doc = run(text)
     assert doc.blocks[0].text == "Pancreatic neuroendocrine tumors grow."
+    log = [(r.rule, r.text, text[r.span.chars[0]:r.span.chars[1]]) for r in doc.removed]
+    assert log == [("invisible", c, c) for c in ("\u00ad", "\u200b", "\u200b", "\ufeff")]
+
+
+def test_whitespace_is_layout_and_not_logged():
+    assert run("Tumors\u00a0may  grow\tslowly.\n").removed == ()
 
 
 def test_word_broken_across_lines_at_a_soft_hyphen_is_joined():
@@ -35,9 +42,13 @@ def test_word_broken_across_lines_at_a_soft_hyphen_is_joined():
     assert doc.blocks[0].text.startswith("Islet cells are found in one part of the body called the pancreas, where")
 
 
-def test_text_is_put_in_nfc():
-    doc = run("Espan\u0303ol and cafe\u0301 are words.\n")
+def test_text_is_put_in_nfc_and_each_rewritten_word_is_logged():
+    text = "Espan\u0303ol and cafe\u0301 are words.\n"
+    doc = run(text)
     assert doc.blocks[0].text == "Espa\u00f1ol and caf\u00e9 are words."
+    log = [(r.rule, r.text, r.why, text[r.span.chars[0]:r.span.chars[1]]) for r in doc.removed]
+    assert log == [("unicode-form", "Espan\u0303ol", "NFC: replaced by 'Espa\u00f1ol'", "Espan\u0303ol"),
+                   ("unicode-form", "cafe\u0301", "NFC: replaced by 'caf\u00e9'", "cafe\u0301")]
 
 
 def test_joiners_that_spell_words_are_kept():

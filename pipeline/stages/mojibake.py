@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import regex
 from ftfy import chardata
 from ftfy.badness import BADNESS_RE, badness
 
-from ..document import Block, Document, PageWarning, Removal, edit_text, removal
+from ..document import Block, Document, PageWarning, Removal, edit_text, removal, rewritten_words
 
 NAME = "mojibake"
 
@@ -301,7 +302,6 @@ def _apply(block: Block, new: str, rules: MojibakeRules) -> tuple[Block, list[Re
     return fixed, _log(block, new, edits, rules)
 
 
-WORD_REACH = 30  # a rewrite is logged with the word around it, at most this far on each side
 LINE_BREAKS = frozenset("\r\u2028\u2029\x85")
 
 
@@ -309,58 +309,25 @@ def _log(block: Block, new: str, edits: list[tuple[int, int, str]], rules: Mojib
     """One log entry per rewritten word (what it was, what it became, the kind of fix), and one
     per piece of text a fix deleted outright (control characters, terminal escapes)."""
     text = block.text
-    out: list[Removal] = []
-    words: list[tuple[int, int]] = []  # old text range of each rewritten word
-    for s, e, repl in edits:
-        if not repl and not fix_text(text[s:e]):
-            out.append(removal(NAME, rules.delete_rule, block, s, e))
-            continue
-        a, b = _word_around(text, s, e)
-        if words and a < words[-1][1]:  # another edit in the same word
-            a = words.pop()[0]
-        words.append((a, b))
-    for a, b in words:
-        fixed = new[_new_position(edits, a, False):_new_position(edits, b, True)]
-        rule = rules.rewrite_rules[_rewrite_kind(text, edits, a, b, fixed)]
+    deleted = [not repl and not fix_text(text[s:e]) for s, e, repl in edits]
+    out = [removal(NAME, rules.delete_rule, block, s, e) for (s, e, _), gone in zip(edits, deleted) if gone]
+    starts = [s for s, _, _ in edits]
+    for a, b, fixed in rewritten_words(text, edits, new, [not gone for gone in deleted]):
+        changed = "".join(text[s:e] for s, e, _ in edits[bisect_left(starts, a):bisect_left(starts, b)])
+        rule = rules.rewrite_rules[_rewrite_kind(text[a:b], changed, fixed)]
         out.append(removal(NAME, rule, block, a, b, why=f"replaced by {fixed!r}"))
     return sorted(out, key=lambda r: (r.span.chars or (0, 0), r.rule))
 
 
-def _word_around(text: str, s: int, e: int) -> tuple[int, int]:
-    """The non-blank run of text around ``text[s:e]``, at most WORD_REACH characters on each side."""
-    a = s
-    while a > 0 and s - a < WORD_REACH and not text[a - 1].isspace():
-        a -= 1
-    b = e
-    while b < len(text) and b - e < WORD_REACH and not text[b].isspace():
-        b += 1
-    return a, b
-
-
-def _new_position(edits: list[tuple[int, int, str]], pos: int, end: bool) -> int:
-    """Where old text position ``pos`` is in the new text; text inserted right at ``pos`` lies
-    before it when ``end`` (the end of a word takes an insertion there), after it otherwise."""
-    delta = 0
-    for s, e, repl in edits:
-        if e < pos or (e == pos and (s < e or end)):
-            delta += len(repl) - (e - s)
-        elif s >= pos:
-            break
-        else:  # an edit across pos: its replacement counts to the side asked for
-            return s + delta + (len(repl) if end else 0)
-    return pos + delta
-
-
-def _rewrite_kind(text: str, edits: list[tuple[int, int, str]], a: int, b: int, fixed: str) -> str:
-    """Which kind of fix rewrote ``text[a:b]`` into ``fixed`` (REWRITE_KINDS)."""
-    changed = "".join(text[s:e] for s, e, _ in edits if a <= s and e <= b)
+def _rewrite_kind(word: str, changed: str, fixed: str) -> str:
+    """Which kind of fix rewrote ``word`` (its characters ``changed``) into ``fixed`` (REWRITE_KINDS)."""
     if any(ord(c) in chardata.LIGATURES for c in changed):
         return "ligature"
     if any(ord(c) in chardata.WIDTH_MAP for c in changed):
         return "width"
     if any(c in LINE_BREAKS for c in changed):
         return "line_break"
-    if "&" in text[a:b] and html.unescape(text[a:b]) == fixed:
+    if "&" in word and html.unescape(word) == fixed:
         return "entity"
     return "encoding"
 

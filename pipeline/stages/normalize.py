@@ -2,9 +2,11 @@
 
 Runs of whitespace (tabs, newlines, no-break and other Unicode spaces) become one space, the ends
 are stripped, invisible characters (soft hyphens, zero-width spaces, word joiners, byte-order marks;
-the set is data) are removed and the text is put in NFC. This rewrites text without removing any
-content, so nothing is logged; edits go through ``edit_text`` so every block keeps its source map.
-A block that was nothing but invisible characters is logged (rule ``invisible-only``).
+the set is data) are removed and the text is put in NFC. Edits go through ``edit_text`` so every
+block keeps its source map. Whitespace is layout and its changes are not logged; each invisible
+character removed is (rule ``invisible``), and so is each word the Unicode form rewrote (rule
+``unicode-form``: NFC changes only how a character is encoded, NFKC may change the character). A
+block that was nothing but invisible characters is logged whole (rule ``invisible-only``).
 
 It runs after sections: the blocks inside ``doc.sections`` (and the heading texts in their paths,
 and ``doc.title``) are rebuilt from the normalized blocks. Most blocks are already normal; a cheap
@@ -19,7 +21,7 @@ from typing import Any
 
 import regex
 
-from ..document import Block, Document, Removal, Section, edit_text, removal
+from ..document import Block, Document, Removal, Section, edit_text, removal, rewritten_words
 
 NAME = "normalize"
 
@@ -30,6 +32,8 @@ SOFT_HYPHEN = "\u00ad"  # a break point inside a word: a line break after one do
 @dataclass(frozen=True)
 class NormalizeRules:
     empty_id: str
+    invisible_id: str
+    form_id: str
     form: str
     invisible: Any  # compiled: one invisible character
     run: Any  # compiled: a run of whitespace and invisible characters
@@ -43,6 +47,8 @@ def compile(section: Mapping, where) -> NormalizeRules:
     invisible = where.get(section, "invisible", str, "[\u00ad\u200b\u2060\ufeff]")
     return NormalizeRules(
         empty_id=where.get(section, "empty_id", str, "invisible-only"),
+        invisible_id=where.get(section, "invisible_id", str, "invisible"),
+        form_id=where.get(section, "form_id", str, "unicode-form"),
         form=form,
         invisible=where.at("invisible").regex(invisible),
         run=where.at("invisible").regex(rf"(?:\s|{invisible})+"),
@@ -66,12 +72,17 @@ def _edits(text: str, cfg: NormalizeRules) -> list[tuple[int, int, str]]:
     return edits
 
 
-def normalize_block(block: Block, cfg: NormalizeRules) -> Block:
-    """The block with its text normalized (the same object when it already was)."""
+def normalize_block(block: Block, cfg: NormalizeRules) -> tuple[Block, list[Removal]]:
+    """The block with its text normalized (the same object when it already was), and the log of
+    the invisible characters removed and the words the Unicode form rewrote."""
+    log: list[Removal] = []
     text = block.text
     # most blocks need nothing: one search, and an NFC check only for non-ASCII text
     if cfg.odd.search(text) or text[:1] == " " or text[-1:] == " ":
-        block = edit_text(block, _edits(text, cfg))
+        edits = _edits(text, cfg)
+        log += [removal(NAME, cfg.invisible_id, block, m.start(), m.end(), why="deleted")
+                for a, b, _ in edits for m in cfg.invisible.finditer(text, a, b)]
+        block = edit_text(block, edits)
         text = block.text
     if not text.isascii() and not unicodedata.is_normalized(cfg.form, text):
         # per grapheme cluster, so that text which is already normal keeps its source map
@@ -80,10 +91,21 @@ def normalize_block(block: Block, cfg: NormalizeRules) -> Block:
             fixed = unicodedata.normalize(cfg.form, m.group())
             if fixed != m.group():
                 edits.append((m.start(), m.end(), fixed))
-        block = edit_text(block, edits)
-        if not unicodedata.is_normalized(cfg.form, block.text):  # composition across clusters
-            block = edit_text(block, [(0, len(block.text), unicodedata.normalize(cfg.form, block.text))])
-    return block
+        if not unicodedata.is_normalized(cfg.form, _apply(text, edits)):  # composition across clusters
+            edits = [(0, len(text), unicodedata.normalize(cfg.form, text))]
+        new = edit_text(block, edits)
+        log += [removal(NAME, cfg.form_id, block, a, b, why=f"{cfg.form}: replaced by {became!r}")
+                for a, b, became in rewritten_words(text, edits, new.text)]
+        block = new
+    return block, log
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for a, b, repl in edits:
+        out += [text[pos:a], repl]
+        pos = b
+    return "".join(out) + text[pos:]
 
 
 def normalize_string(text: str, cfg: NormalizeRules) -> str:
@@ -103,10 +125,12 @@ def stage(doc: Document, rules) -> Document:
     def norm(block: Block) -> Block | None:
         key = id(block)
         if key not in done:
-            new = normalize_block(block, cfg)
+            new, log = normalize_block(block, cfg)
             if not new.text:
                 removed.append(removal(NAME, cfg.empty_id, block))
                 new = None
+            else:
+                removed.extend(log)
             done[key] = new
         return done[key]
 
