@@ -1,0 +1,62 @@
+"""Pages in scripts written without spaces (Chinese, Japanese) are measured, not lost: a sentence
+counts its characters as words, ends at an ideographic stop, its paragraphs are the article, and
+its full-width punctuation stays. The pages here are written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+import pipeline
+from pipeline.textutil import ends_sentence, guess_language, sentence_spans, token_count, words
+
+ZH_PARAGRAPHS = [
+    "本市的中心公园经过一年的改造，今天重新向市民开放。改造工程包括新建步道、增加绿地面积以及修复湖边的老建筑。",
+    "公园管理处表示，新的步道全长三公里，适合散步和跑步；湖边还新设了十二个休息区（每个休息区都有座椅和遮阳棚）。",
+    "许多市民在开放第一天就来到公园。一位退休教师说：“以前这里很拥挤，现在环境好多了。”",
+]
+ZH_PAGE = "首页\n\n新闻\n\n体育\n\n财经\n\n# 城市公园改造完成\n\n" + "\n\n".join(ZH_PARAGRAPHS) + "\n\n版权所有 © 2024 城市日报\n"
+JA_PARAGRAPHS = [
+    "駅前の市立図書館が改装工事を終え、今月から利用できるようになりました。新しい図書館には、子ども向けの読書室と自習スペースが設けられています。",
+    "館長によると、蔵書は以前より三割ほど増え、電子書籍の貸し出しも始まるということです。",
+    "利用者からは「静かで使いやすくなった」という声が聞かれました。",
+]
+JA_PAGE = "ホーム\n\nニュース\n\nスポーツ\n\n# 駅前の図書館が新しくなりました\n\n" + "\n\n".join(JA_PARAGRAPHS) + "\n"
+
+
+def kept(page: dict) -> list[str]:
+    return [b["text"] for s in page["sections"] for b in s["blocks"]]
+
+
+def test_han_and_kana_characters_count_as_words_and_latin_words_stay_whole() -> None:
+    assert words("今天 Kindleや楽天koboには café") == ["今", "天", "Kindle", "や", "楽", "天", "kobo", "に", "は", "café"]
+    assert token_count("今天天气很好") == 7  # one whitespace token and six characters: a cheap count
+
+
+def test_sentences_end_at_ideographic_stops_with_or_without_space() -> None:
+    text = "今天天气很好。我们去公园！你呢？「好。」"
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["今天天气很好。", "我们去公园！", "你呢？", "「好。」"]
+    assert ends_sentence("利用者からは「静かで使いやすくなった」という声が聞かれました。")
+    assert not ends_sentence("公园管理处表示，新的步道全长三公里，")
+
+
+def test_language_of_han_and_kana_text_is_told_by_its_script() -> None:
+    assert guess_language("\n".join(ZH_PARAGRAPHS)) == "zh"
+    assert guess_language("\n".join(JA_PARAGRAPHS)) == "ja"
+
+
+@pytest.mark.parametrize("page, paragraphs, title", [(ZH_PAGE, ZH_PARAGRAPHS, "城市公园改造完成"),
+                                                     (JA_PAGE, JA_PARAGRAPHS, "駅前の図書館が新しくなりました")])
+@pytest.mark.parametrize("name", ["page.txt", "page.md"])
+def test_an_article_keeps_every_paragraph_and_loses_its_menu(page: str, paragraphs: list[str], title: str,
+                                                              name: str) -> None:
+    result = pipeline.clean(page, name=name)
+    assert kept(result) == paragraphs  # full-width punctuation as written: nothing turned into ASCII
+    assert result["source"]["title"] == title
+    assert {r["rule"] for r in result["removed"] if r["text"] in ("首页", "新闻", "ホーム", "ニュース")} == {"menu"}
+    assert not [r for r in result["removed"] if r["stage"] in ("mojibake", "pdf")]
+
+
+def test_an_html_article_in_chinese_keeps_its_paragraphs() -> None:
+    body = "".join(f"<p>{p}</p>" for p in ZH_PARAGRAPHS)
+    html = (f'<html lang="zh"><head><title>城市公园改造完成</title></head><body><nav><a href="/">首页</a>'
+            f'<a href="/news">新闻</a></nav><h1>城市公园改造完成</h1>{body}</body></html>')
+    assert kept(pipeline.clean(html, name="page.html")) == ZH_PARAGRAPHS
