@@ -23,9 +23,10 @@ CLOSERS = "\"'”’)\\]」』）】〕》"  # closing quotes and brackets that 
 # sentence-final punctuation (the ideographic and full-width stops too), then closing quotes/brackets
 SENTENCE_END = regex.compile(rf"[.!?…。！？｡．][{CLOSERS}]*$")
 CLOSED = regex.compile(rf"[.!?…:;。！？｡．：；][{CLOSERS}]*$")
-# a sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, digit or
-# quote; or at an ideographic or full-width stop, with or without space after it (CJK text has none)
-_BOUNDARY = regex.compile(rf"(?<=[.!?…][{CLOSERS}]*)\s+(?=[\"'“‘(\[]?[\p{{Lu}}\p{{N}}])"
+# a sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, a letter of
+# a script without case (Hangul, Arabic ...), a digit or a quote; or at an ideographic or full-width
+# stop, with or without space after it (CJK text has none)
+_BOUNDARY = regex.compile(rf"(?<=[.!?…][{CLOSERS}]*)\s+(?=[\"'“‘(\[]?[\p{{Lu}}\p{{Lt}}\p{{Lo}}\p{{N}}])"
                           rf"|(?<=[。！？｡．][{CLOSERS}]*)\s*(?=[^\s{CLOSERS}])")
 # abbreviations after which a period does not end a sentence
 _ABBREV = regex.compile(

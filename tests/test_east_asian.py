@@ -38,6 +38,11 @@ def test_sentences_end_at_ideographic_stops_with_or_without_space() -> None:
     assert not ends_sentence("公园管理处表示，新的步道全长三公里，")
 
 
+def test_sentences_of_a_script_without_case_split_after_a_full_stop() -> None:
+    text = "서울의 공원이 새로 열렸습니다. 시민들은 크게 환영했습니다."
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["서울의 공원이 새로 열렸습니다.", "시민들은 크게 환영했습니다."]
+
+
 def test_language_of_han_and_kana_text_is_told_by_its_script() -> None:
     assert guess_language("\n".join(ZH_PARAGRAPHS)) == "zh"
     assert guess_language("\n".join(JA_PARAGRAPHS)) == "ja"
