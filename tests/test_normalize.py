@@ -101,3 +101,11 @@ def test_block_of_only_invisible_characters_is_removed_and_logged():
 def test_form_is_validated_with_its_key():
     with pytest.raises(RulesError, match=r"normalize\.form"):
         normalize.compile({"form": "NFD"}, Where("rules.yaml", {}).at("normalize"))
+
+
+def test_a_heading_of_nothing_visible_heads_nothing_and_its_text_joins_the_section_before():
+    doc = run("## &#9;\n\nThe first paragraph of the page is here.\n\n## Later\n\nMore text.\n",
+              stages=["mojibake", "sections", "normalize"])
+    assert [(s.id, s.heading.text if s.heading else None, s.level, s.path) for s in doc.sections] == [
+        ("s0", None, 0, ()), ("s1", "Later", 2, ("Later",))]
+    assert [b.text for b in doc.sections[0].blocks] == ["The first paragraph of the page is here."]

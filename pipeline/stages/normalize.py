@@ -139,9 +139,25 @@ def stage(doc: Document, rules) -> Document:
     for s in doc.sections:
         heading = norm(s.heading) if s.heading is not None else None
         body = tuple(b for b in map(norm, s.blocks) if b is not None)
-        path = tuple(normalize_string(p, cfg) for p in s.path)
+        if s.heading is not None and heading is None:
+            # a heading of nothing visible (an entity for a tab, a zero-width space) heads nothing:
+            # its blocks belong to the section before it
+            _add_to_last(sections, body)
+            continue
+        path = tuple(p for p in (normalize_string(p, cfg) for p in s.path) if p)
         unchanged = (heading is s.heading and path == s.path and len(body) == len(s.blocks)
                      and all(x is y for x, y in zip(body, s.blocks)))
         sections.append(s if unchanged else replace(s, heading=heading, blocks=body, path=path))
+    if len(sections) < len(doc.sections):  # ids stay s0, s1, ... in order
+        sections = [replace(s, id=f"s{i}") for i, s in enumerate(sections)]
     title = normalize_string(doc.title, cfg) if doc.title else doc.title
     return doc.evolve(NAME, blocks=blocks, removed=removed, sections=tuple(sections), title=title or None)
+
+
+def _add_to_last(sections: list[Section], body: tuple[Block, ...]) -> None:
+    if not body:
+        return
+    if sections:
+        sections[-1] = replace(sections[-1], blocks=sections[-1].blocks + body)
+    else:  # before any other section: the lead
+        sections.append(Section("s0", None, 0, (), "body", body))
