@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Iterator
 
 import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs)
 import jsonschema
 import regex
 
@@ -128,11 +129,20 @@ def provenance_problem(source_text: str, item: dict) -> str | None:
     # ftfy leaves entities alone in text that holds a "<" (the block may hold one where this slice
     # does not), so the slice is repaired with and without entities decoded
     repairs = (piece, pipeline.fix_text(piece), ftfy.fix_text(piece, unescape_html=False, uncurl_quotes=False),
-               pipeline.fix_text(html.unescape(piece)))
+               pipeline.fix_text(html.unescape(piece)), _redecoded(piece))
     for repaired in repairs:
         if words_in_order(want, alnum_words(repaired)):
             return None
     return f"{item['text'][:80]!r} is not in source[{a}:{b}] = {piece[:120]!r}"
+
+
+def _redecoded(piece: str) -> str:
+    """The slice read back as UTF-8 that was mis-decoded as Windows-1252: the mojibake stage applies
+    that page-wide plan where ftfy alone refuses a short piece."""
+    try:
+        return piece.encode("sloppy-windows-1252").decode("utf-8", "replace")
+    except UnicodeError:
+        return piece
 
 
 def kept_blocks(page: dict) -> list[dict]:

@@ -340,3 +340,13 @@ def test_seed_pages_come_out_without_mojibake(rules):
                 assert after.text.count(char) >= before.text.count(char), (path.name, after.text)
         if "Espa" + broken("ñ") + "ol" in doc.text:
             assert any("Español" in b.text for b in out.blocks)
+
+
+def test_a_mis_decoded_no_break_space_at_a_line_end_is_repaired(rules):
+    # "Â" + " " is a no-break space read as Windows-1252; the reader strips the space at the line end
+    page = "Book appointments online.Â \n\nCall us.\n"
+    doc, out = run(page, rules)
+    assert out.blocks[0].text == "Book appointments online."
+    [entry] = out.removed
+    assert (entry.rule, entry.text, entry.why) == ("mojibake", "online.Â", "replaced by 'online.'")
+    assert doc.text[entry.span.chars[0]:entry.span.chars[1]] == "online.Â"

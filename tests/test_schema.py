@@ -76,6 +76,12 @@ def test_html_page_with_xpath_spans_validates() -> None:
     assert problems(page) == []
 
 
+def test_a_list_nested_deeper_than_six_levels_validates() -> None:
+    page = copy.deepcopy(small_page())
+    page["sections"][1]["blocks"][1]["level"] = 9  # a menu indented nine lists deep
+    assert problems(page) == []
+
+
 def test_empty_page_validates() -> None:
     page = pipeline.clean(b"", name="empty.txt")
     assert page["sections"] == []
@@ -101,6 +107,7 @@ def _drop(page: dict, *path: str | int) -> None:
     pytest.param(lambda p: p["sections"][0]["source"].update(chars=[1]), id="chars-not-a-pair"),
     pytest.param(lambda p: p.update(schema="scraped-text-clean/2"), id="wrong-schema-id"),
     pytest.param(lambda p: p["source"]["meta"].update(extra=["not", "a", "string"]), id="meta-extra-not-a-string"),
+    pytest.param(lambda p: p["sections"][1]["blocks"][0].update(level=7), id="heading-level-7"),
 ])
 def test_broken_page_fails_validation(breakage) -> None:
     page = copy.deepcopy(small_page())

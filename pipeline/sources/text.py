@@ -120,14 +120,19 @@ def wrap_width(lines: Iterable[Line]) -> int | None:
     return width if near >= 0.5 * total else None
 
 
+# Blanks stripped from the end of a line: ASCII ones only. A no-break space there may be half of a
+# mis-decoded one ("Â\xa0"), which the mojibake stage can repair only if it is still there; the
+# normalize stage takes what whitespace is left.
+TRAILING_BLANKS = " \t\x0b\x0c"
+
+
 def _content(line: Line, start_col: int) -> tuple[int, str]:
     """(source offset, text) of a line's content from column ``start_col``, outer blanks stripped."""
     raw = line.text[start_col:]
-    stripped = raw.strip()
-    if not stripped:
+    if not raw.strip():
         return line.start + start_col, ""
     lead = len(raw) - len(raw.lstrip())
-    return line.start + start_col + lead, stripped
+    return line.start + start_col + lead, raw[lead:].rstrip(TRAILING_BLANKS)
 
 
 class _Builder:

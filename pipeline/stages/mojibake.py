@@ -119,6 +119,10 @@ def _build_trigger() -> re.Pattern[str]:
 
 
 HINT = _build_hint()
+# Characters that, followed by a space, may be a no-break space mis-decoded ("Â " for U+00A0):
+# ftfy's restore_byte_a0 reads them so (never in MacRoman)
+SPACE_LEADS = frozenset(_decoded([0xC2, 0xC3, 0xC5, 0xCE, 0xD0, 0xD9, 0xE2, 0xE3, 0xF0],
+                                 [e for e in chardata.CHARMAP_ENCODINGS if e != "macroman"]))
 TRIGGER = _build_trigger()
 ENTITY = chardata.HTML_ENTITY_RE  # unescape_html acts only on these
 # In ASCII text only entities, control characters and \r are anything ftfy acts on.
@@ -367,12 +371,14 @@ def stage(doc: Document, rules) -> Document:
     refused: list[int] = []  # blocks with a mojibake hint that ftfy did not re-decode
     seen: set[int] = set()
     for i, block in enumerate(blocks):
-        text = block.text
+        text = _with_space_after(block, doc.text)
         if not needs_fix(text):
             if not text.isascii() and _mojibake_hint(text):
                 refused.append(i)
             continue
         fixed, plans = _fix_and_plans(text, block_config(text))
+        if text is not block.text:  # the space put back was only there for ftfy to see the pair
+            fixed, text = fixed.rstrip(), block.text
         if plans:
             plan_counts[plans[0]] += 1
             seen.update(ord(c) >> 7 for c in fixed if ord(c) > 127)
@@ -401,6 +407,17 @@ def stage(doc: Document, rules) -> Document:
                                         f"{_short(old.text)!r} -> {_short(new)!r} by the page's plan ({steps}), "
                                         f"which ftfy used on {plan_counts[plan]} other block(s)"))
     return doc.evolve(NAME, blocks=blocks, removed=removed, warnings=warnings)
+
+
+def _with_space_after(block: Block, source: str) -> str:
+    """The block's text, and the space that follows it in the source where the text ends in the
+    first half of a mis-decoded no-break space ("online.Â" + " "): the reader strips line ends, and
+    ftfy can repair the pair only whole."""
+    text = block.text
+    if not text or text[-1] not in SPACE_LEADS or block.span.chars is None:
+        return text
+    end = block.source_offset(len(text), end=True)
+    return text + " " if end is not None and source[end:end + 1] == " " else text
 
 
 def _short(text: str, n: int = 60) -> str:
