@@ -26,8 +26,11 @@ CLOSED = regex.compile(rf"[.!?…:;。！？｡．：；][{CLOSERS}]*$")
 # a sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, a letter of
 # a script without case (Hangul, Arabic ...), a digit or a quote; or at an ideographic or full-width
 # stop, with or without space after it (CJK text has none)
-_BOUNDARY = regex.compile(rf"(?<=[.!?…][{CLOSERS}]*)\s+(?=[\"'“‘(\[]?[\p{{Lu}}\p{{Lt}}\p{{Lo}}\p{{N}}])"
-                          rf"|(?<=[。！？｡．][{CLOSERS}]*)\s*(?=[^\s{CLOSERS}])")
+_BOUNDARY = regex.compile(rf"(?<=[.!?…][{CLOSERS}]*)\s+(?=[\"'“‘(\[]?[\p{{Lu}}\p{{Lt}}\p{{Lo}}\p{{N}}])")
+_WIDE_STOP = regex.compile("[。！？｡．]")
+# the same, and the ideographic stops: only for text that holds one (the zero-width alternative
+# is tried at every position, five times the cost of the first alone)
+_BOUNDARY_WIDE = regex.compile(rf"{_BOUNDARY.pattern}|(?<=[。！？｡．][{CLOSERS}]*)\s*(?=[^\s{CLOSERS}])")
 # abbreviations after which a period does not end a sentence
 _ABBREV = regex.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|al|Dr|Mr|Mrs|Ms|Prof|St|No|Fig|Figs|Vol|pp|ed|eds|approx|Inc|Ltd|Co|Jr|Sr|Dept|Univ|"
@@ -52,19 +55,28 @@ def is_word(word: str, lang: str = "en", min_frequency: float = 1e-8) -> bool:
     return word_frequency(word, lang) >= min_frequency
 
 
-def words(text: str) -> list[str]:
-    """The words of a text; each Han or kana character is a word of its own."""
-    return (WORD if text.isascii() else WORD_OR_WIDE).findall(text)
+def has_wide(text: str) -> bool:
+    """Whether the text holds Han or kana (False at once for ASCII)."""
+    return not text.isascii() and WIDE.search(text) is not None
+
+
+def words(text: str, wide: bool | None = None) -> list[str]:
+    """The words of a text; each Han or kana character is a word of its own. ``wide`` says whether
+    the text (or the block it is part of) holds Han or kana, where the caller knows."""
+    if text.isascii() or wide is False or (wide is None and not has_wide(text)):
+        return WORD.findall(text)
+    return WORD_OR_WIDE.findall(text)
 
 
 def word_count(text: str) -> int:
     return len(words(text))
 
 
-def token_count(text: str) -> int:
-    """A cheap word count: whitespace-separated tokens, and each Han or kana character one more."""
+def token_count(text: str, wide: bool | None = None) -> int:
+    """A cheap word count: whitespace-separated tokens, and each Han or kana character one more.
+    ``wide`` as for ``words``."""
     n = len(text.split())
-    return n if text.isascii() else n + wide_count(text)
+    return n if text.isascii() or wide is False else n + wide_count(text)
 
 
 def wide_count(text: str) -> int:
@@ -86,7 +98,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``text``; whitespace between sentences belongs to none."""
     spans = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
+    boundary = _BOUNDARY if text.isascii() or not _WIDE_STOP.search(text) else _BOUNDARY_WIDE
+    for m in boundary.finditer(text):
         if _ABBREV.search(text[start:m.start()]):
             continue
         if text[start:m.start()].strip():

@@ -211,12 +211,13 @@ class Features:
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
              refs: sections.SectionRules) -> Features:
     text = block.text
-    ws = words(text)
+    wide = wide_count(text)
+    ws = words(text, wide > 0)
     n = len(ws)
     # without a stopword list (CJK) every word counts as one: length and punctuation decide
     stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
     # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
-    chars = len(text) + round((r.wide_char_weight - 1) * wide_count(text))
+    chars = len(text) + round((r.wide_char_weight - 1) * wide)
     first = text.lstrip("\"'“‘([")[:1]
     closed = ends_closed(text)
     return Features(
@@ -228,14 +229,19 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
         closed=closed,
         title_like=(0 < n <= r.title_max_words and not closed and not text.rstrip().endswith(",")
                     and (first.isdigit() or first.isalpha() and not first.islower())),  # or a caseless script
-        sentences=sum(1 for a, b in sentence_spans(text) if token_count(text[a:b]) >= 8
-                      and b - a + (r.wide_char_weight - 1) * wide_count(text[a:b]) >= 40)
-        if chars > r.length_high else 0,
+        sentences=_full_sentences(text, wide > 0, r) if chars > r.length_high else 0,
         key=norm(text),
         refs_heading=n <= 4 and sections.is_references_heading(text, refs),
     )
 
 
+
+
+def _full_sentences(text: str, wide: bool, r: BoilerplateRules) -> int:
+    """Sentences of at least 8 words and 40 characters (a Han or kana one weighted) in the text."""
+    def length(a: int, b: int) -> float:
+        return b - a + ((r.wide_char_weight - 1) * wide_count(text[a:b]) if wide else 0)
+    return sum(1 for a, b in sentence_spans(text) if token_count(text[a:b], wide) >= 8 and length(a, b) >= 40)
 
 
 def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> BoilerplateRules:

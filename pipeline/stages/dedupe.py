@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
-from ..textutil import sentence_spans, token_count
+from ..textutil import has_wide, sentence_spans, token_count
 from . import sections
 
 NAME = "dedupe"
@@ -82,7 +82,8 @@ def stage(doc: Document, rules) -> Document:
         if block.kind == "heading" or block.text.rstrip().endswith(":") or sections.title_like(block, heading_rules):
             out.append(block)
             continue
-        size = token_count(block.text)
+        wide = has_wide(block.text)  # asked once per block, not per sentence
+        size = token_count(block.text, wide)
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
             key = compare_key(block.text)
             if key in seen_blocks:
@@ -95,7 +96,7 @@ def stage(doc: Document, rules) -> Document:
         cuts: list[tuple[int, int]] = []
         spans = sentence_spans(block.text)
         for a, b in spans:
-            if token_count(block.text[a:b]) < cfg.sentence_min_words:
+            if token_count(block.text[a:b], wide) < cfg.sentence_min_words:
                 continue
             key = compare_key(block.text[a:b])
             if key in seen_sentences:
