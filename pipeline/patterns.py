@@ -1,4 +1,4 @@
-"""Regular expressions from the rules file, made safe to compile and to run.
+r"""Regular expressions from the rules file, made safe to compile and to run.
 
 A rules file is user input, and a regular expression can hurt in two ways:
 
@@ -11,11 +11,15 @@ A rules file is user input, and a regular expression can hurt in two ways:
 
 A timeout costs a CPU-clock read per call (a few microseconds: more than most matches take), so a
 call goes without one when a bound on the backtracking work, computed once per pattern, proves
-that it ends far within the limit for a text of that length. The bound counts the paths a
-backtracking matcher can take: a sequence multiplies its items' paths, an alternation adds them,
-a repeat of a one-path body has one path per count, a repeat of a many-path body multiplies them
-(unbounded: no bound, always timed). It is an upper bound of what the engine does (its
-optimisations only cut work), so skipping the timeout never lets a call run long.
+that it ends far within the limit for a text of that length. The bound (``_Bound``, where it is
+proved) follows a plain backtracking matcher, which tries every way: a sequence multiplies the ways
+of its items, and what keeps that small is the first characters. Two alternatives that cannot
+start with the same character are never both tried past it (their ways add like a max, not a
+sum), and a repeat whose iterations can end at most once where another may start is one chain of
+iterations, not a way per split point (``(?:[^*]|\*(?!\*)){1,1000}?`` has one way per count,
+not 2 ** 1000). What cannot be bounded by a polynomial (``(a+)+$``, ``(a|a)+$``) gets no bound
+and is always timed. The engine does no more than the plain matcher (its optimisations only cut
+work), so skipping the timeout never lets a call run long.
 
 Both analyses read the parse tree of the ``regex`` module's own parser (``regex._regex_core``),
 so they see exactly the pattern ``regex.compile`` sees (verbose mode, classes, escapes, inline
@@ -70,39 +74,38 @@ def _checked(coefficients: list) -> Poly:
 
 
 def _add(*terms: Poly) -> Poly:
-    if None in terms:
+    if len(terms) == 2:  # the usual case: two constants
+        a, b = terms
+        if a is None or b is None:
+            return None
+        if len(a) == 1 and len(b) == 1:
+            c = a[0] + b[0]
+            return (c,) if c <= _MAX_COEFFICIENT else None
+    elif None in terms:
         return None
-    size = max(map(len, terms), default=1)
-    if size == 1:  # constants: the usual case
-        c = sum(t[0] for t in terms)
-        return (c,) if c <= _MAX_COEFFICIENT else None
-    out = [0.0] * size
+    out = [0.0] * max(map(len, terms), default=1)
     for term in terms:
         for i, c in enumerate(term):
             out[i] += c
     return _checked(out)
 
 
-def _mul(*factors: Poly) -> Poly:
-    out: Poly = ONE
-    for factor in factors:
-        if out is None or factor is None:
-            return None
-        if factor == ONE or out == ZERO:
-            continue
-        if out == ONE or factor == ZERO:
-            out = factor
-            continue
-        if len(out) == 1 and len(factor) == 1:
-            c = out[0] * factor[0]
-            out = (c,) if c <= _MAX_COEFFICIENT else None
-            continue
-        product = [0.0] * (len(out) + len(factor) - 1)
-        for i, a in enumerate(out):
-            for j, b in enumerate(factor):
-                product[i + j] += a * b
-        out = _checked(product)
-    return out
+def _mul(a: Poly, b: Poly) -> Poly:
+    if a is None or b is None:
+        return None
+    if len(a) == 1:
+        if a[0] == 1.0 or b == ZERO:
+            return b
+        if len(b) == 1:
+            c = a[0] * b[0]
+            return (c,) if c <= _MAX_COEFFICIENT else None
+    elif b == ONE:
+        return a
+    product = [0.0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            product[i + j] += x * y
+    return _checked(product)
 
 
 def _max(a: Poly, b: Poly) -> Poly:
@@ -383,12 +386,54 @@ class _Cost:
 
 
 UNBOUNDED = _Cost(None, None, None, None, None)
+_CHARACTER = _Cost(ONE, ONE, ZERO, ONE, ZERO)  # one test; one way on where it matches
 _ZERO_WIDTH = (_core.ZeroWidthBase, _core.LookAround)
 _ONE_CHARACTER = (_core.Character, _core.Property, _core.SetBase, _core.Range, _core.Any)
 
 
 class _Bound:
-    """The work bound of one parse tree (see ``work``); memoised per item, follower and direction."""
+    """The work bound of one parse tree (``work``): steps of a plain backtracking matcher that
+    tries every way, as a polynomial in n = text length + 1.
+
+    Model. An item entered at a position calls what follows it once per way it matches (at the
+    position it ends at) and does its own steps: at least one per character or assertion tested,
+    per alternative and per iteration tried, and per success of a lookaround, an atomic group or
+    the pattern (what ``Matcher`` in tests/test_patterns.py counts). ``cost(item, follow)``
+    bounds, for one entry, the steps and the calls, and splits the calls: ``may`` where the
+    character at the position is in ``follow`` (what follows may take it), ``sure`` elsewhere or
+    at the end.
+
+    First characters. ``first(item, follow)`` holds every character that item-then-what-follows
+    may take first (matching backwards, in a lookbehind: the character before). It is computed from
+    the items (a zero-width item lets through only what it allows next: after ``$`` a newline) and
+    only grows when ``follow`` does; so where the character is outside it (or at the end) the item
+    cannot take one: it is *blocked*, costs its ``blocked_steps`` and makes its ``blocked_calls``
+    there, at that position, where what follows is blocked too. Hence:
+
+    * sequence: the ``may`` calls of an item are entries of the next, the ``sure`` ones blocked
+      entries (cheap, and with blocked calls only);
+    * alternatives: at a position only those whose first set holds its character are open, the
+      others are blocked; any two open ones share that character, so the ``may`` calls are at most
+      the largest sum over an alternative and those whose first sets meet its own;
+    * repeat of a body that cannot match empty and makes no call where it is blocked: if an
+      iteration makes at most one call where another iteration may start (its ``may`` calls
+      against the body's own first set), the iterations that go on form one chain, each ending
+      further on: at most min(max + 1, n) levels, each costing one iteration and one blocked try
+      per other call; each level makes at most the body's ``may`` calls against ``follow``. If
+      the body's ``may`` calls against both sets together are at most one and the two sets are
+      apart, only the chain's last end may let what follows start (one ``may`` call: a level's
+      one call where either may start goes on with the chain, or ends it). Otherwise a repeat
+      with one way per count has at most as many counts as the text has characters (past its
+      minimum an iteration that takes nothing is the last), and any other is bounded by the sum
+      over its counts of the product of its ways (no bound without a maximum);
+    * lookaround, atomic group, possessive repeat: tried to their first success (or end), then
+      one way on.
+
+    Each rule only counts ways the plain matcher may take, never fewer; character sets only
+    hold more characters than the engine matches, never fewer. So the bound holds for the plain
+    matcher, and so for the engine. tests/test_patterns.py checks it against ``Matcher``.
+    Memoised per item, follower and direction; a budget of items keeps a hostile pattern cheap.
+    """
 
     def __init__(self, flags: int):
         self.flags = flags
@@ -523,7 +568,7 @@ class _Bound:
         if isinstance(node, _core.String):
             return _Cost(_const(len(node.characters)), ONE, ZERO, ONE, ZERO)
         if isinstance(node, _ONE_CHARACTER) and not getattr(node, "zerowidth", False):
-            return _Cost(ONE, ONE, ZERO, ONE, ZERO)
+            return _CHARACTER
         if isinstance(node, _core.LookAround):  # tried to its end, then one way on
             inner = self.cost(node.subpattern, NO_CHAR, node.behind)
             steps = _add(ONE, inner.steps, inner.may, inner.sure)
@@ -553,25 +598,29 @@ class _Bound:
         return UNBOUNDED  # recursion, fuzzy matching, anything new: no bound
 
     def _sequence(self, items: Sequence, follow: _Runs, reverse: bool) -> _Cost:
-        follows = []
+        follows = []  # what may follow each item
         chars = follow
         for item in reversed(items):
             follows.append(chars)
             chars = self.first(item, chars, reverse)
-        costs = [self.cost(item, f, reverse) for item, f in zip(items, reversed(follows))]
-        if not all(c.bounded for c in costs):
+        # entries of the next item where it may take its first character (may) and where it cannot
+        # (sure), from an entry of the sequence where it may, and from one where it cannot (blocked)
+        steps, may, sure = ZERO, ONE, ZERO
+        blocked_steps, blocked_calls = ZERO, ONE
+        for item, after in zip(items, reversed(follows)):
+            c = self.cost(item, after, reverse)
+            if c is _CHARACTER:  # the usual item, in short
+                steps, sure = _add(steps, may, sure), ZERO
+                blocked_steps, blocked_calls = _add(blocked_steps, blocked_calls), ZERO
+                continue
+            steps = _add(steps, _mul(may, c.steps), _mul(sure, c.blocked_steps))
+            may, sure = _mul(may, c.may), _add(_mul(may, c.sure), _mul(sure, c.blocked_calls))
+            blocked_steps = _add(blocked_steps, _mul(blocked_calls, c.blocked_steps))
+            blocked_calls = _mul(blocked_calls, c.blocked_calls)
+            if None in (steps, may, sure, blocked_steps, blocked_calls):
+                return UNBOUNDED
+        if None in (steps, blocked_steps):
             return UNBOUNDED
-
-        def through(may: Poly, sure: Poly) -> tuple:
-            # may: entries where the item may take its first character; sure: entries where it cannot
-            steps = ZERO
-            for c in costs:
-                steps = _add(steps, _mul(may, c.steps), _mul(sure, c.blocked_steps))
-                may, sure = _mul(may, c.may), _add(_mul(may, c.sure), _mul(sure, c.blocked_calls))
-            return steps, may, sure
-
-        steps, may, sure = through(ONE, ZERO)
-        blocked_steps, _, blocked_calls = through(ZERO, ONE)
         return _Cost(steps, may, sure, blocked_steps, blocked_calls)
 
     def _branch(self, branches: Sequence, follow: _Runs, reverse: bool, compare: bool) -> _Cost:
@@ -674,12 +723,6 @@ def _restrict(allowed: _Runs, follow: _Runs) -> _Runs:
     return tuple(out)
 
 
-def _walk(node: Any) -> Iterator:
-    yield node
-    for child in _children(node):
-        yield from _walk(child)
-
-
 def _anchored(node: Any) -> bool:
     """Whether every match starts with \\A (or ^ without (?m)): a search fails at once elsewhere."""
     while True:
@@ -727,7 +770,10 @@ def analyse(pattern: str, flags: int = 0) -> tuple[int, int, int, int]:
     pattern sets inline for its whole self) of a pattern; raises ``regex.error`` where the parser does."""
     tree, in_force = parse(pattern, flags)
     units = _units(tree, MAX_FILE_UNITS)
-    work = _Bound(in_force).work(tree)
+    try:  # a pattern too large is refused (no need to bound it)
+        work = _Bound(in_force).work(tree) if units <= MAX_UNITS else None
+    except RecursionError:  # nested deeper than the analysis goes (the parser went): no bound
+        work = None
     anchored = not in_force & regex.REVERSE and _anchored(tree)
     return units, _safe_length(work, False), _safe_length(work, True, anchored), in_force & ~(flags | regex.V0)
 
