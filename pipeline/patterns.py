@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import regex
-from regex import _regex as _regex
+from regex import _regex
 from regex import _regex_core as _core
 
 # A call may take this long (CPU seconds) plus a second per million characters of its text: a
@@ -270,11 +270,6 @@ def _meet(a: _Runs, b: _Runs) -> bool:
         else:
             j += 1
     return False
-
-
-def _contains(runs: _Runs, code: int) -> bool:
-    at = bisect.bisect_right(runs, (code, EVERY))
-    return at > 0 and runs[at - 1][0] <= code < runs[at - 1][1]
 
 
 def _of_codes(codes) -> _Runs:
