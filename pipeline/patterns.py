@@ -1,4 +1,4 @@
-"""Regular expressions from the rules file, made safe to compile and to run.
+r"""Regular expressions from the rules file, made safe to compile and to run.
 
 A rules file is user input, and a regular expression can hurt in two ways:
 
@@ -11,11 +11,15 @@ A rules file is user input, and a regular expression can hurt in two ways:
 
 A timeout costs a CPU-clock read per call (a few microseconds: more than most matches take), so a
 call goes without one when a bound on the backtracking work, computed once per pattern, proves
-that it ends far within the limit for a text of that length. The bound counts the paths a
-backtracking matcher can take: a sequence multiplies its items' paths, an alternation adds them,
-a repeat of a one-path body has one path per count, a repeat of a many-path body multiplies them
-(unbounded: no bound, always timed). It is an upper bound of what the engine does (its
-optimisations only cut work), so skipping the timeout never lets a call run long.
+that it ends far within the limit for a text of that length. The bound (``_Bound``, where it is
+proved) follows a plain backtracking matcher, which tries every way: a sequence multiplies the ways
+of its items, and what keeps that small is the first characters. Two alternatives that cannot
+start with the same character are never both tried past it (their ways add like a max, not a
+sum), and a repeat whose iterations can end at most once where another may start is one chain of
+iterations, not a way per split point (``(?:[^*]|\*(?!\*)){1,1000}?`` has one way per count,
+not 2 ** 1000). What cannot be bounded by a polynomial (``(a+)+$``, ``(a|a)+$``) gets no bound
+and is always timed. The engine does no more than the plain matcher (its optimisations only cut
+work), so skipping the timeout never lets a call run long.
 
 Both analyses read the parse tree of the ``regex`` module's own parser (``regex._regex_core``),
 so they see exactly the pattern ``regex.compile`` sees (verbose mode, classes, escapes, inline
@@ -23,12 +27,16 @@ flags); that module is internal, which is one more reason the ``regex`` version 
 """
 from __future__ import annotations
 
+import array
+import bisect
 import time
 from functools import lru_cache
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import regex
+from regex import _regex
 from regex import _regex_core as _core
 
 # A call may take this long (CPU seconds) plus a second per million characters of its text: a
@@ -47,24 +55,80 @@ SAFE_STEPS = 100_000_000
 ITER_CHUNK = 256  # matches of a timed finditer between fresh starts of its clock (see _timed_iter)
 
 # --- analysis of the parse tree ---------------------------------------------------------------------
-# Work is bounded by a polynomial in n = (text length + 1): (coefficient, degree), or None where no
-# polynomial bounds it (exponential backtracking, recursion, fuzzy matching).
-ONE, ZERO, N = (1.0, 0), (0.0, 0), (1.0, 1)
+# Work is bounded by a polynomial in n = (text length + 1), as its coefficients (c0, c1, ...), or
+# None where no polynomial bounds it (exponential backtracking, recursion, fuzzy matching).
+Poly = Optional[tuple]
+ZERO, ONE, N = (0.0,), (1.0,), (0.0, 1.0)
 _MAX_DEGREE, _MAX_COEFFICIENT = 12, 1e18
+_SMALL_COUNT = 64  # a counted repeat up to this count is counted as such; a larger one as n
+_MAX_COMPARED = 64  # alternatives compared pairwise for a shared first character (more: all counted)
+_MAX_COSTS = 20_000  # items analysed (each with what may follow it) per pattern; beyond: no bound
 
 
-def _mul(a, b):
+def _checked(coefficients: list) -> Poly:
+    while len(coefficients) > 1 and coefficients[-1] == 0.0:
+        coefficients.pop()
+    if len(coefficients) - 1 > _MAX_DEGREE or max(coefficients) > _MAX_COEFFICIENT:
+        return None
+    return tuple(coefficients)
+
+
+def _add(*terms: Poly) -> Poly:
+    if len(terms) == 2:  # the usual case: two constants
+        a, b = terms
+        if a is None or b is None:
+            return None
+        if len(a) == 1 and len(b) == 1:
+            c = a[0] + b[0]
+            return (c,) if c <= _MAX_COEFFICIENT else None
+    elif None in terms:
+        return None
+    out = [0.0] * max(map(len, terms), default=1)
+    for term in terms:
+        for i, c in enumerate(term):
+            out[i] += c
+    return _checked(out)
+
+
+def _mul(a: Poly, b: Poly) -> Poly:
     if a is None or b is None:
         return None
-    c, d = a[0] * b[0], a[1] + b[1]
-    return None if c > _MAX_COEFFICIENT or d > _MAX_DEGREE else (c, d)
+    if len(a) == 1:
+        if a[0] == 1.0 or b == ZERO:
+            return b
+        if len(b) == 1:
+            c = a[0] * b[0]
+            return (c,) if c <= _MAX_COEFFICIENT else None
+    elif b == ONE:
+        return a
+    product = [0.0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            product[i + j] += x * y
+    return _checked(product)
 
 
-def _add(a, b):
+def _max(a: Poly, b: Poly) -> Poly:
+    """A polynomial at least as large as both for every n >= 0 (coefficients are never negative)."""
     if a is None or b is None:
         return None
-    c = a[0] + b[0]
-    return None if c > _MAX_COEFFICIENT else (c, max(a[1], b[1]))
+    longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
+    return tuple(max(c, shorter[i]) if i < len(shorter) else c for i, c in enumerate(longer))
+
+
+def _const(c: float) -> Poly:
+    return _checked([float(c)])
+
+
+def _at_most_one(p: Poly) -> bool:
+    return p is not None and len(p) == 1 and p[0] <= 1.0
+
+
+def _value(p: tuple, n: float) -> float:
+    out = 0.0
+    for c in reversed(p):
+        out = out * n + c
+    return out
 
 
 def parse(pattern: str, flags: int = 0) -> tuple[Any, int]:
@@ -88,8 +152,6 @@ def parse(pattern: str, flags: int = 0) -> tuple[Any, int]:
 
 
 _REPEATS = (_core.GreedyRepeat,)  # LazyRepeat and PossessiveRepeat are subclasses
-_ONE_CHARACTER = (_core.Character, _core.Property, _core.SetBase, _core.Range, _core.Any,
-                  _core.ZeroWidthBase)
 
 
 def _children(node: Any) -> list:
@@ -124,89 +186,577 @@ def _units(node: Any, cap: int) -> int:
     return min(size, cap + 1)
 
 
-def _work(node: Any):
-    """(paths, steps): how many ways a backtracking matcher can get through ``node`` from one
-    position, and how many steps it takes trying all of them, as polynomials in n."""
-    if isinstance(node, _core.Sequence):
-        paths, steps = ONE, ZERO
-        for item in node.items:
-            p, s = _work(item)
-            steps = _add(steps, _mul(paths, s))
-            paths = _mul(paths, p)
-        return paths, steps
-    if isinstance(node, _core.StringSet):  # a named list: not given by the rules
-        return None, None
-    if isinstance(node, _core.Branch):
-        paths = steps = ZERO
-        for branch in node.branches:
-            p, s = _work(branch)
-            paths, steps = _add(paths, p), _add(steps, s)
-        return paths, steps
-    if isinstance(node, _core.String):
-        return ONE, (float(len(node.characters)), 0)
-    if isinstance(node, _ONE_CHARACTER):
-        return ONE, ONE
-    if isinstance(node, _core.PossessiveRepeat):  # never backtracked into: one way on, like (?>...)
-        p, s = _repeat_work(node)
-        return ONE, _add(s, p)
-    if isinstance(node, _REPEATS):
-        return _repeat_work(node)
-    if isinstance(node, _core.Group):
-        return _work(node.subpattern)
-    if isinstance(node, (_core.Atomic, _core.LookAround)):  # tried to the end, then one way on
-        p, s = _work(node.subpattern)
-        return ONE, _add(s, p)
-    if isinstance(node, _core.Conditional):
-        (py, sy), (pn, sn) = _work(node.yes_item), _work(node.no_item)
-        return _add(py, pn), _add(sy, sn)
-    if isinstance(node, _core.LookAroundConditional):
-        (pc, sc), (py, sy), (pn, sn) = _work(node.subpattern), _work(node.yes_item), _work(node.no_item)
-        return _add(py, pn), _add(_add(sc, pc), _add(sy, sn))
-    if isinstance(node, (_core.RefGroup, _core.Grapheme)):  # compares up to the whole text
-        return ONE, N
-    return None, None  # recursion, fuzzy matching, anything new: no bound
+
+# --- sets of characters -----------------------------------------------------------------------------
+# What an item may match as its first character, to prove that two ways on cannot both start at one
+# position. A set is a tuple of runs (start, end) of code points, sorted and apart; an item's set
+# holds every character the engine may match with it (more is safe: "any" is always right).
+
+_Runs = tuple
+_IGNORECASE, _FULLIGNORECASE = int(_core.IGNORECASE), int(_core.FULLIGNORECASE)
+EVERY = 0x110000
+NO_CHAR: _Runs = ()
+ANY_CHAR: _Runs = ((0, EVERY),)
+NEWLINE: _Runs = ((0x0A, 0x0B),)
 
 
-def _repeat_work(node: Any):
-    p, s = _work(node.subpattern)
-    if p is None or s is None:
-        return None, None
-    low, high = node.min_count, node.max_count
-    if p[1] == 0 and p[0] <= 1:  # one way through the body: one path per count tried
-        if high is None or high - low >= 64:
-            # past its minimum a repeat stops where an iteration takes no character, so it never
-            # tries more counts than the text has characters
-            counts, iterations = N, _add((float(low), 0), N)
+def _normal(runs: list) -> _Runs:
+    out: list = []
+    for start, end in sorted(runs):
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
-            counts, iterations = (float(high - low + 1), 0), (float(high), 0)
-        return counts, _add(_mul(iterations, s), counts)
-    if high is None:
-        return None, None
-    paths, steps, power = ZERO, ZERO, ONE  # power = p ** (k - 1) before iteration k
-    for k in range(1, high + 1):
-        steps = _add(steps, _mul(power, s))
-        power = _mul(power, p)
-        if k >= low:
-            paths = _add(paths, power)
-        if steps is None or paths is None:
-            return None, None
-    if low == 0:
-        paths = _add(paths, ONE)
-    return paths, steps
+            out.append((start, end))
+    return tuple(out)
 
 
-def _safe_length(work, searching: bool) -> int:
-    """The longest text on which a call is proven to take fewer than SAFE_STEPS steps (-1: none)."""
+def _insert(runs: _Runs, start: int, end: int) -> _Runs:
+    """``runs`` with the run (start, end) added: a search and two slices, for a large set."""
+    low = bisect.bisect_left(runs, (start,)) - 1  # the runs that touch it are merged with it
+    if low < 0 or runs[low][1] < start:
+        low += 1
+    high = low
+    while high < len(runs) and runs[high][0] <= end:
+        high += 1
+    if high > low:
+        start, end = min(start, runs[low][0]), max(end, runs[high - 1][1])
+    return runs[:low] + ((start, end),) + runs[high:]
+
+
+def _union(*sets: _Runs) -> _Runs:
+    out: _Runs = NO_CHAR
+    for runs in sets:
+        if not runs or runs == out or out == ANY_CHAR:
+            continue
+        if not out or runs == ANY_CHAR:
+            out = runs
+        elif out[-1][1] < runs[0][0]:  # apart and in order: no merging
+            out = out + runs
+        elif runs[-1][1] < out[0][0]:
+            out = runs + out
+        elif min(len(out), len(runs)) <= 8:
+            small, out = (runs, out) if len(runs) <= len(out) else (out, runs)
+            for start, end in small:
+                out = _insert(out, start, end)
+        else:
+            out = _merged(out, runs)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _merged(a: _Runs, b: _Runs) -> _Runs:
+    return _normal([*a, *b])
+
+
+def _complement(runs: _Runs) -> _Runs:
+    out, at = [], 0
+    for start, end in runs:
+        out.append((at, start))
+        at = end
+    out.append((at, EVERY))
+    return _normal(out)
+
+
+def _meet(a: _Runs, b: _Runs) -> bool:
+    """Whether two sets share a character."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i][0] < b[j][1] and b[j][0] < a[i][1]:
+            return True
+        if a[i][1] <= b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
+def _of_codes(codes) -> _Runs:
+    return _normal([(c, c + 1) for c in codes])
+
+
+@lru_cache(maxsize=1)
+def _every_character() -> str:
+    return array.array("I", range(EVERY)).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=64)
+def _scanned(text: str) -> _Runs:
+    """The code points a one-character pattern matches: the engine tests every one."""
+    return tuple(m.span() for m in regex.compile(f"(?:{text})+", regex.V0).finditer(_every_character()))
+
+
+@lru_cache(maxsize=256)
+def _property(value: int) -> Optional[_Runs]:
+    """The code points with a property (case-sensitive, as the engine tests it), or None."""
+    name, values = _core.PROPERTY_NAMES.get(value >> 16, (None, {}))
+    if name is None or (value & 0xFFFF) not in values:
+        return None
+    text = f"\\p{{{name}={values[value & 0xFFFF]}}}"
+    try:
+        tree, _ = parse(text)
+    except (regex.error, ValueError):
+        return None
+    node = tree.items[0] if isinstance(tree, _core.Sequence) and len(tree.items) == 1 else tree
+    if not (isinstance(node, _core.Property) and node.value == value and node.positive
+            and not node.case_flags and not node.encoding):
+        return None  # the text names another property: never guess
+    return _scanned(text)
+
+
+def _cased() -> _Runs:
+    # Every character with another case (the engine's all_cases, how it matches ignoring case)
+    # has the Cased property: tests/test_patterns.py checks that for every code point.
+    return _scanned(r"\p{Cased}")
+
+
+@lru_cache(maxsize=4096)
+def _cases(code: int) -> _Runs:
+    """What a character matches ignoring case: the engine tests for it or one of its cases."""
+    return _of_codes([code, *_regex.get_all_cases(regex.UNICODE | regex.IGNORECASE, code)])
+
+
+def _case_sensitive_runs(node: Any) -> Optional[_Runs]:
+    """What a character, range, property or set matches, as if case mattered (None: unknown)."""
+    if isinstance(node, _core.Character):
+        runs = ((node.value, node.value + 1),)
+    elif isinstance(node, _core.Range):
+        runs = ((node.lower, node.upper + 1),)
+    elif isinstance(node, _core.Property):
+        runs = _property(node.value) if not node.encoding else None
+    elif type(node) is _core.SetUnion:
+        parts = [_case_sensitive_runs(item) for item in node.items]
+        runs = None if None in parts else _union(*parts)
+    else:  # set operations of version 1, anything new
+        return None
+    if runs is None:
+        return None
+    return runs if node.positive else _complement(runs)
+
+
+def _one_character(node: Any, flags: int) -> _Runs:
+    """The characters a one-character item may match."""
+    if flags & regex.LOCALE:
+        return ANY_CHAR
+    if isinstance(node, _core.AnyAll):
+        return ANY_CHAR
+    if isinstance(node, _core.AnyU):
+        return _complement(_of_codes([0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029]))
+    if isinstance(node, _core.Any):
+        return _complement(NEWLINE)
+    runs = _case_sensitive_runs(node)
+    if runs is None:
+        return ANY_CHAR
+    if not int(node.case_flags) & _IGNORECASE:
+        return runs
+    if isinstance(node, _core.Character) and node.positive:
+        return _cases(node.value)
+    if not node.positive:
+        return runs  # ignoring case, a negated item matches fewer characters, never more
+    # ignoring case adds characters whose other case is in the set: only if a cased one is there
+    return _union(runs, _cased()) if _meet(runs, _cased()) else runs
+
+
+# --- the bound --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Cost:
+    """Bounds for one entry into an item, as polynomials in n.
+
+    ``steps``: the item's own work; ``may``: its calls to what follows at positions where what
+    follows may take its first character; ``sure``: its other calls (there what follows fails at
+    its first character: it costs its ``blocked_steps`` and makes its ``blocked_calls`` only).
+    ``blocked_*``: the same for an entry at a position where the item cannot take a character.
+    """
+    steps: Poly
+    may: Poly
+    sure: Poly
+    blocked_steps: Poly
+    blocked_calls: Poly
+
+    @property
+    def bounded(self) -> bool:
+        return None not in (self.steps, self.may, self.sure, self.blocked_steps, self.blocked_calls)
+
+
+UNBOUNDED = _Cost(None, None, None, None, None)
+_CHARACTER = _Cost(ONE, ONE, ZERO, ONE, ZERO)  # one test; one way on where it matches
+_ZERO_WIDTH = (_core.ZeroWidthBase, _core.LookAround)
+_ONE_CHARACTER = (_core.Character, _core.Property, _core.SetBase, _core.Range, _core.Any)
+
+
+class _Bound:
+    """The work bound of one parse tree (``work``): steps of a plain backtracking matcher that
+    tries every way, as a polynomial in n = text length + 1.
+
+    Model. An item entered at a position calls what follows it once per way it matches (at the
+    position it ends at) and does its own steps: at least one per character or assertion tested,
+    per alternative and per iteration tried, and per success of a lookaround, an atomic group or
+    the pattern (what ``Matcher`` in tests/test_patterns.py counts). ``cost(item, follow)``
+    bounds, for one entry, the steps and the calls, and splits the calls: ``may`` where the
+    character at the position is in ``follow`` (what follows may take it), ``sure`` elsewhere or
+    at the end.
+
+    First characters. ``first(item, follow)`` holds every character that item-then-what-follows
+    may take first (matching backwards, in a lookbehind: the character before). It is computed from
+    the items (a zero-width item lets through only what it allows next: after ``$`` a newline) and
+    only grows when ``follow`` does; so where the character is outside it (or at the end) the item
+    cannot take one: it is *blocked*, costs its ``blocked_steps`` and makes its ``blocked_calls``
+    there, at that position, where what follows is blocked too. Hence:
+
+    * sequence: the ``may`` calls of an item are entries of the next, the ``sure`` ones blocked
+      entries (cheap, and with blocked calls only);
+    * alternatives: at a position only those whose first set holds its character are open, the
+      others are blocked; any two open ones share that character, so the ``may`` calls are at most
+      the largest sum over an alternative and those whose first sets meet its own;
+    * repeat of a body that cannot match empty and makes no call where it is blocked: if an
+      iteration makes at most one call where another iteration may start (its ``may`` calls
+      against the body's own first set), the iterations that go on form one chain, each ending
+      further on: at most min(max + 1, n) levels, each costing one iteration and one blocked try
+      per other call; each level makes at most the body's ``may`` calls against ``follow``. If
+      the body's ``may`` calls against both sets together are at most one and the two sets are
+      apart, only the chain's last end may let what follows start (one ``may`` call: a level's
+      one call where either may start goes on with the chain, or ends it). Otherwise a repeat
+      with one way per count has at most as many counts as the text has characters (past its
+      minimum an iteration that takes nothing is the last), and any other is bounded by the sum
+      over its counts of the product of its ways (no bound without a maximum);
+    * lookaround, atomic group, possessive repeat: tried to their first success (or end), then
+      one way on.
+
+    Each rule only counts ways the plain matcher may take, never fewer; character sets only
+    hold more characters than the engine matches, never fewer. So the bound holds for the plain
+    matcher, and so for the engine. tests/test_patterns.py checks it against ``Matcher``.
+    Memoised per item, follower and direction; a budget of items keeps a hostile pattern cheap.
+    """
+
+    def __init__(self, flags: int):
+        self.flags = flags
+        self._first: dict = {}
+        self._nullable: dict = {}
+        self._cost: dict = {}
+        self._meets: dict = {}
+        self._alive: list = []  # every set a memo is keyed by (by id)
+        self._budget = _MAX_COSTS
+
+    def work(self, tree: Any) -> Poly:
+        """Steps of one match attempt: the tree's own work and one step per success."""
+        cost = self.cost(tree, NO_CHAR, bool(self.flags & regex.REVERSE))
+        return _add(cost.steps, cost.may, cost.sure)
+
+    def meet(self, a: _Runs, b: _Runs) -> bool:
+        key = (id(a), id(b))
+        if key not in self._meets:
+            self._alive += (a, b)
+            self._meets[key] = _meet(a, b)
+        return self._meets[key]
+
+    # what an item may take first, and whether it may take nothing
+    def chars(self, node: Any) -> _Runs:
+        key = ("chars", id(node))
+        if key not in self._first:
+            self._first[key] = _one_character(node, self.flags)
+        return self._first[key]
+
+    def nullable(self, node: Any) -> bool:
+        key = id(node)
+        if key not in self._nullable:
+            self._nullable[key] = self._is_nullable(node)
+        return self._nullable[key]
+
+    def _is_nullable(self, node: Any) -> bool:
+        if isinstance(node, _core.Sequence):
+            return all(self.nullable(item) for item in node.items)
+        if isinstance(node, _core.Branch):
+            return any(self.nullable(b) for b in node.branches)
+        if isinstance(node, _core.String):
+            return not node.characters
+        if isinstance(node, _ONE_CHARACTER):
+            return bool(getattr(node, "zerowidth", False))
+        if isinstance(node, _REPEATS):
+            return node.min_count == 0 or node.max_count == 0 or self.nullable(node.subpattern)
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.nullable(node.subpattern)
+        return True
+
+    def first(self, node: Any, follow: _Runs, reverse: bool) -> _Runs:
+        """The characters a match of ``node`` followed by something that takes its first
+        character from ``follow`` may take first (the character before the position, in reverse)."""
+        key = (id(node), id(follow), reverse)  # follow is kept alive: its id stays its own
+        if key not in self._first:
+            self._alive.append(follow)
+            self._first[key] = self._first_of(node, follow, reverse)
+        return self._first[key]
+
+    def _first_of(self, node: Any, follow: _Runs, reverse: bool) -> _Runs:
+        if isinstance(node, _core.Sequence):
+            items = node.items[::-1] if reverse else node.items
+            chars, stop = follow, len(items)
+            for i, item in enumerate(items):  # what follows a character does not matter
+                if isinstance(item, _ONE_CHARACTER) and not getattr(item, "zerowidth", False):
+                    chars, stop = self.chars(item), i
+                    break
+            for item in reversed(items[:stop]):
+                chars = self.first(item, chars, reverse)
+            return chars
+        if isinstance(node, _core.Branch):
+            chars = NO_CHAR
+            for branch in node.branches:
+                chars = _union(chars, self.first(branch, follow, reverse))
+            return chars
+        if isinstance(node, _core.String):
+            if not node.characters:
+                return follow
+            code = node.characters[-1 if reverse else 0]
+            return _one_character(_core.Character(code, case_flags=node.case_flags), self.flags)
+        if isinstance(node, _ONE_CHARACTER) and not getattr(node, "zerowidth", False):
+            return self.chars(node)
+        if isinstance(node, (_ZERO_WIDTH, _ONE_CHARACTER)):
+            return _restrict(self.allowed(node, reverse), follow)
+        if isinstance(node, _REPEATS):
+            if node.max_count == 0:
+                return follow
+            body = node.subpattern
+            chars = self.first(body, _union(self.first(body, NO_CHAR, reverse), follow), reverse)
+            return _union(chars, follow) if node.min_count == 0 else chars
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.first(node.subpattern, follow, reverse)
+        if isinstance(node, (_core.Conditional, _core.LookAroundConditional)):
+            return _union(self.first(node.yes_item, follow, reverse), self.first(node.no_item, follow, reverse))
+        return ANY_CHAR
+
+    def allowed(self, node: Any, reverse: bool) -> _Runs:
+        """The characters that may come next (in the direction of matching) where a zero-width
+        item succeeds: after $ only a newline, after \\Z none."""
+        kind = type(node)
+        if kind is _core.Failure:
+            return NO_CHAR
+        if not reverse and kind is _core.EndOfString or reverse and kind is _core.StartOfString:
+            return NO_CHAR
+        if not reverse and kind in (_core.EndOfStringLine, _core.EndOfLine) or reverse and kind is _core.StartOfLine:
+            return NEWLINE
+        if kind is _core.LookAround and node.positive and node.behind == reverse \
+                and not self.nullable(node.subpattern):
+            return self.first(node.subpattern, NO_CHAR, reverse)
+        return ANY_CHAR
+
+    # the cost
+    def cost(self, node: Any, follow: _Runs, reverse: bool) -> _Cost:
+        """Bounds for ``node`` entered once, followed by something that takes its first character
+        from ``follow``, matching forwards or (in a lookbehind) backwards."""
+        key = (id(node), id(follow), reverse)
+        if key not in self._cost:
+            self._alive.append(follow)
+            self._budget -= 1  # a pattern too intricate to analyse in reasonable time: no bound
+            self._cost[key] = self._cost_of(node, follow, reverse) if self._budget > 0 else UNBOUNDED
+        return self._cost[key]
+
+    def _cost_of(self, node: Any, follow: _Runs, reverse: bool) -> _Cost:
+        if isinstance(node, _core.Sequence):
+            return self._sequence(node.items[::-1] if reverse else node.items, follow, reverse)
+        if isinstance(node, _core.StringSet):  # a named list: not given by the rules
+            return UNBOUNDED
+        if isinstance(node, _core.Branch):
+            return self._branch(node.branches, follow, reverse, compare=True)
+        if int(getattr(node, "case_flags", 0)) & _FULLIGNORECASE == _FULLIGNORECASE:
+            return UNBOUNDED  # full case-folding: one character may match several (not analysed)
+        if isinstance(node, _core.String):
+            return _Cost(_const(len(node.characters)), ONE, ZERO, ONE, ZERO)
+        if isinstance(node, _ONE_CHARACTER) and not getattr(node, "zerowidth", False):
+            return _CHARACTER
+        if isinstance(node, _core.LookAround):  # tried to its end, then one way on
+            inner = self.cost(node.subpattern, NO_CHAR, node.behind)
+            steps = _add(ONE, inner.steps, inner.may, inner.sure)
+            return _Cost(steps, ONE, ZERO, steps, ONE)
+        if isinstance(node, (_core.ZeroWidthBase, _ONE_CHARACTER)):  # an assertion
+            if not self.first(node, follow, reverse):  # what follows cannot start where it succeeds
+                return _Cost(ONE, ZERO, ONE, ONE, ONE)
+            return _Cost(ONE, ONE, ZERO, ONE, ONE)
+        if isinstance(node, _core.PossessiveRepeat):  # never backtracked into: one way on, like (?>...)
+            return _once(self._repeat(node, NO_CHAR, reverse))
+        if isinstance(node, _REPEATS):
+            return self._repeat(node, follow, reverse)
+        if isinstance(node, _core.Group):
+            return self.cost(node.subpattern, follow, reverse)
+        if isinstance(node, _core.Atomic):
+            return _once(self.cost(node.subpattern, NO_CHAR, reverse))
+        if isinstance(node, _core.Conditional):
+            return self._branch([node.yes_item, node.no_item], follow, reverse, compare=False)
+        if isinstance(node, _core.LookAroundConditional):
+            test = self.cost(node.subpattern, NO_CHAR, node.behind)
+            either = self._branch([node.yes_item, node.no_item], follow, reverse, compare=False)
+            extra = _add(test.steps, test.may, test.sure)
+            return _Cost(_add(extra, either.steps), either.may, either.sure, _add(extra, either.blocked_steps),
+                         either.blocked_calls)
+        if isinstance(node, (_core.RefGroup, _core.Grapheme)):  # compares up to the whole text
+            return _Cost(N, ONE, ZERO, N, ONE)
+        return UNBOUNDED  # recursion, fuzzy matching, anything new: no bound
+
+    def _sequence(self, items: Sequence, follow: _Runs, reverse: bool) -> _Cost:
+        follows = []  # what may follow each item
+        chars = follow
+        for item in reversed(items):
+            follows.append(chars)
+            chars = self.first(item, chars, reverse)
+        # entries of the next item where it may take its first character (may) and where it cannot
+        # (sure), from an entry of the sequence where it may, and from one where it cannot (blocked)
+        steps, may, sure = ZERO, ONE, ZERO
+        blocked_steps, blocked_calls = ZERO, ONE
+        for item, after in zip(items, reversed(follows)):
+            c = self.cost(item, after, reverse)
+            if c is _CHARACTER:  # the usual item, in short
+                steps, sure = _add(steps, may, sure), ZERO
+                blocked_steps, blocked_calls = _add(blocked_steps, blocked_calls), ZERO
+                continue
+            steps = _add(steps, _mul(may, c.steps), _mul(sure, c.blocked_steps))
+            may, sure = _mul(may, c.may), _add(_mul(may, c.sure), _mul(sure, c.blocked_calls))
+            blocked_steps = _add(blocked_steps, _mul(blocked_calls, c.blocked_steps))
+            blocked_calls = _mul(blocked_calls, c.blocked_calls)
+            if None in (steps, may, sure, blocked_steps, blocked_calls):
+                return UNBOUNDED
+        if None in (steps, blocked_steps):
+            return UNBOUNDED
+        return _Cost(steps, may, sure, blocked_steps, blocked_calls)
+
+    def _branch(self, branches: Sequence, follow: _Runs, reverse: bool, compare: bool) -> _Cost:
+        costs = [self.cost(b, follow, reverse) for b in branches]
+        if not all(c.bounded for c in costs):
+            return UNBOUNDED
+        tries = _const(len(branches))
+        steps = _add(tries, *[_max(c.steps, c.blocked_steps) for c in costs])
+        sure = _add(*[_max(c.sure, c.blocked_calls) for c in costs])
+        blocked = _Cost(None, None, None, _add(tries, *[c.blocked_steps for c in costs]),
+                        _add(*[c.blocked_calls for c in costs]))
+        if not compare or len(branches) > _MAX_COMPARED:
+            may = _add(*[c.may for c in costs])
+        else:
+            # at one position only the alternatives that may take its character are open; any two
+            # of them share that character, so they are all among those sharing some with one
+            firsts = [self.first(b, follow, reverse) for b in branches]
+            may = ZERO
+            for i, chars in enumerate(firsts):
+                if chars:
+                    sharing = [c.may for j, c in enumerate(costs) if j == i or self.meet(chars, firsts[j])]
+                    may = _max(may, _add(*sharing))
+        return _Cost(steps, may, sure, blocked.blocked_steps, blocked.blocked_calls)
+
+    def _repeat(self, node: Any, follow: _Runs, reverse: bool) -> _Cost:
+        low, high, body = node.min_count, node.max_count, node.subpattern
+        if high == 0:
+            return _Cost(ONE, ONE, ZERO, ONE, ONE)
+        body_first = self.first(body, NO_CHAR, reverse)
+        c = self.cost(body, _union(body_first, follow), reverse)
+        if not c.bounded:
+            return UNBOUNDED
+        calls = _add(c.may, c.sure)
+        firm = not self.nullable(body) and c.blocked_calls == ZERO  # where it cannot start, it fails
+        blocked_steps, blocked_calls = _add(ONE, c.blocked_steps), ONE if low == 0 else ZERO
+        levels = N if high is None or high >= _SMALL_COUNT else _const(high + 1)
+        if firm and _at_most_one(c.may):
+            # One chain: an iteration ends at most once where another may start, so the iterations
+            # that go on form one chain of at most min(high + 1, n) levels; the other ends of each
+            # are where no iteration can start (one step each, to find that out).
+            steps = _mul(levels, _add(ONE, c.steps, calls, _mul(c.sure, c.blocked_steps)))
+            if not self.meet(body_first, follow):  # only the chain's last end may let what follows start
+                may, sure = ONE, _add(_mul(levels, calls), ONE)
+            else:
+                may, sure = _add(_mul(levels, c.may), ONE), _mul(levels, c.sure)
+            return _Cost(steps, may, sure, blocked_steps, blocked_calls)
+        chain = self.cost(body, body_first, reverse)  # its calls where another iteration may start
+        if firm and chain.bounded and chain.blocked_calls == ZERO and _at_most_one(chain.may):
+            # one chain again, but an iteration may end more than once where what follows may start
+            exits = self.cost(body, follow, reverse).may
+            chain_calls = _add(chain.may, chain.sure)
+            steps = _mul(levels, _add(ONE, chain.steps, chain_calls, _mul(chain.sure, chain.blocked_steps)))
+            return _Cost(steps, _add(_mul(levels, exits), ONE), _add(_mul(levels, chain_calls), ONE),
+                         blocked_steps, blocked_calls)
+        ways = _max(calls, c.blocked_calls)
+        if _at_most_one(ways):
+            # one way per count; past its minimum a repeat stops where an iteration takes no
+            # character, so it never tries more counts than the text has characters
+            if high is None or high - low >= _SMALL_COUNT:
+                counts, iterations = N, _add(_const(low), N)
+            else:
+                counts, iterations = _const(high - low + 1), _const(high)
+            steps = _add(_mul(iterations, _add(_max(c.steps, c.blocked_steps), ONE, ways)), counts)
+        elif high is None:
+            return UNBOUNDED
+        else:
+            # entries of iteration k: where it may start (open) and where it cannot (closed)
+            steps, open_, closed = ZERO, ONE, ZERO
+            may, sure = ONE if low == 0 else ZERO, ZERO
+            for k in range(1, high + 1):
+                steps = _add(steps, _mul(open_, _add(ONE, c.steps, calls)),
+                             _mul(closed, _add(ONE, c.blocked_steps, c.blocked_calls)))
+                open_, closed = _mul(open_, c.may), _add(_mul(open_, c.sure), _mul(closed, c.blocked_calls))
+                if k >= low:
+                    may, sure = _add(may, open_), _add(sure, closed)
+                if None in (steps, may, sure):
+                    return UNBOUNDED
+            return _Cost(steps, may, sure, blocked_steps if firm else steps,
+                         blocked_calls if firm else _add(may, sure))
+        return _Cost(steps, counts, ZERO, blocked_steps if firm else steps, blocked_calls if firm else counts)
+
+
+def _once(inner: _Cost) -> _Cost:
+    """An item tried to its end, then left one way (atomic group, possessive repeat)."""
+    steps = _add(inner.steps, inner.may, inner.sure)
+    return _Cost(steps, ONE, ZERO, steps, ONE)
+
+
+def _restrict(allowed: _Runs, follow: _Runs) -> _Runs:
+    """The characters in both."""
+    out, i, j = [], 0, 0
+    while i < len(allowed) and j < len(follow):
+        start, end = max(allowed[i][0], follow[j][0]), min(allowed[i][1], follow[j][1])
+        if start < end:
+            out.append((start, end))
+        if allowed[i][1] <= follow[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+def _anchored(node: Any) -> bool:
+    """Whether every match starts with \\A (or ^ without (?m)): a search fails at once elsewhere."""
+    while True:
+        if isinstance(node, _core.StartOfString):
+            return True
+        if isinstance(node, _core.Branch):
+            return bool(node.branches) and all(_anchored(b) for b in node.branches)
+        if isinstance(node, _core.Sequence) and node.items:
+            node = node.items[0]
+        elif isinstance(node, _core.Group):
+            node = node.subpattern
+        else:
+            return False
+
+
+def _safe_length(work: Poly, searching: bool, anchored: bool = False) -> int:
+    """The longest text on which a call is proven to take fewer than SAFE_STEPS steps (-1: none).
+    A search (findall, sub, ... too) tries each start at most twice (again after an empty match,
+    for a longer one); an anchored pattern fails at once at every start but the first."""
     if work is None:
         return -1
-    c, d = work
-    if searching:
-        d += 1  # every start position
-    if c > SAFE_STEPS:
+
+    def steps(length: int) -> float:
+        n = length + 1.0
+        if not searching:
+            return _value(work, n)
+        return 2.0 * _value(work, n) + n if anchored else 2.0 * _value(work, n) * n
+
+    if steps(0) > SAFE_STEPS:
         return -1
-    if d == 0:
+    if len(work) == 1 and not searching:
         return 1 << 62
-    return int((SAFE_STEPS / c) ** (1.0 / d)) - 2
+    low, high = 0, 1 << 62  # steps(low) <= SAFE_STEPS < steps(high)
+    if steps(high) <= SAFE_STEPS:
+        return high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if steps(middle) <= SAFE_STEPS else (low, middle)
+    return low
 
 
 @lru_cache(maxsize=2048)
@@ -215,9 +765,12 @@ def analyse(pattern: str, flags: int = 0) -> tuple[int, int, int, int]:
     pattern sets inline for its whole self) of a pattern; raises ``regex.error`` where the parser does."""
     tree, in_force = parse(pattern, flags)
     units = _units(tree, MAX_FILE_UNITS)
-    paths, steps = _work(tree)
-    work = _add(paths, steps)
-    return units, _safe_length(work, False), _safe_length(work, True), in_force & ~(flags | regex.V0)
+    try:  # a pattern too large is refused (no need to bound it)
+        work = _Bound(in_force).work(tree) if units <= MAX_UNITS else None
+    except RecursionError:  # nested deeper than the analysis goes (the parser went): no bound
+        work = None
+    anchored = not in_force & regex.REVERSE and _anchored(tree)
+    return units, _safe_length(work, False), _safe_length(work, True, anchored), in_force & ~(flags | regex.V0)
 
 
 # --- compiled patterns that carry their place in the rules -----------------------------------------

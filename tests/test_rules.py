@@ -300,8 +300,10 @@ def test_a_combined_alternation_that_runs_away_names_its_member(short_time_limit
 def test_patterns_proven_fast_run_without_a_time_limit_and_runaway_ones_always_have_one() -> None:
     _, match_safe, search_safe, _ = patterns.analyse(r"[\u00ad\u200b]")
     assert search_safe > 1_000_000 and match_safe > 1_000_000
-    for runaway in [r"(a|a)+$", r"(a+)+$", r"^(\w+\s?)*$", r"(?:[^*]|\*(?!\*)){1,1000}?"]:
+    for runaway in [r"(a|a)+$", r"(a+)+$", r"(a|ab)+$", r"^(\w+\s?)*$", r"(\w+\s?)+$", r"(.*a){20}"]:
         assert patterns.analyse(runaway)[1:3] == (-1, -1), runaway
+    # alternatives that cannot start with the same character: one way per count, not 2 ** 1000
+    assert patterns.analyse(r"(?:[^*]|\*(?!\*)){1,1000}?")[1] > 1_000_000
     polynomial = patterns.analyse(r"\s*\s*\s*x")[2]  # cubic at worst: proven fast on short texts only
     assert 10 < polynomial < 10_000
 
