@@ -92,8 +92,9 @@ class Block:
             return segs[k + 1][1] if k + 1 < len(segs) else self.span.chars[1]
         if i < t + n:
             return s + (i - t)
-        # i falls in text that no segment maps (inserted or rewritten): take the next mapped offset
-        return segs[k + 1][1] if k + 1 < len(segs) else s + n
+        # i falls in text that no segment maps (a replacement, "fi" for "ﬁ"): it stands for the
+        # source from where the mapped text before it ends
+        return s + n
 
     def subspan(self, start: int, end: int) -> Span:
         """The Span of ``text[start:end]`` in the source (lines of the whole block)."""

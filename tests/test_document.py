@@ -30,3 +30,11 @@ def test_a_part_of_copied_text_maps_to_exactly_its_characters() -> None:
     start = fixed.text.index("is open")
     a, b = fixed.subspan(start, start + len("is open")).chars
     assert source[a:b] == "is open"
+
+
+def test_a_part_that_starts_in_replaced_text_starts_where_the_replaced_source_starts() -> None:
+    source = "The ﬁnal word"
+    fixed = edit_text(block_of(source), [(4, 5, "fi")])
+    assert fixed.text == "The final word"
+    a, b = fixed.subspan(4, len(fixed.text)).chars
+    assert source[a:b] == "ﬁnal word"
