@@ -13,7 +13,7 @@ from tests.page_checks import page_problems
 
 NOT_TEXT = ("binary data, not text", "undecodable:", "not a valid gzip file", "starts with a",
             "pdf pages are not supported yet")  # PDF files: the reader is not built yet
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check(data: bytes | str, name: str) -> None:
