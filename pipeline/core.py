@@ -1,6 +1,7 @@
 """One page through the pipeline: read (decode + reader), the stages in rules order, JSON."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from . import sources
@@ -8,6 +9,7 @@ from .document import Document, PageWarning
 from .output import to_json
 from .rules import Rules, load_rules
 from .stages import STAGES, decode
+from .textutil import page_language
 
 
 def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
@@ -33,7 +35,10 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
         raw = sources.unpack(data, name, rules.stage(decode.NAME).max_unpacked_bytes)
         fmt = sources.detect_format(raw, name) if format == "auto" else format
         doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url), rules)
-    return sources.read(doc)
+    doc = sources.read(doc)
+    # the page's language, known before any stage reads a word list (pdf's joins, boilerplate's
+    # stopwords, the function words)
+    return doc if doc.language else replace(doc, language=page_language([b.text for b in doc.blocks]))
 
 
 def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] | None = None) -> Document:

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 import regex
 import yaml
 
+from . import textrules
+
 # The default rules: the repo's top-level rules.yaml. pipeline/rules.yaml is a symbolic link to it
 # in the source tree (so a checkout or an editable install reads the top-level file) and becomes a
 # copy of it, as package data, in a built wheel (so `pip install .` finds it too).
 DEFAULT_RULES = (Path(__file__).resolve().parent / "rules.yaml").resolve()
-TOP_LEVEL_KEYS = {"version", "stages", "sites"}
+TOP_LEVEL_KEYS = {"version", "stages", "sites", "text"}
 
 
 class RulesError(Exception):
@@ -388,6 +390,7 @@ class Rules:
     sha256: str
     stages: tuple[str, ...]
     compiled: Mapping[str, object]
+    text: Any = None  # the shared text tests' settings (textrules.TextRules, from the text: section)
     sites: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
     site_rules: bool = True
 
@@ -447,6 +450,11 @@ def _compile(file: str, data: bytes) -> Rules:
     for i, name in enumerate(stages):
         if not isinstance(name, str) or name not in STAGES or name == "decode":
             raise where.at("stages", i).error(f"unknown stage {name!r} (known: {', '.join(STAGES)})")
+    text_section = raw.get(textrules.NAME)
+    text_section = {} if text_section is None else text_section
+    if not isinstance(text_section, dict):
+        raise where.at(textrules.NAME).error("expected a mapping")
+    text_rules = _compile_section(textrules.compile, text_section, where.at(textrules.NAME))
     compiled = {}
     for name in STAGES:
         section = raw.get(name)
@@ -487,5 +495,5 @@ def _compile(file: str, data: bytes) -> Rules:
                                                 f"(it reads: {', '.join(readers[key])})")
             site_stages[key] = _compile_section(COMPILERS[key], section, w.at(key))
         sites[domain.lower()] = Site(domain.lower(), tuple(s.strip() for s in signatures), MappingProxyType(site_stages))
-    return Rules(file, hashlib.sha256(data).hexdigest(), tuple(stages), MappingProxyType(compiled),
+    return Rules(file, hashlib.sha256(data).hexdigest(), tuple(stages), MappingProxyType(compiled), text_rules,
                  MappingProxyType(sites))

@@ -4,7 +4,9 @@ The word list is wordfreq's (immutable data, loaded once per process on first us
 """
 from __future__ import annotations
 
+import heapq
 from functools import lru_cache
+from typing import Sequence
 
 import regex
 
@@ -149,6 +151,11 @@ def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12, 
         return None
     best = max(sorted(counts), key=counts.__getitem__)  # sorted: ties go the same way every run
     return best if counts[best] / len(ws) >= min_share else None
+
+
+def page_language(texts: Sequence[str]) -> str | None:
+    """The language of a page's prose, guessed from its 40 longest texts (not the menus at its top)."""
+    return guess_language("\n".join(heapq.nlargest(40, texts, key=len)))
 
 
 @lru_cache(maxsize=1)

@@ -49,9 +49,9 @@ OWN_PATTERNS = {
     ("boilerplate.patterns", "^(new,?\\s*)?"): (800_000, 400_000),  # comment count
     ("boilerplate.byline", "^(?:"): (2_500_000, 1_000_000),  # the lines joined, as the stage uses them
     ("sections.toc.bullet", ""): (2_500, 1_900),
-    ("sections.references.citation_patterns", r"\b\p{Lu}[\p{L}"): (1_000_000, 2_000),
-    ("sections.references.citation_patterns", r"\d+\s*\(\d+\)"): (1_000_000, 1_000),
-    ("normalize.invisible", ""): (10_000_000, 2_500),  # all three of them
+    ("text.references.citation_patterns", r"\b\p{Lu}[\p{L}"): (1_000_000, 2_000),
+    ("text.references.citation_patterns", r"\d+\s*\(\d+\)"): (1_000_000, 1_000),
+    ("text.invisible", ""): (10_000_000, 2_500),  # all three of them
 }
 
 

@@ -160,7 +160,7 @@ def test_a_hostile_rules_file_exits_2_with_one_line_and_no_traceback(tmp_path: P
     ("boilerplate:\n  patterns:\n    - {id: a, pattern: 'x', max_word: 3}\n", 4, "boilerplate.patterns[0].max_word"),
     (("header:\n  meta:\n    - id: a\n      key: modified\n      keyword: x\n      pattern: '(?P<value>x)'\n"
       "      patern: 'y'\n"), 8, "header.meta[0].patern"),
-    ("sections:\n  title:\n    max_wrds: 3\n", 4, "sections.title.max_wrds"),
+    ("text:\n  title:\n    max_wrds: 3\n", 4, "text.title.max_wrds"),
     ("pdf:\n  running_header:\n    min_repeat: 3\n", 4, "pdf.running_header.min_repeat"),
     ("dedupe:\n  sentence:\n    min_word: 3\n", 4, "dedupe.sentence.min_word"),
 ])

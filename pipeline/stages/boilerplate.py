@@ -25,7 +25,6 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 """
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping
@@ -34,8 +33,8 @@ import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
 from ..patterns import combine
-from . import sections
-from ..textutil import (ends_closed, ends_sentence, guess_language, sentence_spans, stopword_lists, token_count,
+from ..textrules import TextRules, compare_key, is_references_heading, citation_hits, title_shape
+from ..textutil import (ends_closed, ends_sentence, page_language, sentence_spans, stopword_lists, token_count,
                         wide_count, words)
 
 NAME = "boilerplate"
@@ -44,9 +43,6 @@ NAME = "boilerplate"
 # \S+ backtracked over a long dotted token ("1.1.1.1...") was quadratic
 URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|(?=\S+$)\S+?\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
 LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
-# the lookbehind makes a trailing run match only from its first character: without it a long run
-# inside the text (a million spaces, a line of dashes) is scanned again from each of its characters
-PUNCT_EDGES = regex.compile(r"^[\W_]+|(?<![\W_])[\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -190,10 +186,6 @@ def stopwords(lang: str | None) -> frozenset[str] | None:
     return stopword_lists().get(lang or "en")
 
 
-def norm(text: str) -> str:
-    return " ".join(PUNCT_EDGES.sub("", text.casefold()).split())
-
-
 @dataclass(slots=True)
 class Features:
     words: int
@@ -202,14 +194,14 @@ class Features:
     stop_density: float
     sentence: bool  # ends with sentence punctuation
     closed: bool  # ends with . ! ? : ;
-    title_like: bool  # short, unpunctuated, starts upper-case: a heading or a menu entry
+    title_like: bool  # shaped like a title (textrules.title_shape): a heading or a menu entry
     sentences: int  # full sentences (8+ words) in the block
-    key: str  # the text normalised for comparison (norm)
-    refs_heading: bool  # names a references section (as the sections stage defines one)
+    key: str  # the text as compared (textrules.compare_key)
+    refs_heading: bool  # names a references section (textrules.is_references_heading)
 
 
-def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
-             refs: sections.SectionRules) -> Features:
+def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
+             lang: str | None) -> Features:
     text = block.text
     wide = wide_count(text)
     ws = words(text, wide > 0)
@@ -218,7 +210,6 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
     stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
     # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
     chars = len(text) + round((r.wide_char_weight - 1) * wide)
-    first = text.lstrip("\"'“‘([")[:1]
     closed = ends_closed(text)
     return Features(
         words=n,
@@ -227,11 +218,10 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules,
         stop_density=stop_hits / n if n else 0.0,
         sentence=ends_sentence(text),
         closed=closed,
-        title_like=(0 < n <= r.title_max_words and not closed and not text.rstrip().endswith(",")
-                    and (first.isdigit() or first.isalpha() and not first.islower())),  # or a caseless script
+        title_like=0 < n <= r.title_max_words and title_shape(text, tr, lang, r.title_max_words),
         sentences=_full_sentences(text, wide > 0, r) if chars > r.length_high else 0,
-        key=norm(text),
-        refs_heading=n <= 4 and sections.is_references_heading(text, refs),
+        key=compare_key(text, tr),
+        refs_heading=n <= 4 and is_references_heading(text, tr),
     )
 
 
@@ -274,10 +264,12 @@ def stage(doc: Document, rules) -> Document:
     if not blocks:
         return doc.evolve(NAME)
     # the language of the page's prose: its longest blocks, not the menus at its top
-    lang = doc.language or guess_language("\n".join(b.text for b in heapq.nlargest(40, blocks, key=lambda b: len(b.text))))
+    lang = doc.language or page_language([b.text for b in blocks])
     stop = stopwords(lang)
-    refs: sections.SectionRules = rules.stage(sections.NAME)  # what references are is the sections stage's call
-    feats = [features(b, stop, r, refs) for b in blocks]
+    tr: TextRules = rules.text
+    # a phrase that stops on a function word of the page's language (or a site's word) lost its end
+    r = replace(r, dangling_end_words=tr.function_words_of(lang) | r.dangling_end_words)
+    feats = [features(b, stop, r, tr, lang) for b in blocks]
     verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
 
     _patterns(blocks, feats, verdict, r)
@@ -294,11 +286,11 @@ def stage(doc: Document, rules) -> Document:
             verdict[i] = "dangling-fragment"
         elif cut:
             blocks[i], cuts[i] = new, cut
-            feats[i] = features(new, stop, r, refs)
+            feats[i] = features(new, stop, r, tr, lang)
     _link_blocks(blocks, feats, verdict, r)
     weak_menus = _menus(blocks, feats, verdict, r)
     _image_captions(blocks, feats, verdict, r)
-    _body_region(blocks, feats, verdict, r, refs, weak_menus)
+    _body_region(blocks, feats, verdict, r, tr, weak_menus)
     _orphan_headings(blocks, feats, verdict)
 
     kept: list[Block] = []
@@ -573,7 +565,7 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
     return "bad"
 
 
-def _body_region(blocks, feats, verdict, r: BoilerplateRules, refs: sections.SectionRules,
+def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
                  weak_menus: set[int]) -> None:
     n = len(blocks)
     list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
@@ -595,10 +587,10 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, refs: sections.Sec
         elif b.kind != "list_item" and 0 < feats[i].words <= r.fragment_max_words and feats[i].closed \
                 and any(c.isdigit() for c in b.text):
             verdict[i], cls[i] = "fragment", "removed"
-        elif in_refs and sections.citation_hits(b.text, refs) >= refs.citation_min_hits:
+        elif in_refs and citation_hits(b.text, tr) >= tr.citation_min_hits:
             cls[i] = "good"
         elif not in_refs and r.citation_strong and feats[i].stop_density < r.stopwords_low \
-                and r.citation_strong.search(b.text) and sections.citation_hits(b.text, refs) >= r.orphan_citation_hits:
+                and r.citation_strong.search(b.text) and citation_hits(b.text, tr) >= r.orphan_citation_hits:
             verdict[i], cls[i] = "orphan-citation", "removed"
     # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
     # until nothing changes so a run of near-good prose touching good prose is taken whole

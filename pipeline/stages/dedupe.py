@@ -1,11 +1,12 @@
 """dedupe: a paragraph or sentence repeated in a page is kept once; later copies are logged.
 
-Texts are compared case-folded, with whitespace collapsed and punctuation at the ends stripped.
+Texts are compared by ``textrules.compare_key`` (case-folded, whitespace collapsed, punctuation at
+the ends and invisible characters off).
 A whole block seen before is removed (``duplicate-block``); a long-enough sentence seen before is
 cut out of the later block (``duplicate-sentence``), and a block made only of repeated sentences
 goes whole under that rule. Each Removal's text is the repeated text itself.
 
-What is never deduped: headings, and title-like lines as the sections stage defines them (the same
+What is never deduped: headings, and title-like lines (``textrules.title_like``) (the same
 heading can open sections in different parts of a page); and text shorter than ``min_words`` words
 (short lead-ins and list items such as "Chemotherapy." legitimately recur under different headings;
 words are counted as whitespace-separated tokens, each Han or kana character one).
@@ -13,21 +14,17 @@ One pass with hash maps: linear in the size of the page.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
+from ..textrules import TextRules, compare_key, title_like
 from ..textutil import has_wide, sentence_spans, token_count
-from . import sections
 
 NAME = "dedupe"
 
-_INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
-# the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
-_EDGE_PUNCT = regex.compile(r"^[\s\p{P}]+|(?<![\s\p{P}])[\s\p{P}]+$")
 _WHITESPACE_AFTER = regex.compile(r"\s*")
 
 
@@ -57,21 +54,9 @@ def compile(section: Mapping, where) -> DedupeRules:
     return DedupeRules(b_id, b_kinds, b_min, s_id, s_kinds, s_min)
 
 
-def compare_key(text: str) -> str:
-    """Text as compared: NFC, invisible characters off, case-folded, whitespace collapsed, ends stripped."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    text = " ".join(text.split())
-    if text and not (text[0].isalnum() and text[-1].isalnum()):
-        text = _EDGE_PUNCT.sub("", text)
-    return text.casefold()
-
-
-
-
 def stage(doc: Document, rules) -> Document:
     cfg: DedupeRules = rules.stage(NAME)
-    heading_rules = rules.stage(sections.NAME)
+    tr: TextRules = rules.text
     seen_blocks: set[str] = set()
     seen_sentences: set[str] = set()
     out: list[Block] = []
@@ -79,13 +64,13 @@ def stage(doc: Document, rules) -> Document:
     for block in doc.blocks:
         # headings, and lines that introduce a list ("The following tests may be used:"), recur
         # legitimately: each heads different content
-        if block.kind == "heading" or block.text.rstrip().endswith(":") or sections.title_like(block, heading_rules):
+        if block.kind == "heading" or block.text.rstrip().endswith(":") or title_like(block, tr, doc.language):
             out.append(block)
             continue
         wide = has_wide(block.text)  # asked once per block, not per sentence
         size = token_count(block.text, wide)
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
-            key = compare_key(block.text)
+            key = compare_key(block.text, tr)
             if key in seen_blocks:
                 removed.append(removal(NAME, cfg.block_id, block))
                 continue
@@ -98,7 +83,7 @@ def stage(doc: Document, rules) -> Document:
         for a, b in spans:
             if token_count(block.text[a:b], wide) < cfg.sentence_min_words:
                 continue
-            key = compare_key(block.text[a:b])
+            key = compare_key(block.text[a:b], tr)
             if key in seen_sentences:
                 cuts.append((a, b))
             else:

@@ -2,7 +2,7 @@
 
 Runs of whitespace (tabs, newlines, no-break and other Unicode spaces) become one space, the ends
 are stripped, invisible characters (soft hyphens, zero-width spaces, word joiners, byte-order marks;
-the set is data) are removed and the text is put in NFC. Edits go through ``edit_text`` so every
+the set is ``text.invisible``) are removed and the text is put in NFC. Edits go through ``edit_text`` so every
 block keeps its source map. Whitespace is layout and its changes are not logged; each invisible
 character removed is (rule ``invisible``), and so is each word the Unicode form rewrote (rule
 ``unicode-form``: NFC changes only how a character is encoded, NFKC may change the character). A
@@ -17,11 +17,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import regex
 
 from ..document import Block, Document, Removal, Section, edit_text, removal, rewritten_words
+from ..textrules import TextRules
 
 NAME = "normalize"
 
@@ -35,34 +35,27 @@ class NormalizeRules:
     invisible_id: str
     form_id: str
     form: str
-    invisible: Any  # compiled: one invisible character
-    run: Any  # compiled: a run of whitespace and invisible characters
-    odd: Any  # compiled: anything that needs an edit (whitespace other than one space, invisible)
 
 
 def compile(section: Mapping, where) -> NormalizeRules:
     form = where.get(section, "form", str, "NFC")
     if form not in ("NFC", "NFKC"):
         raise where.at("form").error("expected NFC or NFKC")
-    invisible = where.get(section, "invisible", str, "[\u00ad\u200b\u2060\ufeff]")
     return NormalizeRules(
         empty_id=where.get(section, "empty_id", str, "invisible-only"),
         invisible_id=where.get(section, "invisible_id", str, "invisible"),
         form_id=where.get(section, "form_id", str, "unicode-form"),
         form=form,
-        invisible=where.at("invisible").regex(invisible),
-        run=where.at("invisible").regex(rf"(?:\s|{invisible})+"),
-        odd=where.at("invisible").regex(rf"[^\S ]|  |{invisible}"),
     )
 
 
-def _edits(text: str, cfg: NormalizeRules) -> list[tuple[int, int, str]]:
+def _edits(text: str, tr: TextRules) -> list[tuple[int, int, str]]:
     """Edits that collapse whitespace runs, strip the ends and drop invisible characters."""
     edits = []
-    for m in cfg.run.finditer(text):
+    for m in tr.blank_run.finditer(text):
         a, b = m.span()
         seg = m.group()
-        if a == 0 or b == len(text) or not cfg.invisible.sub("", seg) or seg[0] == SOFT_HYPHEN:
+        if a == 0 or b == len(text) or not tr.invisible.sub("", seg) or seg[0] == SOFT_HYPHEN:
             # at an end, invisible characters only, or a word broken at a soft hyphen: no space
             repl = ""
         else:
@@ -72,16 +65,16 @@ def _edits(text: str, cfg: NormalizeRules) -> list[tuple[int, int, str]]:
     return edits
 
 
-def normalize_block(block: Block, cfg: NormalizeRules) -> tuple[Block, list[Removal]]:
+def normalize_block(block: Block, cfg: NormalizeRules, tr: TextRules) -> tuple[Block, list[Removal]]:
     """The block with its text normalized (the same object when it already was), and the log of
     the invisible characters removed and the words the Unicode form rewrote."""
     log: list[Removal] = []
     text = block.text
     # most blocks need nothing: one search, and an NFC check only for non-ASCII text
-    if cfg.odd.search(text) or text[:1] == " " or text[-1:] == " ":
-        edits = _edits(text, cfg)
+    if tr.untidy.search(text) or text[:1] == " " or text[-1:] == " ":
+        edits = _edits(text, tr)
         log += [removal(NAME, cfg.invisible_id, block, m.start(), m.end(), why="deleted")
-                for a, b, _ in edits for m in cfg.invisible.finditer(text, a, b)]
+                for a, b, _ in edits for m in tr.invisible.finditer(text, a, b)]
         block = edit_text(block, edits)
         text = block.text
     if not text.isascii() and not unicodedata.is_normalized(cfg.form, text):
@@ -108,24 +101,25 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(out) + text[pos:]
 
 
-def normalize_string(text: str, cfg: NormalizeRules) -> str:
+def normalize_string(text: str, cfg: NormalizeRules, tr: TextRules) -> str:
     """The same normalization for a plain string (titles, heading paths)."""
     def repl(m) -> str:
-        return " " if cfg.invisible.sub("", m.group()) and m.group()[0] != SOFT_HYPHEN else ""
+        return " " if tr.invisible.sub("", m.group()) and m.group()[0] != SOFT_HYPHEN else ""
 
-    text = cfg.invisible.sub("", cfg.run.sub(repl, text))
+    text = tr.invisible.sub("", tr.blank_run.sub(repl, text))
     return unicodedata.normalize(cfg.form, text.strip())
 
 
 def stage(doc: Document, rules) -> Document:
     cfg: NormalizeRules = rules.stage(NAME)
+    tr: TextRules = rules.text
     removed: list[Removal] = []
     done: dict[int, Block | None] = {}  # id(original block) -> normalized block, None when empty
 
     def norm(block: Block) -> Block | None:
         key = id(block)
         if key not in done:
-            new, log = normalize_block(block, cfg)
+            new, log = normalize_block(block, cfg, tr)
             if not new.text:
                 removed.append(removal(NAME, cfg.empty_id, block))
                 new = None
@@ -144,13 +138,13 @@ def stage(doc: Document, rules) -> Document:
             # its blocks belong to the section before it
             _add_to_last(sections, body)
             continue
-        path = tuple(p for p in (normalize_string(p, cfg) for p in s.path) if p)
+        path = tuple(p for p in (normalize_string(p, cfg, tr) for p in s.path) if p)
         unchanged = (heading is s.heading and path == s.path and len(body) == len(s.blocks)
                      and all(x is y for x, y in zip(body, s.blocks)))
         sections.append(s if unchanged else replace(s, heading=heading, blocks=body, path=path))
     if len(sections) < len(doc.sections):  # ids stay s0, s1, ... in order
         sections = [replace(s, id=f"s{i}") for i, s in enumerate(sections)]
-    title = normalize_string(doc.title, cfg) if doc.title else doc.title
+    title = normalize_string(doc.title, cfg, tr) if doc.title else doc.title
     return doc.evolve(NAME, blocks=blocks, removed=removed, sections=tuple(sections), title=title or None)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from types import MappingProxyType
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ import regex
 
 from ..document import (Block, Document, PageWarning, Removal, Span, edit_text, merge_blocks, removal, rewrite,
                         slice_block)
+from ..textrules import TextRules, running_key
 from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, token_count, word_frequency
 
 NAME = "pdf"
@@ -89,10 +91,7 @@ class PdfRules:
     damage_weight: int
     tail_stub_max_words: int
     first_part_min_words: int
-    after_comma_breaks: frozenset[str]
-    needs_continuation: frozenset[str]
-    cannot_start_phrase: frozenset[str]
-    hyphen_keep_space_before: frozenset[str]
+    phrase_words: Mapping[str, PhraseWords]  # per language
     headless_id: str
     headless_max_words: int
     page_number_id: str
@@ -113,6 +112,29 @@ class PdfRules:
     evidence_formats: frozenset[str]  # page formats that are PDF text
     evidence_marked: regex.Pattern | None  # a page name or URL that says its text came from a PDF
     evidence_min_hyphen_breaks: int  # words hyphenated at line ends that show a PDF's line breaks
+
+
+@dataclass(frozen=True)
+class PhraseWords:
+    """A language's words that tell a join across missing text (all empty for a language without them)."""
+
+    after_comma_breaks: frozenset[str] = frozenset()  # cannot open a phrase after a comma or semicolon
+    needs_continuation: frozenset[str] = frozenset()  # a part that ends in one needs a phrase after it ...
+    cannot_start_phrase: frozenset[str] = frozenset()  # ... which cannot start with one of these
+    hyphen_keep_space_before: frozenset[str] = frozenset()  # a line-end hyphen before one is suspended
+
+
+NO_PHRASE_WORDS = PhraseWords()
+
+
+def _phrase_words(where, section: Mapping) -> Mapping[str, PhraseWords]:
+    out = {}
+    for lang in section:
+        body = where.get(section, lang, Mapping, {})
+        w = where.at(lang)
+        out[str(lang)] = PhraseWords(*(_words_list(w, body, key, []) for key in (
+            "after_comma_breaks", "needs_continuation", "cannot_start_phrase", "hyphen_keep_space_before")))
+    return MappingProxyType(out)
 
 
 def _words_list(where, section: Mapping, key: str, default: Sequence[str]) -> frozenset[str]:
@@ -247,10 +269,7 @@ def compile(section: Mapping, where) -> PdfRules:
         damage_weight=_int(dam_w, dam_s, "weight", 2, 1),
         tail_stub_max_words=_int(dam_w, dam_s, "tail_stub_max_words", 4),
         first_part_min_words=_int(join_w, join_s, "first_part_min_words", 6),
-        after_comma_breaks=_words_list(join_w, join_s, "after_comma_breaks", []),
-        needs_continuation=_words_list(join_w, join_s, "needs_continuation", []),
-        cannot_start_phrase=_words_list(join_w, join_s, "cannot_start_phrase", []),
-        hyphen_keep_space_before=_words_list(join_w, join_s, "hyphen_keep_space_before", []),
+        phrase_words=_phrase_words(join_w.at("words"), join_w.get(join_s, "words", Mapping, {})),
         headless_id=_rule_id(head_w, head_s, "headless-fragment"),
         headless_max_words=_int(head_w, head_s, "max_words", 30, 1),
         page_number_id=_rule_id(pn_w, pn_s, "page-number"),
@@ -328,14 +347,6 @@ def _is_page_number(text: str | None, cfg: PdfRules) -> bool:
 
 
 DIGITS = regex.compile(r"\d+")
-NOT_KEY = regex.compile(r"[^\p{L}\p{N}#]+")
-
-
-def _header_key(text: str) -> str:
-    """A running line's identity: lower case, numbers as '#', punctuation and spacing ignored."""
-    return NOT_KEY.sub(" ", DIGITS.sub("#", text.lower())).strip()
-
-
 def _page_numbered(texts: Sequence[str]) -> bool:
     """Whether the lines differ only in numbers that go up from one to the next (page numbers)."""
     numbers = [[int(n) for n in DIGITS.findall(t)] for t in texts]
@@ -358,8 +369,8 @@ def _interrupts(blocks: Sequence[Block], i: int, furniture: set[int]) -> bool:
     return before is not None and after is not None and _continues(before, after)
 
 
-def _drop_furniture(blocks: list[Block], doc: Document,
-                    cfg: PdfRules) -> tuple[list[Block], list[Removal], bool]:
+def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
+                    tr: TextRules) -> tuple[list[Block], list[Removal], bool]:
     """Page numbers and running headers/footers out; the rest in order; and whether the furniture
     shows page breaks (a running header, or a page number standing inside a broken sentence)."""
     drop: dict[int, str] = {}
@@ -382,7 +393,7 @@ def _drop_furniture(blocks: list[Block], doc: Document,
         n_words = token_count(text)
         if n_words > cfg.header_max_words or (n_words >= cfg.header_sentence_min_words and ends_sentence(_tail(text))):
             continue  # long, or a sentence: text, not a header
-        key = _header_key(text)
+        key = running_key(text, tr)
         if any(c.isalpha() for c in key):
             groups.setdefault(key, []).append(i)
     # dates, revision lines and rights are meta that the boilerplate stage saves: never headers
@@ -446,6 +457,7 @@ def _join(a_text: str, b_text: str, merged: Block, cfg: PdfRules, lang: str) -> 
     start = len(a_tail) - len(a_tok)
     end = pos + 1 + (len(b_text) - len(b_text.lstrip())) + len(b_tok)
     last, first = _strip(a_tok), _strip(b_tok).lower()
+    words = cfg.phrase_words.get(lang, NO_PHRASE_WORDS)
     note = None
     if last.isalpha() and last.islower() and a_tok == last and b_tok.isalpha() and b_tok.islower():
         lw, joined = _normal(last, cfg), _normal(last + b_tok, cfg)
@@ -455,9 +467,9 @@ def _join(a_text: str, b_text: str, merged: Block, cfg: PdfRules, lang: str) -> 
             return Join(pos, None, merged.subspan(start, end), merged.text[start:end], split_word=True)
     if a_tail[-1] in HYPHENS:
         pass  # a word hyphenated across the break: the hyphen repair joins it
-    elif a_tail[-1] in ",;" and first in cfg.after_comma_breaks:
+    elif a_tail[-1] in ",;" and first in words.after_comma_breaks:
         note = f"'{first}' cannot continue after '{a_tail[-1]}'"
-    elif last.lower() in cfg.needs_continuation and first in cfg.cannot_start_phrase:
+    elif last.lower() in words.needs_continuation and first in words.cannot_start_phrase:
         note = f"'{last}' needs a phrase after it, '{first}' cannot start one"
     elif last.isalpha() and last.islower() and a_tok == last and \
             word_frequency(_normal(last, cfg), lang) < cfg.word_min_frequency and \
@@ -558,7 +570,7 @@ def _repair_words(block: Block, source: str, joins: Sequence[int], split_words: 
             continue
         left = LETTERS_BEFORE.search(text, max(0, p - 65), p - 1)
         right = LETTERS_AFTER.match(text, q)
-        if left is None or right is None or right.group().lower() in cfg.hyphen_keep_space_before:
+        if left is None or right is None or right.group().lower() in cfg.phrase_words.get(lang, NO_PHRASE_WORDS).hyphen_keep_space_before:
             continue  # "pre- and post-operative": a suspended hyphen keeps its space
         lw, rw = _normal(left.group(), cfg), _normal(right.group(), cfg)
         joined = lw + rw
@@ -979,7 +991,7 @@ def stage(doc: Document, rules) -> Document:
     if not doc.blocks:
         return doc.evolve(NAME)
     lang = _language(doc)
-    blocks, removed, page_breaks = _drop_furniture(list(doc.blocks), doc, cfg)
+    blocks, removed, page_breaks = _drop_furniture(list(doc.blocks), doc, cfg, rules.text)
     if not (page_breaks or _marked_as_pdf(doc, cfg) or _hyphen_breaks(doc, cfg)
             or _operator_garbage(blocks, cfg, lang)):
         return _join_only(doc, cfg, lang)

@@ -4,7 +4,7 @@ Headings are the reader's markdown headings (ATX and setext) plus paragraphs pro
 
 * a paragraph is *title-like* when it is short, one sentence, starts with an upper-case letter or a
   digit, does not end in closing punctuation or a function word and is not mostly link text
-  (``title_like``);
+  (``textrules.title_like``, settings under ``text.title``);
 * a title-like line directly followed by body text is a heading. In a run of title-like lines only
   the last one (the one above the body) can be, and only when the run is at most ``max_title_run``
   long: a longer run is a flattened list or menu. A title-like line directly above a deeper heading
@@ -33,22 +33,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-import regex
-
 from ..document import Block, Document, Removal, Section, removal
-from ..textutil import sentence_spans, words
+from ..textrules import TextRules, heading_key, is_citation, title_like
 
 NAME = "sections"
-
-# markdown that a contents entry may still carry when the markup stage did not flatten it
-# [text](target). Where the ']' or the ')' is missing, (*SKIP) resumes the search after the text
-# scanned, not at the next '[': a start inside it meets the same ']' and fails alike, and retrying
-# from each '[' was quadratic ("[[[[...": minutes for 100 KB)
-_MD_LINK = regex.compile(r"\[([^\]]*)(?:\]\([^)]*(?:\)|(*SKIP)(*FAIL))|(*SKIP)(*FAIL))")
-_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
-_MD_EMPHASIS = regex.compile(r"[*_`]+")
-# the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
-_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
 
 
 @dataclass(frozen=True)
@@ -56,35 +44,16 @@ class SectionRules:
     title_id: str
     empty_id: str
     toc_rule: str
-    max_words: int
-    max_chars: int
-    page_title_max_words: int
-    page_title_max_chars: int
-    closing: Any  # compiled: closing punctuation at the end of a line
-    start: Any  # compiled: how a title line starts
-    max_link_share: float
-    end_words: frozenset[str]
     max_title_run: int
     trust_markup_headings: int
     default_level: int
     max_level: int
     toc_bullet: Any  # compiled: bullets and numbering in front of a contents entry
     toc_split: Any  # compiled: separators between entries that share one removed block
-    reference_headings: frozenset[str]
-    citation_patterns: tuple[Any, ...]
-    citation_min_hits: int
     references_min_share: float
     links_headings: tuple[Any, ...]
     link_pattern: Any
     links_min_share: float
-
-
-def _strings(section: Mapping, key: str, where) -> tuple[str, ...]:
-    items = where.get(section, key, (list, tuple), ())
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise where.at(key, i).error("expected a string")
-    return tuple(items)
 
 
 def _regex_list(section: Mapping, key: str, where) -> tuple[Any, ...]:
@@ -92,88 +61,35 @@ def _regex_list(section: Mapping, key: str, where) -> tuple[Any, ...]:
     return tuple(where.at(key, i).regex(p) for i, p in enumerate(items))
 
 
-def _count(section: Mapping, key: str, where, default: int, lo: int = 0, hi: int | None = None) -> int:
-    return where.integer(section, key, default, lo=lo, hi=hi)
-
-
-def _share(section: Mapping, key: str, where, default: float) -> float:
-    return where.number(section, key, default, lo=0, hi=1)
-
-
 def compile(section: Mapping, where) -> SectionRules:
     def sub(key: str) -> Mapping:
-        value = where.get(section, key, Mapping, {})
-        return value
+        return where.get(section, key, Mapping, {})
 
-    title, toc, refs, links = sub("title"), sub("toc"), sub("references"), sub("links")
-    wt, wtoc, wr, wl = where.at("title"), where.at("toc"), where.at("references"), where.at("links")
-    names = _strings(refs, "headings", wr)
-    default_level = _count(section, "default_level", where, 2, 1, 6)
-    max_level = _count(section, "max_level", where, 6, 1, 6)  # the schema's levels
+    toc, refs, links = sub("toc"), sub("references"), sub("links")
+    wtoc, wr, wl = where.at("toc"), where.at("references"), where.at("links")
+    default_level = where.integer(section, "default_level", 2, lo=1, hi=6)
+    max_level = where.integer(section, "max_level", 6, lo=1, hi=6)  # the schema's levels
     if default_level > max_level:
         raise where.at("default_level").error(f"must not exceed max_level ({max_level})")
     return SectionRules(
         title_id=where.get(section, "title_id", str, "title"),
         empty_id=where.get(section, "empty_id", str, "empty-section"),
         toc_rule=wtoc.get(toc, "rule", str, "toc"),
-        max_words=_count(title, "max_words", wt, 12, 1),
-        max_chars=_count(title, "max_chars", wt, 120, 1),
-        page_title_max_words=_count(title, "page_title_max_words", wt, 24, 1),
-        page_title_max_chars=_count(title, "page_title_max_chars", wt, 200, 1),
-        closing=wt.at("closing").regex(wt.get(title, "closing", str, r"[.!?:;,][\"'”’)\]]*$")),
-        start=wt.at("start").regex(wt.get(title, "start", str, r"^[\p{Lu}\p{N}]")),
-        max_link_share=_share(title, "max_link_share", wt, 0.5),
-        end_words=frozenset(w.casefold() for w in _strings(title, "end_words", wt)),
-        max_title_run=_count(section, "max_title_run", where, 2),
-        trust_markup_headings=_count(section, "trust_markup_headings", where, 3),
+        max_title_run=where.integer(section, "max_title_run", 2, lo=0),
+        trust_markup_headings=where.integer(section, "trust_markup_headings", 3, lo=0),
         default_level=default_level,
         max_level=max_level,
         toc_bullet=wtoc.at("bullet").regex(wtoc.get(toc, "bullet", str, r"^[\s▶►▸•·‣◦»›*+\-–—]+")),
         toc_split=wtoc.at("split").regex(wtoc.get(toc, "split", str, r"\n|\s(?=[▶►▸•]\s)")),
-        reference_headings=frozenset(heading_key(n) for n in names),
-        citation_patterns=_regex_list(refs, "citation_patterns", wr),
-        citation_min_hits=_count(refs, "min_hits", wr, 2, 1),
-        references_min_share=_share(refs, "min_share", wr, 0.5),
+        references_min_share=wr.number(refs, "min_share", 0.5, lo=0, hi=1),
         links_headings=_regex_list(links, "headings", wl),
         link_pattern=wl.at("link_pattern").regex(wl.get(links, "link_pattern", str, r"(?:https?://|www\.)\S+")),
-        links_min_share=_share(links, "min_share", wl, 0.5),
+        links_min_share=wl.number(links, "min_share", 0.5, lo=0, hi=1),
     )
 
 
-def heading_key(text: str, bullet: Any = None) -> str:
-    """A heading or contents entry as compared: markdown, bullets and edge punctuation off, case-folded."""
-    if "[" in text or "\\" in text:
-        text = _MD_ESCAPE.sub(r"\1", _MD_LINK.sub(r"\1", text))
-    if bullet is not None:
-        text = bullet.sub("", text)
-    if "*" in text or "_" in text or "`" in text:
-        text = _MD_EMPHASIS.sub("", text)
-    text = " ".join(text.split())
-    if text and not (text[0].isalnum() and text[-1].isalnum()):
-        text = _EDGE_PUNCT.sub("", text)
-    return text.casefold()
-
-
-def title_like(block: Block, cfg: SectionRules, max_words: int | None = None, max_chars: int | None = None) -> bool:
-    """Whether a paragraph looks like a title line: short, capitalised, unpunctuated, not a link."""
-    if block.kind != "paragraph":
-        return False
-    text = block.text.strip()
-    max_words = cfg.max_words if max_words is None else max_words
-    max_chars = cfg.max_chars if max_chars is None else max_chars
-    if not text or len(text) > max_chars or cfg.closing.search(text) or not cfg.start.search(text):
-        return False
-    if block.link_chars > cfg.max_link_share * len(text):
-        return False
-    ws = words(text)
-    # a line that ends in a function word ("see the", "visit our") is a cut-off sentence, and one
-    # that holds a sentence end is a sentence
-    return (0 < len(ws) <= max_words and ws[-1].casefold() not in cfg.end_words
-            and len(sentence_spans(text)) == 1)
-
-
 def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
-                cfg: SectionRules) -> tuple[dict[str, int], list[int]]:
+                cfg: SectionRules, text_rules: TextRules) -> tuple[dict[str, int], list[int]]:
     """Contents lists that name blocks of the page: {block key: first list naming it} and, per list,
     the index in ``rest`` of the block it sits before. Removals with no kept block between them
     form one list."""
@@ -193,7 +109,7 @@ def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
         elif kept:
             groups[-1] = (here, groups[-1][1])
         for entry in cfg.toc_split.split(text):
-            key = heading_key(entry, cfg.toc_bullet)
+            key = heading_key(entry, text_rules, cfg.toc_bullet)
             if key:
                 groups[-1][1].add(key)
     present = set(k for k in keys if k)
@@ -213,44 +129,34 @@ def _link_item(block: Block) -> bool:
     return block.kind == "list_item" and block.link_chars >= 0.8 * len(block.text) > 0
 
 
-def _same_title(candidate: str, title: str) -> bool:
+def _same_title(candidate: str, title: str, text_rules: TextRules) -> bool:
     """A heading names the page when it equals the known title or is its head ("X - Site")."""
-    a, b = heading_key(candidate), heading_key(title)
+    a, b = heading_key(candidate, text_rules), heading_key(title, text_rules)
     return bool(a) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
 
 
-def _find_title(blocks: Sequence[Block], like: Sequence[bool], doc_title: str | None,
-                cfg: SectionRules) -> int | None:
+def _find_title(blocks: Sequence[Block], like: Sequence[bool], doc: Document, text_rules: TextRules) -> int | None:
     """Index of the block that is the page title: the first level-1 heading, else the first
     title-like line before any body text (a page title may be longer than a heading); when the page
     already has a title, only a match to it."""
     index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), None)
     if index is None:
         for i, b in enumerate(blocks):
-            if like[i] or title_like(b, cfg, cfg.page_title_max_words, cfg.page_title_max_chars):
+            if like[i] or title_like(b, text_rules, doc.language, text_rules.page_title_max_words,
+                                     text_rules.page_title_max_chars):
                 index = i
                 break
             if b.kind != "heading":
                 break  # body text came first: no plain title line
-    if index is None or (doc_title and not _same_title(blocks[index].text, doc_title)):
+    if index is None or (doc.title and not _same_title(blocks[index].text, doc.title, text_rules)):
         return None
     return index
 
 
-def is_references_heading(text: str, cfg: SectionRules) -> bool:
-    """Whether a line names a references section ("References", "Bibliography", ...)."""
-    return heading_key(text) in cfg.reference_headings
-
-
-def citation_hits(text: str, cfg: SectionRules) -> int:
-    """How many of the citation signals (a year, author initials, doi, "Accessed" ...) a text shows."""
-    return sum(1 for p in cfg.citation_patterns if p.search(text))
-
-
-def _role(heading: Block | None, blocks: Sequence[Block], cfg: SectionRules) -> str:
-    name = heading_key(heading.text) if heading is not None else ""
-    if blocks and name in cfg.reference_headings:
-        cited = sum(1 for b in blocks if citation_hits(b.text, cfg) >= cfg.citation_min_hits)
+def _role(heading: Block | None, blocks: Sequence[Block], cfg: SectionRules, text_rules: TextRules) -> str:
+    name = heading_key(heading.text, text_rules) if heading is not None else ""
+    if blocks and name in text_rules.reference_headings:
+        cited = sum(1 for b in blocks if is_citation(b.text, text_rules))
         if cited >= cfg.references_min_share * len(blocks):
             return "references"
     if name and any(p.search(name) for p in cfg.links_headings):
@@ -266,22 +172,23 @@ def _role(heading: Block | None, blocks: Sequence[Block], cfg: SectionRules) -> 
 
 def stage(doc: Document, rules) -> Document:
     cfg: SectionRules = rules.stage(NAME)
+    text_rules: TextRules = rules.text
     removed: list[Removal] = []
     blocks = list(doc.blocks)
-    like = [title_like(b, cfg) for b in blocks]
+    like = [title_like(b, text_rules, doc.language) for b in blocks]
 
     # the page title, and copies of it among the non-body blocks around it
     title = doc.title
     dropped: set[int] = set()
-    t = _find_title(blocks, like, doc.title, cfg)
+    t = _find_title(blocks, like, doc, text_rules)
     if t is not None:
         title = doc.title or blocks[t].text
         dropped.add(t)
-        key = heading_key(blocks[t].text)
+        key = heading_key(blocks[t].text, text_rules)
         for step in (-1, 1):
             j = t + step
             while 0 <= j < len(blocks):
-                if heading_key(blocks[j].text) == key:
+                if heading_key(blocks[j].text, text_rules) == key:
                     dropped.add(j)
                 elif blocks[j].kind != "heading" and not like[j]:
                     break  # body text ends the title zone
@@ -291,11 +198,11 @@ def stage(doc: Document, rules) -> Document:
     like = [v for i, v in enumerate(like) if i not in dropped]
     # contents entries name headings; keys are only needed when the page had contents lists
     has_toc = any(r.rule == cfg.toc_rule for r in doc.removed) or any(_link_item(b) for b in blocks)
-    keys = [heading_key(b.text) if has_toc and b.kind == "paragraph" else "" for b in rest]
+    keys = [heading_key(b.text, text_rules) if has_toc and b.kind == "paragraph" else "" for b in rest]
 
     # which blocks are headings: markdown ones, contents entries, and plain title lines
     n = len(rest)
-    names, toc_at = _toc_groups(doc, rest, keys, cfg) if has_toc else ({}, [])
+    names, toc_at = _toc_groups(doc, rest, keys, cfg, text_rules) if has_toc else ({}, [])
     marked = sum(1 for b in rest if b.kind == "heading")
     promote_plain = not cfg.trust_markup_headings or marked < cfg.trust_markup_headings
     kind: list[str | None] = [
@@ -343,7 +250,7 @@ def stage(doc: Document, rules) -> Document:
             lv = rest[i].level
         elif kind[i] == "listed":
             lv = listed_level(i, level)
-        elif previous is not None and heading_key(rest[i].text) in cfg.reference_headings:
+        elif previous is not None and heading_key(rest[i].text, text_rules) in text_rules.reference_headings:
             lv = previous  # "References" closes the part it follows: a sibling of the section before
         else:
             lv = cfg.default_level if i in owners or child is None else child
@@ -382,7 +289,7 @@ def stage(doc: Document, rules) -> Document:
     sections: list[Section] = []
     out_blocks: list[Block] = list(lead)
     if lead:
-        sections.append(Section("s0", None, 0, (), _role(None, lead, cfg), tuple(lead)))
+        sections.append(Section("s0", None, 0, (), _role(None, lead, cfg, text_rules), tuple(lead)))
     stack: list[tuple[int, str]] = []
     for k, (heading, lv, body) in enumerate(entries):
         if not keep[k]:
@@ -391,7 +298,7 @@ def stage(doc: Document, rules) -> Document:
             stack.pop()
         stack.append((lv, heading.text))
         sections.append(Section(f"s{len(sections)}", heading, lv, tuple(t for _, t in stack),
-                                _role(heading, body, cfg), tuple(body)))
+                                _role(heading, body, cfg, text_rules), tuple(body)))
         out_blocks.append(heading)
         out_blocks.extend(body)
     return doc.evolve(NAME, blocks=out_blocks, removed=removed, sections=tuple(sections), title=title)

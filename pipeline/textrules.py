@@ -1,0 +1,161 @@
+"""Text tests that more than one stage asks, defined once: the comparison keys, the invisible
+characters, the function words a phrase cannot end on, what a title line looks like, what names a
+references section and what a citation shows. Their settings are the ``text:`` section of rules.yaml
+(``rules.text``); stages import this module, never each other.
+
+Comparison keys all start from ``compare_key`` (NFC, invisible characters off, case-folded, spacing
+collapsed, punctuation at the ends off); ``heading_key`` first drops markdown and a bullet,
+``running_key`` also ignores numbers and inner punctuation (a running header's page number).
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
+
+import regex
+
+from .document import Block
+from .textutil import sentence_spans, words
+
+NAME = "text"
+
+# markdown that a heading or contents entry may still carry when the markup stage did not flatten it:
+# [text](target). Where the ']' or the ')' is missing, (*SKIP) resumes the search after the text
+# scanned, not at the next '[': a start inside it meets the same ']' and fails alike, and retrying
+# from each '[' was quadratic ("[[[[...": minutes for 100 KB)
+_MD_LINK = regex.compile(r"\[([^\]]*)(?:\]\([^)]*(?:\)|(*SKIP)(*FAIL))|(*SKIP)(*FAIL))")
+_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_MD_EMPHASIS = regex.compile(r"[*_`]+")
+# the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
+_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
+_DIGITS = regex.compile(r"\d+")
+_NOT_KEY = regex.compile(r"[^\p{L}\p{N}#]+")
+
+
+@dataclass(frozen=True)
+class TextRules:
+    invisible: Any  # compiled: one invisible character
+    blank_run: Any  # compiled: a run of whitespace and invisible characters
+    untidy: Any  # compiled: what tidy text does not hold (whitespace other than one space, invisible)
+    function_words: Mapping[str, frozenset[str]]  # per language: words a phrase or a title cannot end on
+    title_max_words: int
+    title_max_chars: int
+    page_title_max_words: int
+    page_title_max_chars: int
+    title_closing: Any  # compiled: how a line ends that is a sentence or a lead-in, not a title
+    title_start: Any  # compiled: how a title line starts
+    title_max_link_share: float
+    reference_headings: frozenset[str]  # heading keys
+    citation_patterns: tuple[Any, ...]
+    citation_min_hits: int
+
+    def function_words_of(self, language: str | None) -> frozenset[str]:
+        """The function words of a page's language (English when it is not known); none for a
+        language without a list."""
+        return self.function_words.get((language or "en").split("-")[0].lower(), frozenset())
+
+
+def _words(section: Mapping, key: str, where) -> frozenset[str]:
+    items = where.get(section, key, (list, tuple), ())
+    for i, w in enumerate(items):
+        if not isinstance(w, str):  # YAML reads a bare on/off/yes/no as a boolean
+            raise where.at(key, i).error(f"expected a word, got {w!r} (quote it)")
+    return frozenset(w.casefold() for w in items)
+
+
+def compile(section: Mapping, where) -> TextRules:
+    title = where.get(section, "title", Mapping, {})
+    refs = where.get(section, "references", Mapping, {})
+    lists = where.get(section, "function_words", Mapping, {})
+    wt, wr, wf = where.at("title"), where.at("references"), where.at("function_words")
+    invisible = where.get(section, "invisible", str, "[\u00ad\u200b\u2060\ufeff]")
+    wi = where.at("invisible")
+    names = where.get(refs, "headings", (list, tuple), ())
+    for i, n in enumerate(names):
+        if not isinstance(n, str):
+            raise wr.at("headings", i).error("expected a string")
+    patterns = where.get(refs, "citation_patterns", (list, tuple), ())
+    cfg = TextRules(
+        invisible=wi.regex(invisible),
+        blank_run=wi.regex(rf"(?:\s|{invisible})+"),
+        untidy=wi.regex(rf"[^\S ]|  |{invisible}"),
+        function_words={str(lang): _words(lists, lang, wf) for lang in lists},
+        title_max_words=wt.integer(title, "max_words", 12, lo=1),
+        title_max_chars=wt.integer(title, "max_chars", 120, lo=1),
+        page_title_max_words=wt.integer(title, "page_title_max_words", 24, lo=1),
+        page_title_max_chars=wt.integer(title, "page_title_max_chars", 200, lo=1),
+        title_closing=wt.at("closing").regex(wt.get(title, "closing", str, r"[.!?:;,][\"'”’)\]]*$")),
+        title_start=wt.at("start").regex(wt.get(title, "start", str, r"^[\p{Lu}\p{N}]")),
+        title_max_link_share=wt.number(title, "max_link_share", 0.5, lo=0, hi=1),
+        reference_headings=frozenset(),
+        citation_patterns=tuple(wr.at("citation_patterns", i).regex(p) for i, p in enumerate(patterns)),
+        citation_min_hits=wr.integer(refs, "min_hits", 2, lo=1),
+    )
+    # the names are compared as headings are, by their key (which needs the invisible characters)
+    return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names))
+
+
+def compare_key(text: str, cfg: TextRules) -> str:
+    """Text as compared: NFC, invisible characters off, case-folded, whitespace collapsed, ends stripped."""
+    if not text.isascii():
+        text = cfg.invisible.sub("", unicodedata.normalize("NFC", text))
+    text = " ".join(text.split())
+    if text and not (text[0].isalnum() and text[-1].isalnum()):
+        text = _EDGE_PUNCT.sub("", text)
+    return text.casefold()
+
+
+def heading_key(text: str, cfg: TextRules, bullet: Any = None) -> str:
+    """A heading or contents entry as compared: markdown and a ``bullet`` off, then ``compare_key``."""
+    if "[" in text or "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", _MD_LINK.sub(r"\1", text))
+    if bullet is not None:
+        text = bullet.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _MD_EMPHASIS.sub("", text)
+    return compare_key(text, cfg)
+
+
+def running_key(text: str, cfg: TextRules) -> str:
+    """A running line's identity (a page header or footer): ``compare_key`` with every number as
+    '#' and punctuation and spacing inside ignored."""
+    return _NOT_KEY.sub(" ", _DIGITS.sub("#", compare_key(text, cfg))).strip()
+
+
+def title_shape(text: str, cfg: TextRules, language: str | None = None, max_words: int | None = None,
+                max_chars: int | None = None) -> bool:
+    """Whether a line is shaped like a title: short, one sentence, starts with a capital (or a
+    letter of a caseless script, or a digit), does not end like a sentence or a lead-in, nor in a
+    function word ("see the", "visit our": a cut-off sentence). Link share is not looked at: a menu
+    entry has this shape too."""
+    text = text.strip()
+    max_words = cfg.title_max_words if max_words is None else max_words
+    max_chars = cfg.title_max_chars if max_chars is None else max_chars
+    if not text or len(text) > max_chars or cfg.title_closing.search(text) or not cfg.title_start.search(text):
+        return False
+    ws = words(text)
+    return (0 < len(ws) <= max_words and ws[-1].casefold() not in cfg.function_words_of(language)
+            and len(sentence_spans(text)) == 1)
+
+
+def title_like(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
+               max_chars: int | None = None) -> bool:
+    """Whether a paragraph reads as a title line: ``title_shape`` and not mostly link text."""
+    if block.kind != "paragraph" or block.link_chars > cfg.title_max_link_share * len(block.text.strip()):
+        return False
+    return title_shape(block.text, cfg, language, max_words, max_chars)
+
+
+def is_references_heading(text: str, cfg: TextRules) -> bool:
+    """Whether a line names a references section ("References", "Bibliography", ...)."""
+    return heading_key(text, cfg) in cfg.reference_headings
+
+
+def citation_hits(text: str, cfg: TextRules) -> int:
+    """How many of the citation signals (a year, author initials, doi, "Accessed" ...) a text shows."""
+    return sum(1 for p in cfg.citation_patterns if p.search(text))
+
+
+def is_citation(text: str, cfg: TextRules) -> bool:
+    return citation_hits(text, cfg) >= cfg.citation_min_hits

@@ -1,0 +1,103 @@
+"""The shared text tests (pipeline/textrules.py): one definition each, read by every stage."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import pipeline
+from pipeline.document import Block, Span
+from pipeline.rules import RulesError, Where
+from pipeline.textrules import (citation_hits, compare_key, heading_key, is_citation, is_references_heading,
+                                running_key, title_like, title_shape)
+from pipeline import textrules
+
+STAGES_DIR = Path(pipeline.__file__).resolve().parent / "stages"
+
+
+@pytest.fixture(scope="module")
+def tr():
+    return pipeline.load_rules().text
+
+
+def para(text: str, link_chars: int = 0) -> Block:
+    return Block("paragraph", text, Span((0, len(text)), (1, 1)), link_chars=link_chars)
+
+
+def test_compare_key_ignores_case_spacing_edge_punctuation_and_invisible_characters(tr) -> None:
+    assert compare_key("  Hello,\u200b   World! ", tr) == compare_key("hello, world", tr) == "hello, world"
+    assert compare_key("e\u0301t\u00e9", tr) == compare_key("\u00e9t\u00e9", tr)  # NFC
+
+
+def test_heading_key_drops_markdown_and_a_bullet_before_comparing(tr) -> None:
+    bullet = pipeline.load_rules().stage("sections").toc_bullet
+    assert heading_key("**[Side Effects](#side)**", tr) == "side effects"
+    assert heading_key("2.1 Side effects", tr, bullet) == "side effects"
+
+
+def test_running_key_ignores_numbers_so_page_headers_match(tr) -> None:
+    assert running_key("Annual Report 2019 - Page 4", tr) == running_key("annual report 2019 · page 17", tr)
+    assert running_key("Chapter One", tr) != running_key("Chapter Two", tr)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Treatment options", True),
+    ("2024 results", True),
+    ("治疗方法", True),                      # a caseless script starts a title too
+    ("Find out more about the", False),    # ends on a function word: cut off
+    ("This is a sentence.", False),        # ends like a sentence
+    ("Includes:", False),                  # a lead-in
+    ("lower case start", False),
+    ("One sentence. Another one", False),  # holds a sentence end
+    ("Word " * 13, False),                 # too long
+])
+def test_title_shape(tr, text: str, expected: bool) -> None:
+    assert title_shape(text, tr, "en") is expected
+
+
+def test_function_words_are_the_pages_language_only(tr) -> None:
+    # "the" ends no English title; a language without a list has no such test
+    assert not title_shape("Visit the", tr, "en")
+    assert title_shape("Visit the", tr, "xx")
+    assert title_shape("Visit the", tr, None) is False  # unknown language: English
+
+
+def test_title_like_is_a_title_shaped_paragraph_that_is_not_mostly_links(tr) -> None:
+    assert title_like(para("Treatment options"), tr)
+    assert not title_like(para("Treatment options", link_chars=17), tr)
+    assert not title_like(Block("list_item", "Treatment options", Span((0, 17), (1, 1))), tr)
+
+
+def test_references_headings_and_citations(tr) -> None:
+    assert is_references_heading("## References:", tr)
+    assert not is_references_heading("Referral services", tr)
+    cite = "Smith JA, Doe B. A study of things. J Things. 2019;12(3):45-67. doi:10.1000/xyz"
+    assert citation_hits(cite, tr) >= 3 and is_citation(cite, tr)
+    assert not is_citation("A plain sentence about the weather today.", tr)
+
+
+def test_a_function_word_that_yaml_reads_as_a_boolean_is_refused_by_its_key() -> None:
+    with pytest.raises(RulesError, match=r"text\.function_words\.en\[0\]: expected a word"):
+        textrules.compile({"function_words": {"en": [True]}}, Where("rules.yaml", {}).at("text"))
+
+
+def _imports(path: Path) -> set[str]:
+    """The modules a file imports, relative ones resolved against pipeline.stages."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = {0: "", 1: "pipeline.stages", 2: "pipeline"}.get(node.level, "")
+            module = ".".join(p for p in (base, node.module or "") if p)
+            out.add(module)
+            out.update(f"{module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(p for p in STAGES_DIR.glob("*.py") if p.name != "__init__.py"),
+                         ids=lambda p: p.stem)
+def test_no_stage_imports_another_stage(path: Path) -> None:
+    stages = {f"pipeline.stages.{p.stem}" for p in STAGES_DIR.glob("*.py") if p.name != "__init__.py"}
+    assert not (_imports(path) & (stages - {f"pipeline.stages.{path.stem}"}))
