@@ -339,6 +339,9 @@ class Document:
     language: str | None = None
     meta: Mapping[str, object] = field(default_factory=lambda: EMPTY_META)
     blocks: tuple[Block, ...] = ()
+    # the page's own table of contents, as the blocks a stage took out of ``blocks`` (boilerplate):
+    # their entries name the page's headings (the sections stage reads them)
+    contents: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     removed: tuple[Removal, ...] = ()
     warnings: tuple[PageWarning, ...] = ()

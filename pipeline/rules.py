@@ -428,7 +428,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 @lru_cache(maxsize=8)
 def _compile(file: str, data: bytes) -> Rules:
-    from .stages import COMPILERS, DEFAULT_ORDER, MODULES, STAGES
+    from .stages import COMPILERS, DEFAULT_ORDER, MODULES, STAGES, order_problems
 
     try:
         text = data.decode("utf-8")
@@ -450,6 +450,8 @@ def _compile(file: str, data: bytes) -> Rules:
     for i, name in enumerate(stages):
         if not isinstance(name, str) or name not in STAGES or name == "decode":
             raise where.at("stages", i).error(f"unknown stage {name!r} (known: {', '.join(STAGES)})")
+    for i, problem in order_problems(stages)[:1]:
+        raise where.at("stages", i).error(problem)
     text_section = raw.get(textrules.NAME)
     text_section = {} if text_section is None else text_section
     if not isinstance(text_section, dict):

@@ -124,6 +124,9 @@ def stopword_lists() -> dict[str, frozenset[str]]:
 
 
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+# a word standing alone between spaces (punctuation at its ends allowed): the letters inside a URL,
+# a link target or a hex string ("fac5898f") are no words of any language
+_PLAIN_WORD = regex.compile(r"(?<!\S)[\"'“‘(\[*_]*(\p{L}+(?:['’-]\p{L}+)*)[\"'”’)\].,;:!?*_]*(?!\S)")
 _LETTER = regex.compile(r"\p{L}")
 
 
@@ -139,7 +142,7 @@ def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12, 
     wide = wide_count(head)
     if wide >= 20 and wide >= wide_share * len(_LETTER.findall(head)):
         return "ja" if len(_KANA.findall(head)) >= kana_share * wide else "zh"
-    ws = [w.lower() for w in WORD.findall(sample)[:sample_words]]
+    ws = [m.group(1).lower() for m in _PLAIN_WORD.finditer(sample)][:sample_words]
     if len(ws) < 20:
         return None
     counts: dict[str, int] = {}

@@ -424,3 +424,25 @@ def test_any_value_at_any_key_loads_or_is_a_rules_error(path: tuple, value) -> N
         _compile("odd.yaml", text.encode("utf-8"))
     except RulesError as exc:
         assert str(exc).startswith("odd.yaml:") and "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("order, index, why", [
+    ("[header, mojibake, markup, pdf, sections, boilerplate, dedupe, normalize]", 4,
+     "boilerplate must run before sections"),
+    ("[header, markup, mojibake, pdf, boilerplate, dedupe, sections, normalize]", 2,
+     "mojibake must run before markup"),
+    ("[header, mojibake, markup, pdf, boilerplate, sections, dedupe, normalize]", 6,
+     "dedupe must run before sections: it would make stale what sections provides"),
+    ("[header, mojibake, markup, pdf, boilerplate, dedupe, sections, dedupe, normalize]", 7,
+     "dedupe is listed twice"),
+])
+def test_a_stage_order_that_the_stages_declarations_forbid_is_refused_by_its_key(tmp_path: Path, order: str,
+                                                                                  index: int, why: str) -> None:
+    message = refused(tmp_path, f"version: 1\nstages: {order}\n")
+    assert f":2: stages[{index}]: {why}" in message, message
+
+
+def test_a_shorter_consistent_stage_order_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("version: 1\nstages: [sections, normalize]\n", encoding="utf-8")
+    assert pipeline.load_rules(path).stages == ("sections", "normalize")

@@ -32,12 +32,13 @@ def logged(doc: pipeline.Document, rule: str) -> list[str]:
 
 
 def with_toc(doc: pipeline.Document, *entries: str) -> pipeline.Document:
-    """The doc as the boilerplate stage leaves it: paragraphs whose text is an entry are removed as ``toc``."""
+    """The doc as the boilerplate stage leaves it: paragraphs whose text is an entry are taken out
+    as the page's contents (``doc.contents``)."""
     names = set(entries)
     drop = [b for b in doc.blocks if b.text in names and b.span.lines[0] < 100]
     gone = {id(b) for b in drop}
     return doc.evolve("boilerplate", blocks=[b for b in doc.blocks if id(b) not in gone],
-                      removed=[removal("boilerplate", "toc", b) for b in drop])
+                      removed=[removal("boilerplate", "any-rule-id", b) for b in drop], contents=tuple(drop))
 
 
 def test_markdown_headings_open_sections_with_levels_and_paths():

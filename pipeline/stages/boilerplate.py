@@ -38,10 +38,16 @@ from ..textutil import (ends_closed, ends_sentence, page_language, sentence_span
                         wide_count, words)
 
 NAME = "boilerplate"
+# it judges plain text by its link share and the site's rules; contents: the entries of the page's own table of contents
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
+REQUIRES = ("site", "plain-text", "link-counts", "image-flags")  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("contents",)
+INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
 
 # the domain form looks for the '.com' lazily, once the whole rest is known to be one token: a greedy
 # \S+ backtracked over a long dotted token ("1.1.1.1...") was quadratic
 URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|(?=\S+$)\S+?\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
+CONTENTS = "toc"  # the rule of a contents list (its entries recur later as lines): doc.contents keeps it
 LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
 
 
@@ -301,7 +307,8 @@ def stage(doc: Document, rules) -> Document:
             removed.append(removal(NAME, rule, block))
         else:
             kept.append(block)
-    return doc.evolve(NAME, blocks=kept, removed=removed, language=lang)
+    contents = doc.contents + tuple(b for b, rule in zip(blocks, verdict) if rule == CONTENTS)
+    return doc.evolve(NAME, blocks=kept, removed=removed, language=lang, contents=contents)
 
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -372,7 +379,7 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
             continue  # "... treatment options can include:" followed by linked items: a content list
         j = later_lines.get(f.key, -1)
-        verdict[i] = "toc" if j > i else "link-list"
+        verdict[i] = CONTENTS if j > i else "link-list"
 
 
 def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -676,7 +683,7 @@ def _between_content(pos: int, cls, live) -> bool:
     return prev_c in ("good", "heading", "short") and next_c in ("good", "short", "heading")
 
 
-ORPHANING_RULES = ("link-list", "toc", "legal")
+ORPHANING_RULES = ("link-list", CONTENTS, "legal")
 
 
 def _orphan_headings(blocks, feats, verdict) -> None:

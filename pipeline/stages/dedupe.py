@@ -24,6 +24,11 @@ from ..textrules import TextRules, compare_key, title_like
 from ..textutil import has_wide, sentence_spans, token_count
 
 NAME = "dedupe"
+# copies are compared as plain text
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
+REQUIRES = ("plain-text",)  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ()
+INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
 
 _WHITESPACE_AFTER = regex.compile(r"\s*")
 

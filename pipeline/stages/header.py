@@ -20,6 +20,12 @@ from ..dates import parse_date
 from ..document import Block, Document, removal, slice_block
 
 NAME = "header"
+# the Link:/Description: header of a text dump (header.formats), dates and rights on any page; the
+# site that per-site rules key on
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
+REQUIRES = ()  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("fields", "site")
+INVALIDATES = ()  # facts it would make stale: no stage that provides one runs before it
 
 TARGETS = ("url", "title")  # besides meta.<key> and null
 

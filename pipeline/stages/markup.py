@@ -23,6 +23,11 @@ import regex
 from ..document import Block, Document, edit_text, removal
 
 NAME = "markup"
+# an HTML reader has read the markup itself: in its text a "*" or "[1]" is literal
+FORMATS = ("text",)  # page formats it acts on (others pass through)
+REQUIRES = ()  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("plain-text", "link-counts", "image-flags")
+INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
 MASK = "\ue000"  # stands for characters a pass has claimed; also in rules (\uE000) where it matters
 SKIP_KINDS = ("code",)
 BLANKS = regex.compile(r"[ \t]{2,}")
@@ -518,8 +523,7 @@ def _all_definitions(text: str, r: MarkupRules) -> bool:
 
 
 def stage(doc: Document, rules) -> Document:
-    if doc.format != "text":
-        # an HTML reader has already read the markup; in its text a "*" or "[1]" is literal
+    if doc.format not in FORMATS:
         return doc.evolve(NAME)
     r: MarkupRules = rules.stage(NAME)
     content_rules = frozenset({r.image_id, r.footnote_id, r.strike_id})

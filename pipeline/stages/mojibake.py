@@ -32,6 +32,11 @@ from ftfy.badness import BADNESS_RE, badness
 from ..document import Block, Document, PageWarning, Removal, edit_text, removal, rewritten_words
 
 NAME = "mojibake"
+# a repair changes a block's length (link counts taken before it would be off) and its text
+FORMATS = ("text", "html")  # page formats it acts on (others pass through)
+REQUIRES = ()  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("repaired-text",)
+INVALIDATES = ("link-counts", "sections")  # facts it would make stale: no stage that provides one runs before it
 
 # The configuration fix_text promises: ftfy's defaults with curly quotes kept.
 CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)

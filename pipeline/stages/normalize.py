@@ -24,6 +24,11 @@ from ..document import Block, Document, Removal, Section, edit_text, removal, re
 from ..textrules import TextRules
 
 NAME = "normalize"
+# it rewrites the blocks inside sections too, so it may run after sections
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
+REQUIRES = ()  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("normalized-text",)
+INVALIDATES = ()  # facts it would make stale: no stage that provides one runs before it
 
 _CLUSTER = regex.compile(r"\X")
 SOFT_HYPHEN = "\u00ad"  # a break point inside a word: a line break after one does not end the word

@@ -42,6 +42,11 @@ from ..textrules import TextRules, running_key
 from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, token_count, word_frequency
 
 NAME = "pdf"
+# markdown out first: a link target is not operator garbage
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
+REQUIRES = ("plain-text",)  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("joined-lines",)
+INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
 
 # kinds whose sentences are repaired; tables and code keep their tokens as they are
 PROSE = ("paragraph", "list_item", "quote", "heading")

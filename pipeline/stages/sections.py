@@ -11,7 +11,7 @@ Headings are the reader's markdown headings (ATX and setext) plus paragraphs pro
   is that heading's parent. When the page marks at least ``trust_markup_headings`` headings in
   markdown, unmarked lines are not promoted;
 * a paragraph named in the page's own table of contents is a heading, whatever it looks like. The
-  boilerplate stage removes such contents lists under rule ``toc``; their entries are the names.
+  boilerplate stage takes such contents lists out (``doc.contents``); their entries are the names.
 
 Levels: markdown levels as given. A contents list belongs to the heading it sits under (its owner);
 its entries are one level below the owner, or at ``default_level`` when no heading comes before the
@@ -37,13 +37,17 @@ from ..document import Block, Document, Removal, Section, removal
 from ..textrules import TextRules, heading_key, is_citation, title_like
 
 NAME = "sections"
+# headings named by the page's contents entries
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
+REQUIRES = ("contents",)  # facts it reads: a listed stage that provides one runs before it
+PROVIDES = ("sections", "title")
+INVALIDATES = ()  # facts it would make stale: no stage that provides one runs before it
 
 
 @dataclass(frozen=True)
 class SectionRules:
     title_id: str
     empty_id: str
-    toc_rule: str
     max_title_run: int
     trust_markup_headings: int
     default_level: int
@@ -74,7 +78,6 @@ def compile(section: Mapping, where) -> SectionRules:
     return SectionRules(
         title_id=where.get(section, "title_id", str, "title"),
         empty_id=where.get(section, "empty_id", str, "empty-section"),
-        toc_rule=wtoc.get(toc, "rule", str, "toc"),
         max_title_run=where.integer(section, "max_title_run", 2, lo=0),
         trust_markup_headings=where.integer(section, "trust_markup_headings", 3, lo=0),
         default_level=default_level,
@@ -100,7 +103,7 @@ def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
     groups: list[tuple[int, set[str]]] = []
     # entries: removed contents lists, and kept lists of in-page links (an introduced list of the
     # parts of the page, "treatment options include: [Surgery](#) ...", is content and a contents list)
-    found = [(pos(r.span), r.text, False) for r in doc.removed if r.rule == cfg.toc_rule]
+    found = [(pos(b.span), b.text, False) for b in doc.contents]
     found += [(pos(b.span), b.text, True) for b in rest if _link_item(b)]
     for where, text, kept in sorted(found):
         here = bisect_left(starts, where) + (1 if kept else 0)
@@ -197,7 +200,7 @@ def stage(doc: Document, rules) -> Document:
     rest = [b for i, b in enumerate(blocks) if i not in dropped]
     like = [v for i, v in enumerate(like) if i not in dropped]
     # contents entries name headings; keys are only needed when the page had contents lists
-    has_toc = any(r.rule == cfg.toc_rule for r in doc.removed) or any(_link_item(b) for b in blocks)
+    has_toc = bool(doc.contents) or any(_link_item(b) for b in blocks)
     keys = [heading_key(b.text, text_rules) if has_toc and b.kind == "paragraph" else "" for b in rest]
 
     # which blocks are headings: markdown ones, contents entries, and plain title lines
