@@ -9,7 +9,7 @@ from .document import Document, PageWarning
 from .output import to_json
 from .rules import Rules, load_rules
 from .stages import STAGES, decode
-from .textutil import page_language
+from .textrules import page_language
 
 
 def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
@@ -38,7 +38,7 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
     doc = sources.read(doc)
     # the page's language, known before any stage reads a word list (pdf's joins, boilerplate's
     # stopwords, the function words)
-    return doc if doc.language else replace(doc, language=page_language([b.text for b in doc.blocks]))
+    return doc if doc.language else replace(doc, language=page_language([b.text for b in doc.blocks], rules.text))
 
 
 def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] | None = None) -> Document:

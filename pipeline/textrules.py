@@ -9,14 +9,15 @@ collapsed, punctuation at the ends off); ``heading_key`` first drops markdown an
 """
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import regex
 
 from .document import Block
-from .textutil import sentence_spans, words
+from .textutil import guess_language, sentence_spans, words
 
 NAME = "text"
 
@@ -49,6 +50,8 @@ class TextRules:
     reference_headings: frozenset[str]  # heading keys
     citation_patterns: tuple[Any, ...]
     citation_min_hits: int
+    language: Mapping[str, float]  # textutil.guess_language's settings (language.longest_texts aside)
+    language_longest_texts: int
 
     def function_words_of(self, language: str | None) -> frozenset[str]:
         """The function words of a page's language (English when it is not known); none for a
@@ -68,6 +71,8 @@ def compile(section: Mapping, where) -> TextRules:
     title = where.get(section, "title", Mapping, {})
     refs = where.get(section, "references", Mapping, {})
     lists = where.get(section, "function_words", Mapping, {})
+    lang = where.get(section, "language", Mapping, {})
+    wl = where.at("language")
     wt, wr, wf = where.at("title"), where.at("references"), where.at("function_words")
     invisible = where.get(section, "invisible", str, "[\u00ad\u200b\u2060\ufeff]")
     wi = where.at("invisible")
@@ -91,9 +96,19 @@ def compile(section: Mapping, where) -> TextRules:
         reference_headings=frozenset(),
         citation_patterns=tuple(wr.at("citation_patterns", i).regex(p) for i, p in enumerate(patterns)),
         citation_min_hits=wr.integer(refs, "min_hits", 2, lo=1),
+        language={"sample_words": wl.integer(lang, "sample_words", 800, lo=1),
+                  "min_share": wl.number(lang, "min_share", 0.12, lo=0, hi=1),
+                  "wide_share": wl.number(lang, "wide_share", 0.3, lo=0, hi=1),
+                  "kana_share": wl.number(lang, "kana_share", 0.05, lo=0, hi=1)},
+        language_longest_texts=wl.integer(lang, "longest_texts", 40, lo=1),
     )
     # the names are compared as headings are, by their key (which needs the invisible characters)
     return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names))
+
+
+def page_language(texts: Sequence[str], cfg: TextRules) -> str | None:
+    """The language of a page's prose, guessed from its longest texts (not the menus at its top)."""
+    return guess_language("\n".join(heapq.nlargest(cfg.language_longest_texts, texts, key=len)), **cfg.language)
 
 
 def compare_key(text: str, cfg: TextRules) -> str:

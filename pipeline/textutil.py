@@ -4,9 +4,7 @@ The word list is wordfreq's (immutable data, loaded once per process on first us
 """
 from __future__ import annotations
 
-import heapq
 from functools import lru_cache
-from typing import Sequence
 
 import regex
 
@@ -130,8 +128,8 @@ _PLAIN_WORD = regex.compile(r"(?<!\S)[\"'“‘(\[*_]*(\p{L}+(?:['’-]\p{L}+)*)
 _LETTER = regex.compile(r"\p{L}")
 
 
-def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12, wide_share: float = 0.3,
-                   kana_share: float = 0.05) -> str | None:
+def guess_language(text: str, sample_words: int, min_share: float, wide_share: float,
+                   kana_share: float) -> str | None:
     """The language whose most frequent words cover most of the text's words, or None if unsure.
 
     Han/kana text (no spaces between words) is told by its script: when at least ``wide_share`` of
@@ -154,11 +152,6 @@ def guess_language(text: str, sample_words: int = 800, min_share: float = 0.12, 
         return None
     best = max(sorted(counts), key=counts.__getitem__)  # sorted: ties go the same way every run
     return best if counts[best] / len(ws) >= min_share else None
-
-
-def page_language(texts: Sequence[str]) -> str | None:
-    """The language of a page's prose, guessed from its 40 longest texts (not the menus at its top)."""
-    return guess_language("\n".join(heapq.nlargest(40, texts, key=len)))
 
 
 @lru_cache(maxsize=1)

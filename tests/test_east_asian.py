@@ -44,8 +44,9 @@ def test_sentences_of_a_script_without_case_split_after_a_full_stop() -> None:
 
 
 def test_language_of_han_and_kana_text_is_told_by_its_script() -> None:
-    assert guess_language("\n".join(ZH_PARAGRAPHS)) == "zh"
-    assert guess_language("\n".join(JA_PARAGRAPHS)) == "ja"
+    settings = pipeline.load_rules().text.language
+    assert guess_language("\n".join(ZH_PARAGRAPHS), **settings) == "zh"
+    assert guess_language("\n".join(JA_PARAGRAPHS), **settings) == "ja"
 
 
 @pytest.mark.parametrize("page, paragraphs, title", [(ZH_PAGE, ZH_PARAGRAPHS, "城市公园改造完成"),

@@ -33,8 +33,9 @@ import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
 from ..patterns import combine
-from ..textrules import TextRules, compare_key, is_references_heading, citation_hits, title_shape
-from ..textutil import (ends_closed, ends_sentence, page_language, sentence_spans, stopword_lists, token_count,
+from ..textrules import (TextRules, citation_hits, compare_key, is_references_heading, page_language,
+                         title_shape)
+from ..textutil import (ends_closed, ends_sentence, sentence_spans, stopword_lists, token_count,
                         wide_count, words)
 
 NAME = "boilerplate"
@@ -93,6 +94,19 @@ class BoilerplateRules:
     comments_opener: str = "comment-ui"
     comments_after_share: float = 0.6
     wide_char_weight: float = 3.0  # a Han or kana character counts as this many characters in lengths
+    refs_heading_max_words: int = 4
+    teaser_max_words: int = 12
+    teaser_max_sentences: int = 2
+    body_min_words: int = 12
+    menu_link_share: float = 0.5
+    legal_min_chars: int = 8
+    byline_blurb_reach: int = 3
+    byline_blurb_max_chars: int = 400
+    title_case_min_letters: int = 4
+    title_case_share: float = 0.7
+    sentence_min_words: int = 8
+    sentence_min_chars: int = 40
+    unfinished_min_words: int = 3
 
 
 
@@ -171,6 +185,19 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         comments_opener=where.get(section, "comments_opener", str, "comment-ui"),
         comments_after_share=share("comments_after_share", 0.6),
         wide_char_weight=where.number(section, "wide_char_weight", 3.0, above=0),
+        refs_heading_max_words=count("refs_heading_max_words", 4, 1),
+        teaser_max_words=count("teaser_max_words", 12, 1),
+        teaser_max_sentences=count("teaser_max_sentences", 2, 1),
+        body_min_words=count("body_min_words", 12, 1),
+        menu_link_share=share("menu_link_share", 0.5),
+        legal_min_chars=count("legal_min_chars", 8, 1),
+        byline_blurb_reach=count("byline_blurb_reach", 3),
+        byline_blurb_max_chars=count("byline_blurb_max_chars", 400, 1),
+        title_case_min_letters=count("title_case_min_letters", 4, 1),
+        title_case_share=share("title_case_share", 0.7),
+        sentence_min_words=count("sentence_min_words", 8, 1),
+        sentence_min_chars=count("sentence_min_chars", 40, 1),
+        unfinished_min_words=count("unfinished_min_words", 3, 1),
     )
     # jusText's classes need low <= high
     if rules.length_low > rules.length_high:
@@ -227,17 +254,19 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr:
         title_like=0 < n <= r.title_max_words and title_shape(text, tr, lang, r.title_max_words),
         sentences=_full_sentences(text, wide > 0, r) if chars > r.length_high else 0,
         key=compare_key(text, tr),
-        refs_heading=n <= 4 and is_references_heading(text, tr),
+        refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr),
     )
 
 
 
 
 def _full_sentences(text: str, wide: bool, r: BoilerplateRules) -> int:
-    """Sentences of at least 8 words and 40 characters (a Han or kana one weighted) in the text."""
+    """Sentences of at least sentence_min_words words and sentence_min_chars characters (a Han or
+    kana one weighted) in the text."""
     def length(a: int, b: int) -> float:
         return b - a + ((r.wide_char_weight - 1) * wide_count(text[a:b]) if wide else 0)
-    return sum(1 for a, b in sentence_spans(text) if token_count(text[a:b], wide) >= 8 and length(a, b) >= 40)
+    return sum(1 for a, b in sentence_spans(text) if token_count(text[a:b], wide) >= r.sentence_min_words
+               and length(a, b) >= r.sentence_min_chars)
 
 
 def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> BoilerplateRules:
@@ -270,9 +299,9 @@ def stage(doc: Document, rules) -> Document:
     if not blocks:
         return doc.evolve(NAME)
     # the language of the page's prose: its longest blocks, not the menus at its top
-    lang = doc.language or page_language([b.text for b in blocks])
-    stop = stopwords(lang)
     tr: TextRules = rules.text
+    lang = doc.language or page_language([b.text for b in blocks], tr)
+    stop = stopwords(lang)
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
     r = replace(r, dangling_end_words=tr.function_words_of(lang) | r.dangling_end_words)
     feats = [features(b, stop, r, tr, lang) for b in blocks]
@@ -401,7 +430,7 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
                 continue
             # no closer: take the short teaser lines that follow, up to a heading or real text
             j = i + 1
-            while j < end and _teaser(blocks[j], feats[j], r) and (feats[j].words <= r.short_words * 2 or not feats[j].sentence):
+            while j < end and _teaser(blocks[j], feats[j], r) and (feats[j].words <= r.teaser_max_words or not feats[j].sentence):
                 verdict[j] = verdict[j] or "promo"
                 j += 1
             i = j
@@ -429,7 +458,8 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         limit = r.teaser_max_chars if prev_cta >= 0 else r.top_box_max_chars
         prev_cta = i
         if 0 < len(box) <= r.cta_lookback and all(
-                blocks[k].kind != "heading" and feats[k].chars <= limit and len(sentence_spans(blocks[k].text)) <= 2
+                blocks[k].kind != "heading" and feats[k].chars <= limit
+                and len(sentence_spans(blocks[k].text)) <= r.teaser_max_sentences
                 for k in box):
             for k in box:
                 verdict[k] = "promo"
@@ -437,7 +467,7 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         k = i - 1
         while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta and verdict[k] != "promo":
             if not verdict[k]:
-                if not _boxed_teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > 2:
+                if not _boxed_teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > r.teaser_max_sentences:
                     break
                 verdict[k] = "promo"
             k -= 1
@@ -451,7 +481,7 @@ def _teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
 def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """What a promo box holds between its opener and its closer: headlines and blurbs of a few
     words, or a teaser cut off with an ellipsis; a full sentence of the article is none of these."""
-    return _teaser(block, f, r) and (not f.sentence or f.words <= r.short_words * 2
+    return _teaser(block, f, r) and (not f.sentence or f.words <= r.teaser_max_words
                                      or block.text.rstrip().endswith(("...", "…")))
 
 
@@ -459,7 +489,7 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int) -> bool:
     """Legal vocabulary dense enough to make a block a legal notice: a news paragraph may mention
     insurance or a company's Inc. once; a footer says little else. Plain substring tests (fast in
     C) find the candidates; only a found term is checked to start a word."""
-    if len(text) < 8 or not r.legal:
+    if len(text) < r.legal_min_chars or not r.legal:
         return False
     low = text.casefold()
     hits = 0
@@ -487,7 +517,8 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
             byline_at = i if b.text.rstrip(" :").lower().endswith(" by") else None
             continue
         # the blurb under a bare byline ("Written by" / "Our team is ...") up to the next heading
-        if byline_at is not None and b.kind != "heading" and i - byline_at <= 3 and feats[i].chars < 400:
+        if byline_at is not None and b.kind != "heading" and i - byline_at <= r.byline_blurb_reach \
+                and feats[i].chars < r.byline_blurb_max_chars:
             verdict[i] = "byline"
         else:
             byline_at = None
@@ -521,7 +552,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
             j += 1
         run = [k for k in range(i, j) if not verdict[k]]
         # a title line right before body text heads that text: it is not part of the menu
-        followed_by_body = j < n and feats[j].words > r.short_words * 2 and (
+        followed_by_body = j < n and feats[j].words > r.body_min_words and (
             feats[j].sentence or feats[j].chars > r.length_high)
         while run and followed_by_body and blocks[run[-1]].kind != "list_item" and feats[run[-1]].link_density == 0 \
                 and feats[run[-1]].title_like:
@@ -529,7 +560,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
         if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i, list_starts):
             linky = sum(1 for k in run if feats[k].link_density > 0 or counts[feats[k].key] > 1)
             # a run whose entries are all headings of the text that follows is not a menu
-            if linky * 2 >= len(run) or not followed_by_body:
+            if linky >= r.menu_link_share * len(run) or not followed_by_body:
                 for k in run:
                     verdict[k] = "menu"
             else:  # short plain items in the body may be a list of content: the body region decides
@@ -538,16 +569,16 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     return weak
 
 
-def _title_case(text: str) -> bool:
+def _title_case(text: str, r: BoilerplateRules) -> bool:
     """Most longer words capitalised: how menus and contents lists name things; a list of content
     ("Nausea and vomiting") is written as a sentence."""
-    long = [w for w in words(text) if len(w) >= 4]
-    return bool(long) and sum(1 for w in long if w[0].isupper()) >= 0.7 * len(long)
+    long = [w for w in words(text) if len(w) >= r.title_case_min_letters]
+    return bool(long) and sum(1 for w in long if w[0].isupper()) >= r.title_case_share * len(long)
 
 
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """A menu entry: a few words, or a headline (a title line: lists of related stories)."""
-    headline = f.title_like and (block.kind == "paragraph" or _title_case(block.text))
+    headline = f.title_like and (block.kind == "paragraph" or _title_case(block.text, r))
     return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
         and not f.sentence and not block.text.rstrip().endswith(":") \
         and not f.refs_heading
@@ -562,12 +593,13 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
     if f.chars < r.length_low:
         return "short"
     if f.stop_density >= r.stopwords_high:
-        return "good" if f.chars > r.length_high or (f.sentence and f.words >= 8) else "near-good"
+        return "good" if f.chars > r.length_high or (f.sentence and f.words >= r.sentence_min_words) else "near-good"
     if f.chars > r.length_high and f.sentences >= 2 and f.stop_density >= r.stopwords_sentence:
         return "good"  # several sentences of term-dense prose (medicine, law): few stopwords, still text
     if f.stop_density >= r.stopwords_low:
         return "near-good"
-    if f.words >= 8 and (f.sentence or f.chars >= r.length_high) and f.stop_density >= r.stopwords_sentence:
+    if f.words >= r.sentence_min_words and (f.sentence or f.chars >= r.length_high) \
+            and f.stop_density >= r.stopwords_sentence:
         return "near-good"  # term-dense prose (medicine, law) has few stopwords but is still prose
     return "bad"
 
@@ -727,7 +759,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         return block, []
     spans = sentence_spans(block.text)
     start = spans[-1][0] if spans else 0
-    if rule == "unfinished-sentence" and (len(spans) < 2 or token_count(block.text[start:]) < 3):
+    if rule == "unfinished-sentence" and (len(spans) < 2 or token_count(block.text[start:]) < r.unfinished_min_words):
         return block, []
     if start == 0:
         return None, [removal(NAME, rule, block)]

@@ -100,6 +100,7 @@ class PdfRules:
     headless_id: str
     headless_max_words: int
     page_number_id: str
+    page_number_max_chars: int  # "Page 123 of 456" and the like
     page_number: regex.Pattern  # the patterns as one alternation
     page_number_exclude: regex.Pattern | None
     header_id: str
@@ -278,6 +279,7 @@ def compile(section: Mapping, where) -> PdfRules:
         headless_id=_rule_id(head_w, head_s, "headless-fragment"),
         headless_max_words=_int(head_w, head_s, "max_words", 30, 1),
         page_number_id=_rule_id(pn_w, pn_s, "page-number"),
+        page_number_max_chars=_int(pn_w, pn_s, "max_chars", 20, 1),
         page_number=page_number,
         page_number_exclude=pn_w.at("exclude").regex(pn_exclude) if pn_exclude is not None else None,
         header_id=_rule_id(rh_w, rh_s, "running-header"),
@@ -331,20 +333,19 @@ def _normal(word: str, cfg: PdfRules) -> str:
 
 # ----------------------------------------------------------------------------------- page furniture
 
-MAX_PAGE_NUMBER = 20  # characters: "Page 123 of 456" and the like
 
 
 NUMERIC = regex.compile(r"[\d\s.,%/+-]+")
 
 
-def _numeric(blocks: Sequence[Block], i: int) -> bool:
+def _numeric(blocks: Sequence[Block], i: int, cfg: PdfRules) -> bool:
     """Whether block ``i`` is a bare number: beside another one, a number is a table cell."""
-    return 0 <= i < len(blocks) and len(blocks[i].text) <= MAX_PAGE_NUMBER and \
+    return 0 <= i < len(blocks) and len(blocks[i].text) <= cfg.page_number_max_chars and \
         NUMERIC.fullmatch(blocks[i].text.strip()) is not None
 
 
 def _is_page_number(text: str | None, cfg: PdfRules) -> bool:
-    if text is None or len(text) > MAX_PAGE_NUMBER:
+    if text is None or len(text) > cfg.page_number_max_chars:
         return False
     if cfg.page_number_exclude is not None and cfg.page_number_exclude.fullmatch(text):
         return False
@@ -384,13 +385,13 @@ def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
         if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
             continue
         text = b.text.strip()
-        if len(text) <= MAX_PAGE_NUMBER:
+        if len(text) <= cfg.page_number_max_chars:
             # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
             # and an item "- 12" is a number in a list
             line = doc.text[b.span.chars[0]:b.span.chars[1]].strip() \
                 if b.span.chars is not None and b.span.lines[0] == b.span.lines[1] and doc.text else None
             if (_is_page_number(line, cfg) if b.kind == "list_item" else _is_page_number(text, cfg)) \
-                    and not _numeric(blocks, i - 1) and not _numeric(blocks, i + 1):
+                    and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg):
                 drop[i] = cfg.page_number_id
                 continue
         if b.kind != "paragraph":

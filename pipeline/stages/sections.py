@@ -54,6 +54,7 @@ class SectionRules:
     max_level: int
     toc_bullet: Any  # compiled: bullets and numbering in front of a contents entry
     toc_split: Any  # compiled: separators between entries that share one removed block
+    toc_link_item_share: float  # a kept list item this much link text is a contents entry
     references_min_share: float
     links_headings: tuple[Any, ...]
     link_pattern: Any
@@ -84,6 +85,7 @@ def compile(section: Mapping, where) -> SectionRules:
         max_level=max_level,
         toc_bullet=wtoc.at("bullet").regex(wtoc.get(toc, "bullet", str, r"^[\s▶►▸•·‣◦»›*+\-–—]+")),
         toc_split=wtoc.at("split").regex(wtoc.get(toc, "split", str, r"\n|\s(?=[▶►▸•]\s)")),
+        toc_link_item_share=wtoc.number(toc, "link_item_share", 0.8, lo=0, hi=1),
         references_min_share=wr.number(refs, "min_share", 0.5, lo=0, hi=1),
         links_headings=_regex_list(links, "headings", wl),
         link_pattern=wl.at("link_pattern").regex(wl.get(links, "link_pattern", str, r"(?:https?://|www\.)\S+")),
@@ -104,7 +106,7 @@ def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
     # entries: removed contents lists, and kept lists of in-page links (an introduced list of the
     # parts of the page, "treatment options include: [Surgery](#) ...", is content and a contents list)
     found = [(pos(b.span), b.text, False) for b in doc.contents]
-    found += [(pos(b.span), b.text, True) for b in rest if _link_item(b)]
+    found += [(pos(b.span), b.text, True) for b in rest if _link_item(b, cfg)]
     for where, text, kept in sorted(found):
         here = bisect_left(starts, where) + (1 if kept else 0)
         if not groups or groups[-1][0] != here and not (kept and groups[-1][0] == here - 1):
@@ -127,9 +129,9 @@ def _toc_groups(doc: Document, rest: Sequence[Block], keys: Sequence[str],
     return names, at
 
 
-def _link_item(block: Block) -> bool:
-    """A list item that is nothing but a link."""
-    return block.kind == "list_item" and block.link_chars >= 0.8 * len(block.text) > 0
+def _link_item(block: Block, cfg: SectionRules) -> bool:
+    """A list item that is (nearly) nothing but a link."""
+    return block.kind == "list_item" and block.link_chars >= cfg.toc_link_item_share * len(block.text) > 0
 
 
 def _same_title(candidate: str, title: str, text_rules: TextRules) -> bool:
@@ -200,7 +202,7 @@ def stage(doc: Document, rules) -> Document:
     rest = [b for i, b in enumerate(blocks) if i not in dropped]
     like = [v for i, v in enumerate(like) if i not in dropped]
     # contents entries name headings; keys are only needed when the page had contents lists
-    has_toc = bool(doc.contents) or any(_link_item(b) for b in blocks)
+    has_toc = bool(doc.contents) or any(_link_item(b, cfg) for b in blocks)
     keys = [heading_key(b.text, text_rules) if has_toc and b.kind == "paragraph" else "" for b in rest]
 
     # which blocks are headings: markdown ones, contents entries, and plain title lines
