@@ -424,12 +424,6 @@ def test_seed_every_source_line_stays_accounted_for(seed_003):
     assert_origin_maps_text(after)
 
 
-def test_stage_is_deterministic(seed_003, rules):
-    before, after = seed_003
-    again = pdf.stage(before, rules)
-    assert again.blocks == after.blocks and again.removed == after.removed and again.warnings == after.warnings
-
-
 # ---------------------------------------------------------------------------------- rules
 
 def test_bad_pdf_rules_name_file_line_and_key():

@@ -213,11 +213,6 @@ def test_link_chars_from_markup_make_a_links_section():
     assert [s.role for s in doc.sections] == ["links", "body"]
 
 
-def test_same_input_gives_same_sections():
-    text = f"Title Line\n\n{BODY}\n\nPart One\n\n{BODY}\n\n## Part Two\n\n{BODY}\n"
-    assert run(read(text)).sections == run(read(text)).sections
-
-
 def test_levels_are_validated_with_their_key():
     with pytest.raises(RulesError, match=r"sections\.default_level"):
         sections.compile({"default_level": 7, "max_level": 6}, Where("rules.yaml", {}).at("sections"))
