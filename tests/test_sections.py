@@ -161,6 +161,17 @@ def test_a_plain_heading_that_owns_a_contents_list_is_top_level():
     ]
 
 
+def test_a_contents_list_under_a_references_heading_lists_its_siblings_not_its_children():
+    # a page made of several parts, one part's own heading lost: its contents list follows the
+    # previous part's "References" heading. A references section holds citations, not parts.
+    text = (f"{BODY}\n\nPart One\n\n{BODY}\n\n[Sub A](#)\n\nSub A\n\n{BODY}\n\nReferences\n\n{BODY}\n\n"
+            f"[Sub B](#)\n\n[Sub C](#)\n\n{BODY}\n\nSub B\n\n{BODY}\n\nSub C\n\n{BODY}\n\nReferences\n\n{BODY}\n")
+    doc = run(with_toc(read(text), "[Sub A](#)", "[Sub B](#)", "[Sub C](#)"))
+    paths = [path for _, _, path in outline(doc)[1:]]
+    assert ("Part One", "Sub B") in paths and ("Part One", "Sub C") in paths
+    assert not any(p[:-1] and p[-2] == "References" for p in paths)  # nothing under a references heading
+
+
 def test_heading_without_blocks_or_children_is_dropped_and_logged():
     doc = run(read(f"## Parent\n\n### Child\n\n{BODY}\n\n## Empty\n\n## Last\n\n{BODY}\n\n## Trailing\n"))
     assert [h for h, _, _ in outline(doc)] == ["Parent", "Child", "Last"]

@@ -238,9 +238,15 @@ def stage(doc: Document, rules) -> Document:
         owner_of[g] = last
     owners = {o for o in owner_of.values() if o is not None}
 
+    references = [heading_key(b.text, text_rules) in text_rules.reference_headings for b in rest]
+
     def listed_level(i: int, level: Sequence[int | None]) -> int:
         o = owner_of[names[keys[i]]]
-        return level[o] + 1 if o is not None and o < i and level[o] is not None else cfg.default_level
+        if o is None or o >= i or level[o] is None:
+            return cfg.default_level
+        # a references section holds citations, not parts of the page: a contents list right
+        # under its heading starts the next part, a sibling of it
+        return level[o] if references[o] else level[o] + 1
 
     # levels: markdown as given; a contents entry one below its list's owner (default_level for a
     # list before any heading); a plain heading that owns a list at default_level; other plain
@@ -255,7 +261,7 @@ def stage(doc: Document, rules) -> Document:
             lv = rest[i].level
         elif kind[i] == "listed":
             lv = listed_level(i, level)
-        elif previous is not None and heading_key(rest[i].text, text_rules) in text_rules.reference_headings:
+        elif previous is not None and references[i]:
             lv = previous  # "References" closes the part it follows: a sibling of the section before
         else:
             lv = cfg.default_level if i in owners or child is None else child
