@@ -60,6 +60,8 @@ class Block:
     ``link_chars`` counts characters of ``text`` that were link anchors in the source markup: the
     markup that said so is gone once links are flattened, the boilerplate signal is not.
     ``flags`` are facts stages leave for later stages (``image``: an image was dropped from it).
+    ``role`` is the role of the section the block is in (``body``, ``references``, ``links``), as
+    the sections stage labelled it; None before that.
     """
 
     kind: str
@@ -69,6 +71,7 @@ class Block:
     origin: tuple[Segment, ...] = ()
     link_chars: int = 0
     flags: frozenset[str] = frozenset()
+    role: str | None = None
 
     def with_text(self, text: str, origin: tuple[Segment, ...] | None = None, **changes) -> Block:
         return replace(self, text=text, origin=self.origin if origin is None else origin, **changes)
@@ -162,7 +165,7 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
     pieces.append(text[pos:])
     copy_range(pos, len(text), out)
     b = block  # built directly: dataclasses.replace is slow on this hot path
-    return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags)
+    return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags, b.role)
 
 
 WORD_REACH = 30  # a rewrite is logged with the word around it, at most this far on each side
@@ -342,10 +345,15 @@ class Document:
     # the page's own table of contents, as the blocks a stage took out of ``blocks`` (boilerplate):
     # their entries name the page's headings (the sections stage reads them)
     contents: tuple[Block, ...] = ()
-    sections: tuple[Section, ...] = ()
     removed: tuple[Removal, ...] = ()
     warnings: tuple[PageWarning, ...] = ()
     stages: tuple[str, ...] = ()
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The sections, built from the blocks' labels: a heading block opens one (its level and
+        the headings above it give its path), the blocks before the first heading are the lead."""
+        return build_sections(self.blocks)
 
     def evolve(self, stage: str, *, blocks: Iterable[Block] | None = None, removed: Iterable[Removal] = (),
                warnings: Iterable[PageWarning] = (), meta: Mapping[str, object] | None = None,
@@ -361,3 +369,27 @@ class Document:
             changes["meta"] = MappingProxyType(merged)
         return replace(self, removed=self.removed + tuple(removed), warnings=self.warnings + tuple(warnings),
                        stages=self.stages + (stage,), **changes)
+
+
+def build_sections(blocks: Sequence[Block]) -> tuple[Section, ...]:
+    """Sections from labelled blocks, in order, with ids s0, s1, ..."""
+    groups: list[tuple[Block | None, list[Block]]] = []
+    for b in blocks:
+        if b.kind == "heading":
+            groups.append((b, []))
+        elif groups:
+            groups[-1][1].append(b)
+        else:
+            groups.append((None, [b]))
+    out: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    for heading, body in groups:
+        if heading is None:
+            out.append(Section("s0", None, 0, (), body[0].role or "body", tuple(body)))
+            continue
+        while stack and stack[-1][0] >= heading.level:
+            stack.pop()
+        stack.append((heading.level, heading.text))
+        out.append(Section(f"s{len(out)}", heading, heading.level, tuple(t for _, t in stack),
+                           heading.role or "body", tuple(body)))
+    return tuple(out)

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import pipeline
-from pipeline.document import Block, Document, PageWarning, Removal, Section, Span
+from pipeline.document import Block, Document, PageWarning, Removal, Span
 from pipeline.output import SCHEMA_ID, load_schema, to_json
 from tests.conftest import SEED_PAGES
 from tests.page_checks import schema_problems as problems
@@ -30,8 +30,7 @@ def small_page() -> dict:
     heading = Block("heading", "Side effects", Span((20, 32), (3, 3)), level=2)
     item = Block("list_item", "Pain after surgery", Span((34, 54), (5, 5)))
     doc = Document(name="small.txt", text=text, encoding="utf-8", stages=("decode", "read-text"),
-                   sections=(Section("s0", None, 0, (), "body", (lead,)),
-                             Section("s1", heading, 2, ("Side effects",), "body", (item,))),
+                   blocks=(lead, heading, item),
                    removed=(Removal("read-text", "rule-line", Span((16, 19), (2, 2)), "---"),),
                    warnings=(PageWarning("pdf", "join", None, "joined across a page break"),))
     return to_json(doc, text.encode(), version=pipeline.__version__, rules_sha256="0" * 64)

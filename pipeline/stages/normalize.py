@@ -8,19 +8,19 @@ character removed is (rule ``invisible``), and so is each word the Unicode form 
 ``unicode-form``: NFC changes only how a character is encoded, NFKC may change the character). A
 block that was nothing but invisible characters is logged whole (rule ``invisible-only``).
 
-It runs after sections: the blocks inside ``doc.sections`` (and the heading texts in their paths,
-and ``doc.title``) are rebuilt from the normalized blocks. Most blocks are already normal; a cheap
-check skips them.
+It may run after sections: sections are built from the blocks (``Document.sections``), so their
+headings and paths are the normalized texts; ``doc.title`` is normalized too. Most blocks are
+already normal; a cheap check skips them.
 """
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import regex
 
-from ..document import Block, Document, Removal, Section, edit_text, removal, rewritten_words
+from ..document import Block, Document, Removal, edit_text, removal, rewritten_words
 from ..textrules import TextRules
 
 NAME = "normalize"
@@ -119,44 +119,15 @@ def stage(doc: Document, rules) -> Document:
     cfg: NormalizeRules = rules.stage(NAME)
     tr: TextRules = rules.text
     removed: list[Removal] = []
-    done: dict[int, Block | None] = {}  # id(original block) -> normalized block, None when empty
-
-    def norm(block: Block) -> Block | None:
-        key = id(block)
-        if key not in done:
-            new, log = normalize_block(block, cfg, tr)
-            if not new.text:
-                removed.append(removal(NAME, cfg.empty_id, block))
-                new = None
-            else:
-                removed.extend(log)
-            done[key] = new
-        return done[key]
-
-    blocks = [b for b in map(norm, doc.blocks) if b is not None]
-    sections: list[Section] = []
-    for s in doc.sections:
-        heading = norm(s.heading) if s.heading is not None else None
-        body = tuple(b for b in map(norm, s.blocks) if b is not None)
-        if s.heading is not None and heading is None:
-            # a heading of nothing visible (an entity for a tab, a zero-width space) heads nothing:
-            # its blocks belong to the section before it
-            _add_to_last(sections, body)
-            continue
-        path = tuple(p for p in (normalize_string(p, cfg, tr) for p in s.path) if p)
-        unchanged = (heading is s.heading and path == s.path and len(body) == len(s.blocks)
-                     and all(x is y for x, y in zip(body, s.blocks)))
-        sections.append(s if unchanged else replace(s, heading=heading, blocks=body, path=path))
-    if len(sections) < len(doc.sections):  # ids stay s0, s1, ... in order
-        sections = [replace(s, id=f"s{i}") for i, s in enumerate(sections)]
+    blocks: list[Block] = []
+    for block in doc.blocks:
+        new, log = normalize_block(block, cfg, tr)
+        if new.text:
+            blocks.append(new)
+            removed.extend(log)
+        else:
+            # nothing visible was left (an entity for a tab, a zero-width space); a heading of
+            # nothing heads nothing: what was under it belongs to the section before
+            removed.append(removal(NAME, cfg.empty_id, block))
     title = normalize_string(doc.title, cfg, tr) if doc.title else doc.title
-    return doc.evolve(NAME, blocks=blocks, removed=removed, sections=tuple(sections), title=title or None)
-
-
-def _add_to_last(sections: list[Section], body: tuple[Block, ...]) -> None:
-    if not body:
-        return
-    if sections:
-        sections[-1] = replace(sections[-1], blocks=sections[-1].blocks + body)
-    else:  # before any other section: the lead
-        sections.append(Section("s0", None, 0, (), "body", body))
+    return doc.evolve(NAME, blocks=blocks, removed=removed, title=title or None)

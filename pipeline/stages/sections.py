@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-from ..document import Block, Document, Removal, Section, removal
+from ..document import Block, Document, Removal, removal
 from ..textrules import TextRules, heading_key, is_citation, title_like
 
 NAME = "sections"
@@ -297,19 +297,14 @@ def stage(doc: Document, rules) -> Document:
             next_level = lv
     removed.extend(removal(NAME, cfg.empty_id, entries[k][0]) for k in range(len(entries)) if not keep[k])
 
-    sections: list[Section] = []
-    out_blocks: list[Block] = list(lead)
-    if lead:
-        sections.append(Section("s0", None, 0, (), _role(None, lead, cfg, text_rules), tuple(lead)))
-    stack: list[tuple[int, str]] = []
+    # the blocks, labelled: headings with their levels, every block with its section's role (the
+    # sections themselves are built from these labels: Document.sections)
+    out_blocks: list[Block] = _with_role(lead, _role(None, lead, cfg, text_rules)) if lead else []
     for k, (heading, lv, body) in enumerate(entries):
-        if not keep[k]:
-            continue
-        while stack and stack[-1][0] >= lv:
-            stack.pop()
-        stack.append((lv, heading.text))
-        sections.append(Section(f"s{len(sections)}", heading, lv, tuple(t for _, t in stack),
-                                _role(heading, body, cfg, text_rules), tuple(body)))
-        out_blocks.append(heading)
-        out_blocks.extend(body)
-    return doc.evolve(NAME, blocks=out_blocks, removed=removed, sections=tuple(sections), title=title)
+        if keep[k]:
+            out_blocks += _with_role([replace(heading, level=lv)] + body, _role(heading, body, cfg, text_rules))
+    return doc.evolve(NAME, blocks=out_blocks, removed=removed, title=title)
+
+
+def _with_role(blocks: Sequence[Block], role: str) -> list[Block]:
+    return [b if b.role == role else replace(b, role=role) for b in blocks]
