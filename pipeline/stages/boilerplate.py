@@ -293,6 +293,32 @@ def _either(a, b):
     return combine([a, b], regex.I)
 
 
+class Verdicts(list):
+    """Per block: the rule that drops it (None: kept); ``why`` holds, by block index, what the rule
+    measured, where it measured something. Setting a rule alone clears an earlier reason."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__([None] * n)
+        self.why: dict[int, str] = {}
+
+    def __setitem__(self, i, rule) -> None:
+        if rule != self[i]:
+            super().__setitem__(i, rule)
+            self.why.pop(i, None)
+
+    def drop(self, i: int, rule: str, why: str) -> None:
+        super().__setitem__(i, rule)
+        self.why[i] = why
+
+    def drop_unless_dropped(self, i: int, rule: str, why: str) -> None:
+        if not self[i]:
+            self.drop(i, rule, why)
+
+
+def _words(n: int) -> str:
+    return f"{n} word" if n == 1 else f"{n} words"
+
+
 def stage(doc: Document, rules) -> Document:
     r = with_site(rules.stage(NAME), rules.site_stage(doc.site, NAME))
     blocks = list(doc.blocks)
@@ -305,7 +331,7 @@ def stage(doc: Document, rules) -> Document:
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
     r = replace(r, dangling_end_words=tr.function_words_of(lang) | r.dangling_end_words)
     feats = [features(b, stop, r, tr, lang) for b in blocks]
-    verdict: list[str | None] = [None] * len(blocks)  # rule id of a block to drop
+    verdict = Verdicts(len(blocks))
 
     _patterns(blocks, feats, verdict, r)
     _legal(blocks, feats, verdict, r)
@@ -318,7 +344,7 @@ def stage(doc: Document, rules) -> Document:
             continue
         new, cut = _dangling(b, r)
         if new is None:
-            verdict[i] = "dangling-fragment"
+            verdict.drop(i, cut[0].rule, cut[0].why or "")
         elif cut:
             blocks[i], cuts[i] = new, cut
             feats[i] = features(new, stop, r, tr, lang)
@@ -333,7 +359,7 @@ def stage(doc: Document, rules) -> Document:
     for i, (block, rule) in enumerate(zip(blocks, verdict)):
         removed.extend(cuts.get(i, ()))
         if rule:
-            removed.append(removal(NAME, rule, block))
+            removed.append(removal(NAME, rule, block, why=verdict.why.get(i)))
         else:
             kept.append(block)
     contents = doc.contents + tuple(b for b, rule in zip(blocks, verdict) if rule == CONTENTS)
@@ -351,7 +377,7 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
             continue  # most text blocks: longer than any UI string, or matching none
         for p in patterns:
             if feats[i].words <= p.max_words and p.regex.search(b.text):
-                verdict[i] = p.id
+                verdict.drop(i, p.id, f"a whole-block UI string ({_words(feats[i].words)}, at most {p.max_words})")
                 break
 
 
@@ -408,7 +434,11 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
             continue  # "... treatment options can include:" followed by linked items: a content list
         j = later_lines.get(f.key, -1)
-        verdict[i] = CONTENTS if j > i else "link-list"
+        measured = "a bare URL" if url_only else f"link share {f.link_density:.2f} >= {r.link_block_density:.2f}"
+        if j > i:
+            verdict.drop(i, CONTENTS, f"{measured}; names a line below (line {blocks[j].span.lines[0]})")
+        else:
+            verdict.drop(i, "link-list", measured)
 
 
 def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -419,27 +449,27 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
     while i < n:
         b = blocks[i]
         if feats[i].words <= r.title_max_words and r.promo_open.match(b.text.strip()):
-            verdict[i] = verdict[i] or "promo"
+            verdict.drop_unless_dropped(i, "promo", "opens a promo")
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
             # a promo box holds teasers, not the article: only short blocks between opener and closer
             if closer is not None and all(_boxed_teaser(blocks[j], feats[j], r) for j in range(i + 1, closer)):
                 for j in range(i + 1, closer + 1):
-                    verdict[j] = verdict[j] or "promo"
+                    verdict.drop_unless_dropped(j, "promo", f"in the promo box from line {b.span.lines[0]}")
                 i = closer + 1
                 continue
             # no closer: take the short teaser lines that follow, up to a heading or real text
             j = i + 1
             while j < end and _teaser(blocks[j], feats[j], r) and (feats[j].words <= r.teaser_max_words or not feats[j].sentence):
-                verdict[j] = verdict[j] or "promo"
+                verdict.drop_unless_dropped(j, "promo", f"a teaser after the promo opener at line {b.span.lines[0]}")
                 j += 1
             i = j
             continue
         if r.promo_close and feats[i].words <= r.title_max_words and r.promo_close.match(b.text.strip()):
-            verdict[i] = verdict[i] or "promo"
+            verdict.drop_unless_dropped(i, "promo", "closes a promo")
             # a teaser cut off with an ellipsis right before "Read more" is part of the promo
             if i and blocks[i - 1].text.rstrip().endswith(("...", "…")):
-                verdict[i - 1] = verdict[i - 1] or "promo"
+                verdict.drop_unless_dropped(i - 1, "promo", "a teaser cut off right before a promo's closer")
         i += 1
 
 
@@ -462,14 +492,14 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
                 and len(sentence_spans(blocks[k].text)) <= r.teaser_max_sentences
                 for k in box):
             for k in box:
-                verdict[k] = "promo"
+                verdict.drop(k, "promo", f"a short block in the box before the call to action at line {blocks[i].span.lines[0]}")
             continue
         k = i - 1
         while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta and verdict[k] != "promo":
             if not verdict[k]:
                 if not _boxed_teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > r.teaser_max_sentences:
                     break
-                verdict[k] = "promo"
+                verdict.drop(k, "promo", f"a teaser before the call to action at line {blocks[i].span.lines[0]}")
             k -= 1
 
 
@@ -485,12 +515,12 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
                                      or block.text.rstrip().endswith(("...", "…")))
 
 
-def _legal_hits(r: BoilerplateRules, text: str, words: int) -> bool:
-    """Legal vocabulary dense enough to make a block a legal notice: a news paragraph may mention
+def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
+    """The legal terms in a block (0 unless they are dense enough; legal vocabulary dense enough to make a block a legal notice: a news paragraph may mention
     insurance or a company's Inc. once; a footer says little else. Plain substring tests (fast in
-    C) find the candidates; only a found term is checked to start a word."""
+    C) find the candidates; only a found term is checked to start a word)."""
     if len(text) < r.legal_min_chars or not r.legal:
-        return False
+        return 0
     low = text.casefold()
     hits = 0
     for term in r.legal:
@@ -499,7 +529,7 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int) -> bool:
             if at == 0 or not low[at - 1].isalnum():
                 hits += 1
             at = low.find(term, at + len(term))
-    return hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words
+    return hits if hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words else 0
 
 
 def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -507,11 +537,12 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        if _legal_hits(r, b.text, feats[i].words):
-            verdict[i] = "legal"
+        hits = _legal_hits(r, b.text, feats[i].words)
+        if hits:
+            verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
             continue
         if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
-            verdict[i] = "byline"
+            verdict.drop(i, "byline", f"a byline ({_words(feats[i].words)})")
             # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
             # Doe" names them itself, and what follows is the article
             byline_at = i if b.text.rstrip(" :").lower().endswith(" by") else None
@@ -519,7 +550,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
         # the blurb under a bare byline ("Written by" / "Our team is ...") up to the next heading
         if byline_at is not None and b.kind != "heading" and i - byline_at <= r.byline_blurb_reach \
                 and feats[i].chars < r.byline_blurb_max_chars:
-            verdict[i] = "byline"
+            verdict.drop(i, "byline", f"the blurb under the byline at line {blocks[byline_at].span.lines[0]}")
         else:
             byline_at = None
 
@@ -529,7 +560,7 @@ def _image_captions(blocks, feats, verdict, r: BoilerplateRules) -> None:
     or alt text ("Pancreas"): without the image it says nothing."""
     for i, b in enumerate(blocks):
         if not verdict[i] and "image" in b.flags and feats[i].words <= r.caption_max_words and not feats[i].sentence:
-            verdict[i] = "image-caption"
+            verdict.drop(i, "image-caption", f"{feats[i].words} words left of a block whose image was dropped")
 
 
 def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
@@ -561,8 +592,10 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
             linky = sum(1 for k in run if feats[k].link_density > 0 or counts[feats[k].key] > 1)
             # a run whose entries are all headings of the text that follows is not a menu
             if linky >= r.menu_link_share * len(run) or not followed_by_body:
+                why = (f"a run of {len(run)} short lines, {linky} linked or repeated" if followed_by_body
+                       else f"a run of {len(run)} short lines that no text follows")
                 for k in run:
-                    verdict[k] = "menu"
+                    verdict.drop(k, "menu", why)
             else:  # short plain items in the body may be a list of content: the body region decides
                 weak.update(run)
         i = max(j, i + 1)
@@ -625,12 +658,14 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
             continue
         elif b.kind != "list_item" and 0 < feats[i].words <= r.fragment_max_words and feats[i].closed \
                 and any(c.isdigit() for c in b.text):
-            verdict[i], cls[i] = "fragment", "removed"
+            verdict.drop(i, "fragment", f"a closed piece of {_words(feats[i].words)} with a number: part of a broken-off citation")
+            cls[i] = "removed"
         elif in_refs and citation_hits(b.text, tr) >= tr.citation_min_hits:
             cls[i] = "good"
         elif not in_refs and r.citation_strong and feats[i].stop_density < r.stopwords_low \
                 and r.citation_strong.search(b.text) and citation_hits(b.text, tr) >= r.orphan_citation_hits:
-            verdict[i], cls[i] = "orphan-citation", "removed"
+            verdict.drop(i, "orphan-citation", f"{citation_hits(b.text, tr)} citation signals outside a references section")
+            cls[i] = "removed"
     # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
     # until nothing changes so a run of near-good prose touching good prose is taken whole
     # (blocks already removed count as bad context: a near-good line between two menus is not prose)
@@ -651,7 +686,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
         # no block looks like article text: keep sentences, drop the rest as non-content
         for i in live:
             if not (feats[i].sentence and feats[i].words >= r.short_words) and blocks[i].kind != "heading":
-                verdict[i] = "no-content"
+                verdict.drop(i, "no-content", "no block of the page reads as article text")
         return
     # comments: from a comment-section line after most of the article to the end of the page
     good_chars = sum(feats[i].chars for i in goods)
@@ -664,7 +699,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
         if verdict[i] == r.comments_opener and seen >= r.comments_after_share * good_chars:
             for k in range(i + 1, n):
                 if not verdict[k]:
-                    verdict[k] = "comments"
+                    verdict.drop(k, "comments", f"after the comments opener at line {blocks[i].span.lines[0]}")
             goods = [g for g in goods if g < i]
             live = [k for k in live if k < i]
             break
@@ -699,12 +734,16 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
             seen_head[key] = i
     for i in live:
         if i < first and i not in keep_head:
-            verdict[i] = "menu" if i in weak_menus else "page-header"
+            verdict.drop(i, "menu" if i in weak_menus else "page-header",
+                         f"before the first article text (line {blocks[first].span.lines[0]})")
         elif i > last:
-            verdict[i] = "menu" if i in weak_menus else "page-footer"
+            verdict.drop(i, "menu" if i in weak_menus else "page-footer",
+                         f"after the last article text (line {blocks[last].span.lines[0]})")
     for pos, i in enumerate(live):
         if first < i < last and cls[i] == "bad" and not _between_content(pos, cls, live):
-            verdict[i] = "low-content"
+            f = feats[i]
+            verdict.drop(i, "low-content", f"in the article but not text: link share {f.link_density:.2f}, stopword "
+                                           f"share {f.stop_density:.2f}, {f.chars} characters")
 
 
 def _between_content(pos: int, cls, live) -> bool:
@@ -732,7 +771,7 @@ def _orphan_headings(blocks, feats, verdict) -> None:
             j += 1
         ends = j == n or blocks[j].kind == "heading" or (feats[j].title_like and blocks[j].kind != "list_item")
         if removed_list and ends and j > i + 1:
-            verdict[i] = removed_list
+            verdict.drop(i, removed_list, f"what it headed went as {removed_list}")
 
 
 POSSESSIVE = regex.compile(r"\w+['’]s")
@@ -752,9 +791,10 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
     if not last or LIST_JOINER.search(text):
         return block, []
     if last[-1].lower() in r.dangling_end_words:
-        rule = "dangling-fragment"
+        rule, why = "dangling-fragment", f"stops on the function word {last[-1]!r}"
     elif block.kind == "paragraph" and _unfinished_end(text.rsplit(None, 1)[-1]):
-        rule = "unfinished-sentence"  # prose whose last sentence breaks off mid-clause after complete ones
+        # prose whose last sentence breaks off mid-clause after complete ones
+        rule, why = "unfinished-sentence", f"the last sentence stops on {text.rsplit(None, 1)[-1]!r} unclosed"
     else:
         return block, []
     spans = sentence_spans(block.text)
@@ -762,7 +802,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
     if rule == "unfinished-sentence" and (len(spans) < 2 or token_count(block.text[start:]) < r.unfinished_min_words):
         return block, []
     if start == 0:
-        return None, [removal(NAME, rule, block)]
-    cut = removal(NAME, rule, block, start, len(block.text))
+        return None, [removal(NAME, rule, block, why=why)]
+    cut = removal(NAME, rule, block, start, len(block.text), why=why)
     keep_to = spans[-2][1] if len(spans) > 1 else start  # the space before the fragment goes with it
     return edit_text(block, [(keep_to, len(block.text), "")]), [cut]

@@ -62,8 +62,8 @@ def compile(section: Mapping, where) -> DedupeRules:
 def stage(doc: Document, rules) -> Document:
     cfg: DedupeRules = rules.stage(NAME)
     tr: TextRules = rules.text
-    seen_blocks: set[str] = set()
-    seen_sentences: set[str] = set()
+    seen_blocks: dict[str, int] = {}  # compare key -> the line it was first seen on
+    seen_sentences: dict[str, int] = {}
     out: list[Block] = []
     removed: list[Removal] = []
     for block in doc.blocks:
@@ -77,31 +77,32 @@ def stage(doc: Document, rules) -> Document:
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
             key = compare_key(block.text, tr)
             if key in seen_blocks:
-                removed.append(removal(NAME, cfg.block_id, block))
+                removed.append(removal(NAME, cfg.block_id, block, why=f"first seen at line {seen_blocks[key]}"))
                 continue
-            seen_blocks.add(key)
+            seen_blocks[key] = block.span.lines[0]
         if block.kind not in cfg.sentence_kinds or size < cfg.sentence_min_words:
             out.append(block)
             continue
-        cuts: list[tuple[int, int]] = []
+        cuts: list[tuple[int, int, int]] = []  # (start, end, line first seen)
         spans = sentence_spans(block.text)
         for a, b in spans:
             if token_count(block.text[a:b], wide) < cfg.sentence_min_words:
                 continue
             key = compare_key(block.text[a:b], tr)
             if key in seen_sentences:
-                cuts.append((a, b))
+                cuts.append((a, b, seen_sentences[key]))
             else:
-                seen_sentences.add(key)
+                seen_sentences[key] = block.span.lines[0]
         if not cuts:
             out.append(block)
         elif len(cuts) == len(spans):  # nothing but repeats: the block goes whole
-            removed.append(removal(NAME, cfg.sentence_id, block))
+            removed.append(removal(NAME, cfg.sentence_id, block, why="every sentence seen before, first at line "
+                                                                      f"{min(c[2] for c in cuts)}"))
         else:
             edits = []
             done = 0  # end of the previous edit: edits must not overlap
-            for a, b in cuts:
-                removed.append(removal(NAME, cfg.sentence_id, block, a, b))
+            for a, b, first in cuts:
+                removed.append(removal(NAME, cfg.sentence_id, block, a, b, why=f"first seen at line {first}"))
                 # the space after a cut sentence goes with it (before it, for the last sentence)
                 end = _WHITESPACE_AFTER.match(block.text, b).end()
                 if end == len(block.text):

@@ -239,7 +239,7 @@ def stage(doc: Document, rules) -> Document:
             name = " ".join(m.group("name").split()).lower()
             target = r.targets[name]
             value = _value(m.group("value"), r)
-            removed.append(removal(NAME, r.rule, part))
+            removed.append(removal(NAME, r.rule, part, why="a field of the dump's header, read into source"))
             fields += 1
             if target is None or value is None:
                 continue

@@ -380,6 +380,7 @@ def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
     """Page numbers and running headers/footers out; the rest in order; and whether the furniture
     shows page breaks (a running header, or a page number standing inside a broken sentence)."""
     drop: dict[int, str] = {}
+    why: dict[int, str] = {}
     groups: dict[str, list[int]] = {}
     for i, b in enumerate(blocks):
         if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
@@ -429,10 +430,14 @@ def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
                     interrupts and cv <= (cfg.header_page_number_max_gap_cv if numbered else cfg.header_max_gap_cv):
                 for i in idx:
                     drop[i] = cfg.header_id
+                    why[i] = (f"the same line {len(idx)} times at regular gaps (variation {cv:.2f})"
+                              + (", page numbers going up" if numbered else ", inside broken sentences"))
     if not drop:
         return blocks, [], False
     breaks = any(rule == cfg.header_id or _interrupts(blocks, i, set(drop)) for i, rule in drop.items())
-    removed = [removal(NAME, drop[i], blocks[i]) for i in sorted(drop)]
+    removed = [removal(NAME, drop[i], blocks[i], why=why.get(i, "a page number alone on its line"
+                                                        if drop[i] == cfg.page_number_id else None))
+               for i in sorted(drop)]
     return [b for i, b in enumerate(blocks) if i not in drop], removed, breaks
 
 
@@ -498,10 +503,11 @@ def _cut_headless(b: Block, cfg: PdfRules, lang: str, removed: list[Removal]) ->
     if end is None or len(WORD.findall(b.text[:end])) > cfg.headless_max_words:
         return b
     rest_at = len(b.text) - len(b.text[end:].lstrip())
+    why = "starts in lower case after a break: the tail of a sentence whose head is missing"
     if rest_at >= len(b.text):
-        removed.append(removal(NAME, cfg.headless_id, b))
+        removed.append(removal(NAME, cfg.headless_id, b, why=why))
         return None
-    removed.append(removal(NAME, cfg.headless_id, b, 0, end))
+    removed.append(removal(NAME, cfg.headless_id, b, 0, end, why=why))
     return slice_block(b, rest_at, len(b.text))
 
 
@@ -890,7 +896,10 @@ def _clean_garbage(block: Block, found: Found | None, recurring: frozenset[str],
     pending_gone: tuple[int, int] | None = None  # removed text since the last kept sentence
     for s, e, rule, its in plan:
         if rule is not None:
-            removed.append(removal(NAME, rule, block, s, e))
+            weight = sum(it.weight for it in its)
+            why = (f"garbled text weighing {weight} (damaged at {cfg.damage_weight})" if weight else
+                   "a short unclosed piece next to damaged text" if rule == cfg.damaged_id else None)
+            removed.append(removal(NAME, rule, block, s, e, why=why))
             gone.append((s, e))
             pending_gone = (pending_gone[0] if pending_gone else s, e)
             continue

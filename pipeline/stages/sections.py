@@ -198,7 +198,8 @@ def stage(doc: Document, rules) -> Document:
                 elif blocks[j].kind != "heading" and not like[j]:
                     break  # body text ends the title zone
                 j += step
-        removed.extend(removal(NAME, cfg.title_id, blocks[i]) for i in sorted(dropped))
+        removed.extend(removal(NAME, cfg.title_id, blocks[i], why="the page title" if i == t else "a copy of the page title")
+                       for i in sorted(dropped))
     rest = [b for i, b in enumerate(blocks) if i not in dropped]
     like = [v for i, v in enumerate(like) if i not in dropped]
     # contents entries name headings; keys are only needed when the page had contents lists
@@ -295,7 +296,8 @@ def stage(doc: Document, rules) -> Document:
             keep[k] = False
         else:
             next_level = lv
-    removed.extend(removal(NAME, cfg.empty_id, entries[k][0]) for k in range(len(entries)) if not keep[k])
+    removed.extend(removal(NAME, cfg.empty_id, entries[k][0], why="no blocks and no sub-sections under it")
+                   for k in range(len(entries)) if not keep[k])
 
     # the blocks, labelled: headings with their levels, every block with its section's role (the
     # sections themselves are built from these labels: Document.sections)
