@@ -8,8 +8,8 @@ from pipeline.rules import RulesError, Where
 from pipeline.stages import dedupe
 
 RULES = pipeline.load_rules()
-SENTENCE = ("For more specific results, refine the search by using other search features, such as the "
-            "location of the trial, the type of treatment, or the name of the drug.")
+SENTENCE = ("To narrow down the listing, filter the results by using the other options, such as the "
+            "city of the clinic, the kind of care, or the name of the doctor.")
 
 
 def run(text: str) -> pipeline.Document:
@@ -21,8 +21,8 @@ def logged(doc: pipeline.Document, rule: str) -> list[pipeline.Removal]:
 
 
 def test_repeated_paragraph_is_kept_once_and_the_copy_logged():
-    para = "The pancreas is a gland about six inches long that lies behind the stomach."
-    variant = "the  PANCREAS is a gland about six inches long that lies behind the stomach"
+    para = "The spleen is an organ about the size of a fist that lies under the left ribs."
+    variant = "the  SPLEEN is an organ about the size of a fist that lies under the left ribs"
     doc = run(f"{para}\n\nSomething else entirely is said here.\n\n{variant}\n")
     assert [b.text for b in doc.blocks] == [para, "Something else entirely is said here."]
     (rem,) = logged(doc, "duplicate-block")
@@ -57,7 +57,7 @@ def test_repeated_last_sentence_takes_the_space_before_it():
 
 
 def test_block_made_only_of_repeated_sentences_goes_whole():
-    other = "General information about clinical trials is available from the NCI web site."
+    other = "Basic facts about each study are posted on the ABC web page."
     doc = run(f"{SENTENCE} {other}\n\nIntro text here.\n\n{other} {SENTENCE}\n")
     assert [b.text for b in doc.blocks] == [f"{SENTENCE} {other}", "Intro text here."]
     (rem,) = logged(doc, "duplicate-sentence")
@@ -65,11 +65,11 @@ def test_block_made_only_of_repeated_sentences_goes_whole():
 
 
 def test_headings_and_title_lines_are_never_deduped():
-    body = "Treatment depends on where the tumor is found and whether it has spread."
-    text = (f"## Treatment options for people with this kind of tumor\n\n{body}\n\n"
-            f"## Treatment options for people with this kind of tumor\n\nA different paragraph follows here.\n\n"
-            "Surgery for pancreatic neuroendocrine tumors in adults and children\n\nOne.\n\n"
-            "Surgery for pancreatic neuroendocrine tumors in adults and children\n\nTwo.\n")
+    body = "Care depends on how large the stone is and whether it blocks the kidney."
+    text = (f"## Choices of care for people with this kind of stone\n\n{body}\n\n"
+            f"## Choices of care for people with this kind of stone\n\nA different paragraph follows here.\n\n"
+            "Surgery for large kidney stones in adults and children\n\nOne.\n\n"
+            "Surgery for large kidney stones in adults and children\n\nTwo.\n")
     doc = run(text)
     assert not [r for r in doc.removed if r.stage == "dedupe"]
     assert len(doc.blocks) == 8
@@ -78,7 +78,7 @@ def test_headings_and_title_lines_are_never_deduped():
 def test_list_items_recurring_under_different_headings_are_all_kept():
     # the same treatment legitimately appears in the list of each tumor type: deduping it would
     # leave the later lists incomplete
-    long_item = "Surgery to remove the tumor and nearby lymph nodes when it has not spread."
+    long_item = "Surgery to break up the stone and wash out the small pieces."
     text = (f"Gastrinoma treatment may include:\n\n- Surgery.\n- Chemotherapy.\n- {long_item}\n\n"
             f"Insulinoma treatment may include:\n\n- Surgery.\n- Chemotherapy.\n- {long_item}\n")
     doc = run(text)
@@ -88,7 +88,7 @@ def test_list_items_recurring_under_different_headings_are_all_kept():
 
 
 def test_a_repeated_paragraph_is_kept_once():
-    para = "Surgery to remove the tumor and nearby lymph nodes is the usual first treatment."
+    para = "Drinking plenty of water every day is the usual first advice for small stones."
     doc = run(f"{para}\n\nSomething else entirely is said here for a change.\n\n{para}\n")
     assert [b.text for b in doc.blocks].count(para) == 1
     assert [r.text for r in logged(doc, "duplicate-block")] == [para]
@@ -109,6 +109,6 @@ def test_min_words_is_validated_with_its_key():
 
 
 def test_a_repeated_list_introduction_is_kept_for_each_list():
-    intro = "The following tests and procedures may be used:"
+    intro = "The checks below may be done at the clinic:"
     doc = run(f"{intro}\n\n- Blood tests.\n\n{intro}\n\n- Biopsy.\n")
     assert [b.text for b in doc.blocks].count(intro) == 2

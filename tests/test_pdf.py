@@ -81,9 +81,9 @@ def test_ordinary_words_that_spell_operators_are_kept(rules):
 # --------------------------------------------------------------------------- garbled text
 
 def test_normal_tokens_with_digits_and_single_letters_are_not_garbage(rules):
-    text = ("Vitamin B12 and COVID-19 and 5-FU and PD-1 and Lu-177 dotatate and yttrium-90 (V.2.2024). "
-            "PMID: 32476795. doi: 10.3748/wjg.v26.i28.4036. See https://x.org/a1b2c3 for the 2nd dose "
-            "of 10mg [Level of evidence: 3iiD] with vitamin D, (b) labels, diabetes2 patients and "
+    text = ("Vitamin B12 and COVID-19 and 5-FU and PD-1 and Lu-177 dotatate and yttrium-90 (V.3.2023). "
+            "PMID: 31234567. doi: 10.1234/abc.v12.i34.5678. See https://x.org/a1b2c3 for the 2nd dose "
+            "of 10mg [Quality of proof: 2iiB] with vitamin D, (b) labels, diabetes2 patients and "
             "a p53 assay.\n")
     before, after = clean(text, rules)
     assert texts(after) == texts(before)
@@ -91,26 +91,26 @@ def test_normal_tokens_with_digits_and_single_letters_are_not_garbage(rules):
 
 
 def test_damaged_sentence_is_removed_and_clean_neighbours_stay(rules):
-    text = "Everolimus is a pill. Everolimus blocks a protein kn2 Tfth. It is taken once a day.\n"
+    text = "Sunitinib is a pill. Sunitinib stops a signal qv2 Tjme. It is swallowed every morning.\n"
     before, after = clean(text, rules)
-    assert texts(after) == ["Everolimus is a pill. It is taken once a day."]
-    assert [(r.rule, r.text) for r in after.removed] == [("damaged", "Everolimus blocks a protein kn2 Tfth.")]
+    assert texts(after) == ["Sunitinib is a pill. It is swallowed every morning."]
+    assert [(r.rule, r.text) for r in after.removed] == [("damaged", "Sunitinib stops a signal qv2 Tjme.")]
     assert_removals_point_at_source(before, after)
     assert_origin_maps_text(after)
 
 
 def test_sentence_with_stray_letters_and_glued_fragment_is_removed(rules):
-    text = ("Side effects are listed here. Common side effects include fatigue, nausea, "
-            "abdominal (b g stvo3ain, constipation, and diarrhea.\n")
+    text = ("Known problems are listed here. Frequent problems include headache, dizziness, "
+            "chest (k t brqo5uin, cramps, and rashes.\n")
     _, after = clean(text, rules)
-    assert texts(after) == ["Side effects are listed here."]
+    assert texts(after) == ["Known problems are listed here."]
     assert rules_of(after) == ["damaged"]
 
 
 def test_operator_garbage_that_ends_an_unfinished_sentence_removes_it(rules):
-    text = "Many specialists may be involved. Many other specialis9.48 r 0 g /F1 12 Tf 0 0 0 ragg4 Tm /F2 1\n"
+    text = "Several therapists may be present. Several other therapis7.25 r 0 g /F1 12 Tf 0 0 0 thrq4 Tm /F2 1\n"
     _, after = clean(text, rules)
-    assert texts(after) == ["Many specialists may be involved."]
+    assert texts(after) == ["Several therapists may be present."]
     assert rules_of(after) == ["damaged"]
 
 
@@ -140,13 +140,13 @@ def test_lone_ambiguous_token_in_a_clean_sentence_is_kept(rules):
 
 
 def test_unterminated_stub_after_a_damaged_sentence_goes_with_it(rules):
-    _, after = clean("Everolimus (Afinitor) is used. Everolimus blocks a protein kn2 Tfth. It has\n", rules)
-    assert texts(after) == ["Everolimus (Afinitor) is used."]
-    assert [r.text for r in after.removed] == ["Everolimus blocks a protein kn2 Tfth. It has"]
+    _, after = clean("Sunitinib (Brandex) is used. Sunitinib stops a signal qv2 Tjme. It has\n", rules)
+    assert texts(after) == ["Sunitinib (Brandex) is used."]
+    assert [r.text for r in after.removed] == ["Sunitinib stops a signal qv2 Tjme. It has"]
 
 
 def test_block_with_only_damaged_text_is_dropped_whole(rules):
-    before, after = clean("A clean paragraph.\n\nabdominal (b g stvo3ain, constipation\n", rules)
+    before, after = clean("A clean paragraph.\n\nchest (k t brqo5uin, cramps\n", rules)
     assert texts(after) == ["A clean paragraph."]
     assert [(r.rule, r.span) for r in after.removed] == [("damaged", before.blocks[1].span)]
 
@@ -154,28 +154,28 @@ def test_block_with_only_damaged_text_is_dropped_whole(rules):
 # ------------------------------------------------------------------------- broken sentences
 
 def test_sentence_broken_by_a_blank_line_is_joined(rules):
-    text = "The tip of the probe releases a high-frequency electric\n\ncurrent which heats the tumor.\n"
+    text = "The end of the wand sends out a low-voltage electric\n\npulse which warms the muscle.\n"
     before, after = clean(text, rules)
-    assert texts(after) == ["The tip of the probe releases a high-frequency electric current which heats the tumor."]
+    assert texts(after) == ["The end of the wand sends out a low-voltage electric pulse which warms the muscle."]
     assert after.blocks[0].span.lines == (1, 3)
     assert after.warnings == ()
     assert_origin_maps_text(after)
 
 
 def test_list_item_whose_end_went_to_a_new_paragraph_is_joined(rules):
-    text = "- Surgery to cut the nerve and treatment with a drug\n\nthat decreases stomach acid.\n- Another item.\n"
+    text = "- Rest for the injured knee and treatment with a cream\n\nthat reduces the swelling.\n- Another item.\n"
     _, after = clean(text, rules)
     assert [(b.kind, b.text) for b in after.blocks] == [
-        ("list_item", "Surgery to cut the nerve and treatment with a drug that decreases stomach acid."),
+        ("list_item", "Rest for the injured knee and treatment with a cream that reduces the swelling."),
         ("list_item", "Another item."),
     ]
 
 
 @pytest.mark.parametrize("text", [
-    "Common side effects of this drug include:\n\nfever and chills after each dose.\n",  # list intro
-    "# Side effects of the drug in adults\n\nfever and chills after each dose\n",  # heading
-    "Today on WebMD\n\nhuman pancreas\n",  # a short label, not a sentence
-    "- Nausea\n\nmost of these go away after treatment\n",  # a short list item
+    "Frequent problems with this cream include:\n\nredness and itching after each use.\n",  # list intro
+    "# Problems with the cream in young children\n\nredness and itching after each use\n",  # heading
+    "Latest from Example\n\nhuman kidney\n",  # a short label, not a sentence
+    "- Itching\n\nmost of these fade after a few days\n",  # a short list item
 ])
 def test_no_join_after_a_colon_a_heading_or_a_label(rules, text):
     before, after = clean(text, rules)
@@ -183,8 +183,8 @@ def test_no_join_after_a_colon_a_heading_or_a_label(rules, text):
 
 
 def test_join_across_evidently_missing_text_warns_possibly_truncated(rules):
-    text = ("For pancreatic tumors, treatment options might include surgery,\n\n"
-            "of doctors on your treatment team. The doctors might include:\n")
+    text = ("For kidney stones, the choices of care might include surgery,\n\n"
+            "of nurses on your care team. The nurses might include:\n")
     _, after = clean(text, rules)
     assert len(after.blocks) == 1
     assert [(w.code, w.span.lines) for w in after.warnings] == [("possibly-truncated", (1, 3))]
@@ -214,18 +214,18 @@ def test_join_where_garbage_was_cut_warns_possibly_truncated(rules):
 
 
 def test_headless_fragment_is_cut_and_the_rest_kept(rules):
-    text = ("To know if the cancer can be removed, it is staged first.\n\n"
-            "will need to be done. Intraoperative ultrasound is used during the surgery.\n")
+    text = ("To know if the stone can be broken up, it is scanned first.\n\n"
+            "must be checked again. Bedside ultrasound is used during the operation.\n")
     before, after = clean(text, rules)
-    assert texts(after) == ["To know if the cancer can be removed, it is staged first.",
-                            "Intraoperative ultrasound is used during the surgery."]
-    assert [(r.rule, r.text) for r in after.removed] == [("headless-fragment", "will need to be done.")]
+    assert texts(after) == ["To know if the stone can be broken up, it is scanned first.",
+                            "Bedside ultrasound is used during the operation."]
+    assert [(r.rule, r.text) for r in after.removed] == [("headless-fragment", "must be checked again.")]
     assert_removals_point_at_source(before, after)
-    assert after.blocks[1].span.chars[0] == text.index("Intraoperative")
+    assert after.blocks[1].span.chars[0] == text.index("Bedside")
 
 
 def test_headless_fragment_alone_drops_its_block(rules):
-    _, after = clean("A sentence that ends here.\n\nyour doctor right away if you have symptoms.\n", rules)
+    _, after = clean("A sentence that ends here.\n\nyour nurse at once if the pain comes back.\n", rules)
     assert texts(after) == ["A sentence that ends here."]
     assert rules_of(after) == ["headless-fragment"]
 
@@ -307,12 +307,12 @@ def test_a_web_page_keeps_its_short_repeated_lines_and_numbers(rules):
 
 
 def test_a_web_page_still_joins_a_sentence_broken_across_blocks(rules):
-    text = "- Surgery to cut the nerve and treatment with a drug\n\nthat decreases stomach acid.\n"
+    text = "- Rest for the injured knee and treatment with a cream\n\nthat reduces the swelling.\n"
     _, after = clean(text, rules, name="x.txt")
-    assert texts(after) == ["Surgery to cut the nerve and treatment with a drug that decreases stomach acid."]
+    assert texts(after) == ["Rest for the injured knee and treatment with a cream that reduces the swelling."]
 
 
-HEADLESS = "A sentence that ends here.\n\nyour doctor right away if you have symptoms.\n"
+HEADLESS = "A sentence that ends here.\n\nyour nurse at once if the pain comes back.\n"
 
 
 @pytest.mark.parametrize("evidence, name", [
@@ -375,7 +375,7 @@ def test_running_header_without_a_number_is_dropped_where_it_interrupts_sentence
 def test_repeated_web_lines_are_not_running_headers(rules):
     page = "\n\n".join(
         f"Section {k}\n\nSome text about topic {w} that ends properly.\n\nReferences\n\n"
-        f"Smith J. A paper about {w}. 2020.\n\nLast Revised: August 22, 2024"
+        f"Smith J. A paper about {w}. 2020.\n\nLast Revised: October 3, 2023"
         for k, w in enumerate(["alpha", "beta", "gamma", "delta", "epsilon"])
     )
     before, after = clean(page, rules)

@@ -34,7 +34,7 @@ WORDS = st.sampled_from([
     "The", "surgery", "removes", "the", "tumor", "when", "it", "has", "not", "spread", "vitamin", "D", "helps",
     "treat-", "ment", "ﬁnal", "co\u00adoperation", "café", "cafÃ©", "EspaÃ±ol", "â€œquoteâ€\x9d", "AT&amp;T",
     "&#9;", "&nbsp;", "今天天气很好，", "我们去公园。", "駅前の図書館が", "新しくなりました。", "서울에서", "ＡＢＣ",
-    "/F1", "12", "Tf", "BT", "ET", "(Hello)", "Tj", "kn2", "specialis9.48", "t", "g", "NCI's", "¹", "²", "[1]",
+    "/F1", "12", "Tf", "BT", "ET", "(Hello)", "Tj", "qv2", "therapis7.25", "t", "g", "ABC's", "¹", "²", "[1]",
     "[2,3]", "—", "–", "…", "e.g.", "U.S.", "\x00", "\x07", "\x1b[31m", "\u200b", "\ufeff", "\r", "\t", "----",
     "|", "~~", "**", "_", "`code`", "\\*", "<b>", "</b>", "©", "®", "Page", "3", "of", "10",
 ])
