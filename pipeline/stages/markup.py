@@ -381,12 +381,11 @@ def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[t
         for m in r.code_span.finditer(text):  # inline code is as written
             c.claim(m.start(), m.end())
     links = _claim_links(c, r) if (r.links or r.images) and "[" in present else []
-    link_ends = {ln.end for ln in links if ln.kept and not ln.image}
     if links:  # the passes below read the masked text: without the link targets it has fewer characters
         present = set(c.masked())
         present.add(MASK)
     if _may_match(present, needs["passes"]):
-        autolinks, struck = _pattern_passes(c, r, present, links, link_ends)
+        autolinks, struck = _pattern_passes(c, r, present, links)
     else:
         autolinks, struck = [], NO_SPANS
     had_image = _cut_links(c, r, links, struck)
@@ -394,10 +393,10 @@ def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[t
     return cuts, _link_chars(cuts, links, autolinks), had_image
 
 
-def _pattern_passes(c: _Cuts, r: MarkupRules, present: set[str], links: list[_Link],
-                    link_ends: set[int]) -> tuple[list, _Spans]:
+def _pattern_passes(c: _Cuts, r: MarkupRules, present: set[str], links: list[_Link]) -> tuple[list, _Spans]:
     """The passes of the rules' patterns, in order; (autolinks, struck-through spans)."""
     needs = r.needs
+    link_ends = {ln.end for ln in links if ln.kept and not ln.image}  # where a footnote mark may follow
     autolinks = _cut_autolinks(c, r) if _may_match(present, needs["autolink"]) else []
     if _may_match(present, needs["url"]):
         for m in list(r.url.finditer(c.masked())):
@@ -596,11 +595,16 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
 
 def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block | None:
     text = block.text
+    present = None
+    bullet = None
     # a bullet is never a letter or digit: most blocks skip the pattern
-    bullet = r.bullet.match(text) if block.kind == "paragraph" and text and not text[0].isalnum() else None
-    if not r.trigger.search(text) and not bullet:
+    if block.kind == "paragraph" and text and not text[0].isalnum():
+        present = set(text)
+        if _may_match(present, r.needs["bullet"]):
+            bullet = r.bullet.match(text)
+    if not bullet and not r.trigger.search(text):
         return block
-    present = set(text)
+    present = present or set(text)
     present.add(MASK)  # passes read the masked text: it may hold MASK where the text does not
     if _may_match(present, r.needs["definition"]) and _definitions(text, r):
         removed.append(removal(NAME, r.definition_id, block))
