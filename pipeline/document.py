@@ -164,7 +164,7 @@ def _copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int
         t, s, n = old_segs[k]
         if in_order and t >= b:
             break
-        lo = a if a > t else t
+        lo = a if a > t else t  # not max()/min(): this loop runs for every copied range
         hi = b if b < t + n else t + n
         if lo < hi:
             start, source = out_at + lo - a, s + lo - t

@@ -15,7 +15,7 @@ never overlap. All cuts are then logged against the original block and applied w
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
