@@ -48,8 +48,7 @@ class Span:
 Segment = tuple[int, int, int]
 
 
-def _text_start(segment: Segment) -> int:
-    return segment[0]
+_INF = float("inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +77,27 @@ class Block:
 
     def source_offset(self, i: int, end: bool = False) -> int | None:
         """The source offset of text position ``i`` (for ``end``, of the position just before it)."""
-        if self.span.chars is None:
+        chars = self.span.chars
+        if chars is None:
             return None
         segs = self.origin
         if not segs:
-            return self.span.chars[1] if end else self.span.chars[0]
-        k = bisect_right(segs, i - 1 if end else i, key=_text_start) - 1
+            return chars[1] if end else chars[0]
+        x = i - 1 if end else i
+        if len(segs) == 1:  # most blocks: one run copied from the source, no search
+            k = 0 if segs[0][0] <= x else -1
+        else:
+            # (x, inf) sorts after every segment that starts at or before x: compared on the start only
+            k = bisect_right(segs, (x, _INF)) - 1
         if k < 0:
-            return segs[0][1] if not end else self.span.chars[0]
+            return segs[0][1] if not end else chars[0]
         t, s, n = segs[k]
         if end:
             if i - t <= n:
                 return s + (i - t)
             # text up to i ends in text no segment maps (a replacement, "é" for "Ã©"): it stands for
             # the source up to where the next mapped text starts
-            return segs[k + 1][1] if k + 1 < len(segs) else self.span.chars[1]
+            return segs[k + 1][1] if k + 1 < len(segs) else chars[1]
         if i < t + n:
             return s + (i - t)
         # i falls in text that no segment maps (a replacement, "fi" for "ﬁ"): it stands for the
@@ -129,43 +134,49 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
     text = block.text
     pieces: list[str] = []
     new_segs: list[Segment] = []
-    pos = 0  # position in old text
-    out = 0  # position in new text
     old_segs = block.origin
-
     # segments are in text order (as readers and edit_text make them): each copy then starts at
     # the first segment that can overlap and stops after the last, so many edits stay linear
-    in_order = all(x[0] <= y[0] for x, y in zip(old_segs, old_segs[1:]))
-    seg_starts = [t for t, _, _ in old_segs]
-
-    def copy_range(a: int, b: int, out_at: int) -> None:
-        # carry the mapping of old text[a:b], placed at out_at in the new text
-        first = max(0, bisect_right(seg_starts, a) - 1) if in_order else 0
-        for k in range(first, len(old_segs)):
-            t, s, n = old_segs[k]
-            if in_order and t >= b:
-                break
-            lo, hi = max(a, t), min(b, t + n)
-            if lo < hi:
-                seg = (out_at + lo - a, s + lo - t, hi - lo)
-                if new_segs and new_segs[-1][0] + new_segs[-1][2] == seg[0] and new_segs[-1][1] + new_segs[-1][2] == seg[1]:
-                    prev = new_segs.pop()
-                    seg = (prev[0], prev[1], prev[2] + seg[2])
-                new_segs.append(seg)
-
+    in_order = len(old_segs) < 2 or all(x[0] <= y[0] for x, y in zip(old_segs, old_segs[1:]))
+    pos = 0  # position in old text
+    out = 0  # position in new text
     for start, end, repl in edits:
         if start < pos:
             raise ValueError("overlapping edits")
         pieces.append(text[pos:start])
-        copy_range(pos, start, out)
+        _copy_segments(old_segs, in_order, pos, start, out, new_segs)
         out += start - pos
         pieces.append(repl)
         out += len(repl)
         pos = end
     pieces.append(text[pos:])
-    copy_range(pos, len(text), out)
+    _copy_segments(old_segs, in_order, pos, len(text), out, new_segs)
     b = block  # built directly: dataclasses.replace is slow on this hot path
     return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags, b.role)
+
+
+def _copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int, out_at: int,
+                   new_segs: list[Segment]) -> None:
+    """Append to ``new_segs`` the mapping of old text[a:b], placed at ``out_at`` in the new text
+    (a segment that continues the last one in both texts extends it)."""
+    if a >= b:
+        return
+    # the first segment that can overlap: the last one starting at or before a
+    first = max(0, bisect_right(old_segs, (a, _INF)) - 1) if in_order else 0
+    for k in range(first, len(old_segs)):
+        t, s, n = old_segs[k]
+        if in_order and t >= b:
+            break
+        lo = a if a > t else t  # not max()/min(): this loop runs for every copied range
+        hi = b if b < t + n else t + n
+        if lo < hi:
+            start, source = out_at + lo - a, s + lo - t
+            if new_segs:
+                pt, ps, pn = new_segs[-1]
+                if pt + pn == start and ps + pn == source:
+                    new_segs[-1] = (pt, ps, pn + hi - lo)
+                    continue
+            new_segs.append((start, source, hi - lo))
 
 
 WORD_REACH = 30  # a rewrite is logged with the word around it, at most this far on each side

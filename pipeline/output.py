@@ -99,35 +99,66 @@ else:  # pragma: no cover - Python builds without the C accelerator
 
 
 def _has_records(value: list) -> bool:
-    return any(isinstance(v, dict) for v in value)
+    for v in value:
+        if isinstance(v, dict):
+            return True
+    return False
+
+
+def _spread(value: object, depth: int) -> bool:
+    """Whether ``value`` is written over lines: the page object and its members, a list of records
+    (sections, blocks, removed) and an object holding one; every other value is one line."""
+    if isinstance(value, dict):
+        if not value:
+            return False
+        if depth <= 1:
+            return True
+        for item in value.values():
+            if isinstance(item, list) and _has_records(item):
+                return True
+        return False
+    if isinstance(value, list):
+        return bool(value) and (depth <= 1 or _has_records(value))
+    return False
+
+
+RECORDS_PER_PIECE = 256  # one-line records joined into one piece of iter_dumps: fewer, still small
 
 
 def _layout(value: object, depth: int) -> Iterator[str]:
-    # The page object and its members are spread over lines, and so is a list of records (sections,
-    # blocks, removed) and an object holding one; every other value is one line: one block, one
-    # removal, one warning, one manifest row per line.
-    if isinstance(value, dict):
-        spread = value and (depth <= 1 or any(isinstance(v, list) and _has_records(v) for v in value.values()))
-    elif isinstance(value, list):
-        spread = value and (depth <= 1 or _has_records(value))
-    else:
-        spread = False
-    if not spread:
+    # one block, one removal, one warning, one manifest row per line
+    if not _spread(value, depth):
         yield _inline(value)
         return
     pad = "\n" + " " * (depth + 1)
+    sep = pad  # before the first member; "," + pad before the others
     if isinstance(value, dict):
         yield "{"
-        for i, (key, item) in enumerate(value.items()):
-            yield ("," if i else "") + pad + _STR(str(key)) + ": "
+        for key, item in value.items():
+            yield sep + _STR(str(key)) + ": "
             yield from _layout(item, depth + 1)
+            sep = "," + pad
         yield "\n" + " " * depth + "}"
-    else:
-        yield "["
-        for i, item in enumerate(value):
-            yield ("," if i else "") + pad
+        return
+    yield "["
+    lines: list[str] = []  # one-line records not yet yielded, with what goes before each
+    for item in value:
+        if _spread(item, depth + 1):
+            if lines:
+                yield "".join(lines)
+                lines = []
+            yield sep
             yield from _layout(item, depth + 1)
-        yield "\n" + " " * depth + "]"
+        else:
+            lines.append(sep)
+            lines.append(_inline(item))
+            if len(lines) >= 2 * RECORDS_PER_PIECE:
+                yield "".join(lines)
+                lines = []
+        sep = "," + pad
+    if lines:
+        yield "".join(lines)
+    yield "\n" + " " * depth + "]"
 
 
 def iter_dumps(page: dict) -> Iterator[str]:

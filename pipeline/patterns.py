@@ -773,6 +773,84 @@ def analyse(pattern: str, flags: int = 0) -> tuple[int, int, int, int]:
     return units, _safe_length(work, False), _safe_length(work, True, anchored), in_force & ~(flags | regex.V0)
 
 
+# --- characters every match needs -------------------------------------------------------------------
+# A stage that runs many patterns over many short texts may skip a pattern on a text that lacks the
+# characters every match of it takes (markup: "*" for emphasis, "[" for a citation): a set test
+# instead of a call into the engine. Each set holds at least every character the engine may match
+# there (as for the first characters above), so a skipped call never had a match.
+
+_MAX_REQUIRED = 64  # a set of more code points says too little to be worth a test
+_MAX_REQUIRED_SETS = 3  # per pattern: the most telling ones
+
+
+def _required_size(runs: _Runs) -> int:
+    return sum(end - start for start, end in runs)
+
+
+def _required_key(runs: _Runs) -> tuple[bool, int]:
+    # letters, digits and blanks are in most texts: a set of punctuation tells more
+    common = any(chr(c).isalnum() or chr(c).isspace() for start, end in runs for c in range(start, end))
+    return common, _required_size(runs)
+
+
+class _Required:
+    """Sets of code points (runs) of which each match of an item takes at least one character
+    each, the most telling first; an empty list where nothing is sure (an item that may match
+    empty, a backreference, a set too large, full case folding: "ss" may match "ß")."""
+
+    def __init__(self, flags: int):
+        self.flags = flags
+
+    def of(self, node: Any) -> list[_Runs]:
+        if int(getattr(node, "case_flags", 0)) & _FULLIGNORECASE == _FULLIGNORECASE:
+            return []
+        if isinstance(node, _core.Sequence):
+            found = {runs for item in node.items for runs in self.of(item)}
+            return sorted(found, key=_required_key)[:_MAX_REQUIRED_SETS]
+        if isinstance(node, _core.Branch):
+            return self._either([self.of(b) for b in node.branches])
+        if isinstance(node, _core.String):
+            if not node.characters:
+                return []
+            return self._small([_one_character(_core.Character(c, case_flags=node.case_flags), self.flags)
+                                for c in node.characters])
+        if isinstance(node, _ONE_CHARACTER):
+            if getattr(node, "zerowidth", False):
+                return []
+            return self._small([_one_character(node, self.flags)])
+        if isinstance(node, _REPEATS):
+            return self.of(node.subpattern) if node.min_count >= 1 else []
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.of(node.subpattern)
+        return []  # lookarounds, anchors, backreferences, anything new: nothing sure
+
+    def _small(self, sets: list[_Runs]) -> list[_Runs]:
+        small = {runs for runs in sets if _required_size(runs) <= _MAX_REQUIRED}
+        return sorted(small, key=_required_key)[:_MAX_REQUIRED_SETS]
+
+    def _either(self, alternatives: list[list[_Runs]]) -> list[_Runs]:
+        # a match takes one alternative: it holds a character of the union of their best sets
+        if not alternatives or not all(alternatives):
+            return []
+        runs = _union(*(sets[0] for sets in alternatives))
+        return [runs] if _required_size(runs) <= _MAX_REQUIRED else []
+
+
+def _fuzzy(node: Any) -> bool:
+    return isinstance(node, _core.Fuzzy) or any(_fuzzy(child) for child in _children(node))
+
+
+@lru_cache(maxsize=512)
+def required_chars(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """Sets of characters such that every match of ``pattern`` holds a character of each: a text
+    sharing no character with one of them has no match. Empty where nothing is sure."""
+    tree, in_force = parse(pattern, flags)
+    if in_force & regex.LOCALE or _fuzzy(tree):  # fuzzy matching may match other characters
+        return ()
+    return tuple(frozenset(chr(c) for start, end in runs for c in range(start, end))
+                 for runs in _Required(in_force).of(tree))
+
+
 # --- compiled patterns that carry their place in the rules -----------------------------------------
 
 class RulePattern:

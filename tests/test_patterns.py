@@ -386,3 +386,36 @@ def test_a_proven_bound_is_never_exceeded_by_plain_backtracking(tree: tuple, ign
         m = compiled.match(text)
         assert Matcher(tree, text, ignore_case, limit=float("inf")).match_end() == (m.end() if m else None), \
             (pattern, text)
+
+
+# --- characters every match needs ----------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(TREES, st.booleans(), st.lists(st.text(ALPHABET + "AB", max_size=12), min_size=1, max_size=4))
+def test_every_match_holds_a_character_of_each_required_set(tree: tuple, ignore_case: bool, texts: list) -> None:
+    pattern = ("(?i)" if ignore_case else "") + source(tree)
+    try:
+        compiled = regex.compile(pattern, regex.V0)
+    except regex.error:
+        assume(False)
+    required = patterns.required_chars(pattern)
+    for text in texts:
+        for m in compiled.finditer(text):
+            for chars in required:
+                assert not chars.isdisjoint(m.group()), (pattern, text, m, sorted(chars))
+
+
+@pytest.mark.parametrize("pattern, required", [
+    (r"`[^`\n]+`", [{"`"}]),
+    (r"(?<![\p{L}\p{N}\\*])(?P<open>\*)(?=[^\s*])(?P<body>[^*]{1,1000}?)(?<=[^\s*])(?P<close>\*)", [{"*"}]),
+    (r"(?<=\S)\[\d+\]", [{"["}, {"]"}]),  # a lookbehind takes no character of the match
+    (r"(?:https?|ftp)://|www\.", [{"/", "."}]),  # one of the alternatives' sets
+    (r"(?i)x", [{"x", "X"}]),
+    (r"a?b*", []),  # may match empty
+    (r"(?fi)ss", []),  # full case folding: "ss" matches "ß"
+    (r"(?:ab){e<=1}", []),  # fuzzy: any character may be another
+    (r"\w+", []),  # a set too large says nothing
+])
+def test_required_characters_of_typical_patterns(pattern: str, required: list) -> None:
+    got = patterns.required_chars(pattern)
+    assert [set(s) for s in got][:len(required)] == required and (required or not got)

@@ -27,6 +27,8 @@ QUOTE = re.compile(r"^[ \t]*>[ \t]?")
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
 TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+# (not empty) the characters a line (after blanks) must start with for FENCE, SETEXT, RULE_LINE, BULLET
+FENCE_HEADS, SETEXT_HEADS, RULE_HEADS, BULLET_HEADS = "`~", "=-", "*-_=", "-*+\u2022"
 HEADER_FIELD = re.compile(r"^[ \t]*[A-Z][A-Za-z-]{1,20}:[ \t]")
 HEADER_LINES = 10  # "Link: ..." field lines at the top of a dump are fields, never wrapped text
 MAX_WRAP_WIDTH = 132  # hard wrapping happens at terminal widths; longer lines were never wrapped
@@ -59,6 +61,32 @@ def text_lines(text: str) -> Iterator[Line]:
     the line ends passed), never made into objects: a page of 50 million empty lines costs no
     memory per line, and a page is never held as a list of lines.
     """
+    if "\r" in text:
+        yield from _text_lines_any_end(text)
+        return
+    # every line ends in "\n" (or the page does): string methods find the ends
+    pos, number = 0, 1
+    while True:
+        m = NON_SPACE.search(text, pos)
+        if m is None:
+            return
+        found = m.start()
+        if found > pos:  # blank lines, or blanks at the start of this one
+            start = text.rfind("\n", pos, found) + 1 or pos
+            number += text.count("\n", pos, start)
+        else:  # pos is where a line starts (as it always is) and it starts with its text
+            start = pos
+        end = text.find("\n", found)
+        if end < 0:
+            yield Line(number, start, text[start:])
+            return
+        yield Line(number, start, text[start:end])
+        pos = end + 1
+        number += 1
+
+
+def _text_lines_any_end(text: str) -> Iterator[Line]:
+    """``text_lines`` for a text whose line ends may be CRLF or CR too."""
     pos, number = 0, 1
     while True:
         m = NON_SPACE.search(text, pos)
@@ -238,8 +266,10 @@ def read(doc: Document) -> Document:
         before = prev if prev is not None and prev.number + 1 == line.number else None
         nxt = following if following is not None and following.number == line.number + 1 else None
         prev = line
+        # the first character after the indent: each line pattern below needs one of a few there
+        head = text.lstrip(" \t")[:1]
         if in_fence:
-            if FENCE.match(text):
+            if head in FENCE_HEADS and FENCE.match(text):
                 in_fence = False
                 b.last = line
                 b.close()
@@ -249,11 +279,11 @@ def read(doc: Document) -> Document:
             continue
         if after_blank and b.kind in ("paragraph", "list_item", "quote", "table"):
             b.close()
-        if FENCE.match(text):
+        if head in FENCE_HEADS and FENCE.match(text):
             b.open("code", line, len(text))
             in_fence = True
             continue
-        atx = atx_heading(text)
+        atx = atx_heading(text) if head == "#" else None
         if atx:
             level, start, heading = atx
             b.open("heading", line, text.index("#") + level, level=level)
@@ -261,18 +291,18 @@ def read(doc: Document) -> Document:
             b.close()
             list_indents = []
             continue
-        if nxt is not None and SETEXT.match(nxt.text) and not BULLET.match(text) \
-                and not RULE_LINE.match(text) and b.kind != "list_item":
+        if nxt is not None and nxt.text.lstrip(" \t")[:1] in SETEXT_HEADS and SETEXT.match(nxt.text) \
+                and not BULLET.match(text) and not RULE_LINE.match(text) and b.kind != "list_item":
             b.open("heading", line, 0, level=1 if "=" in nxt.text else 2)
             b.last = nxt
             b.close()
             list_indents = []
             skip = True
             continue
-        if RULE_LINE.match(text):
+        if head in RULE_HEADS and RULE_LINE.match(text):
             b.drop(line, "rule-line")
             continue
-        if TABLE_ROW.match(text):
+        if head == "|" and TABLE_ROW.match(text):
             # one block per row, its text the row between the outer pipes as written (a copy of
             # the source, so the source map stays exact; normalize folds the padding later)
             if TABLE_RULE.match(text):
@@ -283,8 +313,8 @@ def read(doc: Document) -> Document:
                 b.parts = [_content(Line(line.number, line.start, inner), text.index("|") + 1)]
                 b.close()
             continue
-        bullet = BULLET.match(text)
-        numbered = None if bullet else NUMBERED.match(text)
+        bullet = BULLET.match(text) if head in BULLET_HEADS else None
+        numbered = NUMBERED.match(text) if not bullet and head.isdigit() else None
         continuation = (
             b.kind in ("paragraph", "list_item", "quote")
             and not (line.number <= HEADER_LINES and HEADER_FIELD.match(text))
@@ -308,7 +338,7 @@ def read(doc: Document) -> Document:
                 and len(text) - len(text.lstrip()) > b.indent:
             b.add(line, 0)  # an indented line under a bullet continues the item
             continue
-        q = QUOTE.match(text)
+        q = QUOTE.match(text) if head == ">" else None
         if q:
             b.open("quote", line, q.end())
             continue

@@ -15,12 +15,14 @@ never overlap. All cuts are then logged against the original block and applied w
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Mapping
 
 import regex
 
 from ..document import Block, Document, edit_text, removal
+from ..patterns import required_chars
 
 NAME = "markup"
 # an HTML reader has read the markup itself: in its text a "*" or "[1]" is literal
@@ -67,9 +69,29 @@ class MarkupRules:
     footnote_link_text: regex.Pattern
     bullet_id: str
     bullet: regex.Pattern
+    # per pattern field, the characters a text must hold for the pattern to match there (see
+    # patterns.required_chars), and under "passes" what any pass after the links needs: most
+    # blocks skip most passes, and a block of links alone skips them all
+    needs: Mapping[str, tuple[frozenset[str], ...]]
+    emphasis_needs: tuple[tuple[frozenset[str], ...], ...]
 
 
 NEVER = regex.compile(r"(?!)")
+NEEDS_NOTHING: tuple[frozenset[str], ...] = ()
+
+
+def _needs(pattern) -> tuple[frozenset[str], ...]:
+    if pattern is NEVER:
+        return (frozenset(),)  # never matches: no text holds a character of the empty set
+    return required_chars(pattern.pattern, pattern.flags)
+
+
+def _may_match(present: set[str], needs: tuple[frozenset[str], ...]) -> bool:
+    """Whether a text made of the characters ``present`` may hold a match (False: surely none)."""
+    for chars in needs:
+        if present.isdisjoint(chars):
+            return False
+    return True
 
 
 def compile(section: Mapping, where) -> MarkupRules:
@@ -114,7 +136,7 @@ def compile(section: Mapping, where) -> MarkupRules:
     autolink = rx(auto, "pattern", wa)
     if autolink is not NEVER and autolink.groups < 1:
         raise wa.at("pattern").error("the pattern needs a group around the URL it keeps")
-    return MarkupRules(
+    found = dict(
         trigger=rx(section, "trigger", where),
         code_span=rx(section, "code_span", where),
         url=rx(section, "url", where),
@@ -147,6 +169,21 @@ def compile(section: Mapping, where) -> MarkupRules:
         bullet_id=rid(bullet, wb, "bullet"),
         bullet=rx(bullet, "pattern", wb),
     )
+    needs = {key: _needs(value) for key, value in found.items() if hasattr(value, "pattern")}
+    emphasis_needs = tuple(_needs(p) for p in emphasis)
+    needs["passes"] = _any_of([needs[key] for key in PATTERN_PASSES] + list(emphasis_needs))
+    return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs)
+
+
+# the passes that run after the links, by their pattern fields (and the emphasis patterns)
+PATTERN_PASSES = ("autolink", "url", "dangling", "escape", "strike", "superscript", "citation")
+
+
+def _any_of(needs: list[tuple[frozenset[str], ...]]) -> tuple[frozenset[str], ...]:
+    """What a text needs for one of several patterns to match: a character of one of their sets."""
+    if not all(needs):
+        return NEEDS_NOTHING  # one of them needs nothing sure
+    return (frozenset().union(*(sets[0] for sets in needs)),)
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -170,13 +207,17 @@ def _escaped(text: str, i: int) -> bool:
 
 BRACKET_MARKS = regex.compile(r"\\.|[\[\]]", regex.S)
 PAREN_MARKS = regex.compile(r"\\.|[()]|(?<=[ \t])[\"']", regex.S)
+_PAREN_SPECIAL = regex.compile(r"[()\\\"']")  # what may make PAREN_MARKS find more than a ")"
 
 
 def _close_bracket(masked: str, j: int, end: int, limit: int) -> int | None:
     """Index of the "]" matching the "[" at ``j`` (nesting and escapes respected), or None."""
     stop = min(end, j + limit + 2)
-    if masked.find("]", j + 1, stop) < 0:  # the common case of a bracket that never closes
+    close = masked.find("]", j + 1, stop)
+    if close < 0:  # the common case of a bracket that never closes
         return None
+    if masked.find("[", j + 1, close) < 0 and masked.find("\\", j + 1, close) < 0:
+        return close  # and of one that closes at the first "]": nothing nested or escaped
     depth = 0
     for m in BRACKET_MARKS.finditer(masked, j, stop):
         c = m.group()
@@ -195,8 +236,11 @@ def _close_paren(masked: str, k: int, end: int, limit: int) -> int | None:
     Parentheses nest (URLs such as .../Cancer_(disease)); a quoted title may hold any of them.
     """
     stop = min(end, k + limit + 2)
-    if masked.find(")", k + 1, stop) < 0:
+    close = masked.find(")", k + 1, stop)
+    if close < 0:
         return None
+    if not _PAREN_SPECIAL.search(masked, k + 1, close):
+        return close  # the common case: nothing nested, escaped or quoted before the first ")"
     depth = 0
     pos = k
     while True:
@@ -259,28 +303,46 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
 # --- the block ------------------------------------------------------------------------------------
 
 class _Cuts:
-    """Cuts on one block: (start, end, rule); ``claim`` masks what a pass has taken."""
+    """Cuts on one block: (start, end, rule); ``claim`` masks what a pass has taken.
+
+    Claims are kept as spans and put into the masked text when a pass next reads it: one pass
+    over the text per pass that runs, however many claims came before it.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.chars = list(text)
         self.cuts: list[tuple[int, int, str]] = []
-        self._masked: str | None = text
+        self._masked = text
+        self._claims: list[tuple[int, int]] = []  # not yet in _masked
 
     def masked(self) -> str:
-        if self._masked is None:
-            self._masked = "".join(self.chars)
+        if self._claims:
+            self._masked = _mask(self._masked, self._claims)
+            self._claims = []
         return self._masked
 
     def claim(self, a: int, b: int) -> None:
         if b > a:
-            self.chars[a:b] = MASK * (b - a)
-            self._masked = None
+            self._claims.append((a, b))
 
     def cut(self, a: int, b: int, rule: str) -> None:
         if b > a:
             self.cuts.append((a, b, rule))
-            self.claim(a, b)
+            self._claims.append((a, b))
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` (which may overlap) replaced by MASK."""
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        a = max(a, pos)
+        if b > a:
+            pieces.append(text[pos:a])
+            pieces.append(MASK * (b - a))
+            pos = b
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _footnote_context(masked: str, p: int, r: MarkupRules, link_ends: set[int]) -> int | None:
@@ -314,24 +376,72 @@ def _footnote_context(masked: str, p: int, r: MarkupRules, link_ends: set[int]) 
     return None
 
 
-def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[tuple[int, int, str]], int, bool]:
-    """(cuts, link_chars, had_image) for a block that holds markup."""
+def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[tuple[int, int, str]], int, bool]:
+    """(cuts, link_chars, had_image) for a block that holds markup. ``present``: the characters of
+    its text and MASK; a pass whose pattern needs a character the text lacks is skipped."""
     text = block.text
+    needs = r.needs
     c = _Cuts(text)
-    for m in r.code_span.finditer(text):  # inline code is as written
-        c.claim(m.start(), m.end())
+    if _may_match(present, needs["code_span"]):
+        for m in r.code_span.finditer(text):  # inline code is as written
+            c.claim(m.start(), m.end())
+    links = _claim_links(c, r) if (r.links or r.images) and "[" in present else []
+    if links:  # the passes below read the masked text: without the link targets it has fewer characters
+        present = set(c.masked())
+        present.add(MASK)
+    if _may_match(present, needs["passes"]):
+        autolinks, struck = _pattern_passes(c, r, present, links)
+    else:
+        autolinks, struck = [], NO_SPANS
+    had_image = _cut_links(c, r, links, struck)
+    cuts = _settle(c.cuts)
+    return cuts, _link_chars(cuts, links, autolinks), had_image
 
+
+def _pattern_passes(c: _Cuts, r: MarkupRules, present: set[str], links: list[_Link]) -> tuple[list, _Spans]:
+    """The passes of the rules' patterns, in order; (autolinks, struck-through spans)."""
+    needs = r.needs
+    link_ends = {ln.end for ln in links if ln.kept and not ln.image}  # where a footnote mark may follow
+    autolinks = _cut_autolinks(c, r) if _may_match(present, needs["autolink"]) else []
+    if _may_match(present, needs["url"]):
+        for m in list(r.url.finditer(c.masked())):
+            c.claim(m.start(), m.end())
+    if _may_match(present, needs["dangling"]):
+        for m in list(r.dangling.finditer(c.masked())):
+            c.cut(m.start(), m.end(), r.dangling_id)
+            link_ends.add(m.end())
+    if _may_match(present, needs["escape"]):
+        for m in list(r.escape.finditer(c.masked())):
+            c.cut(m.start(), m.start() + 1, r.escape_id)
+            c.claim(m.start() + 1, m.end())  # the escaped character is text, never markup
+    struck = _cut_struck(c, r, links) if _may_match(present, needs["strike"]) else NO_SPANS
+    for pattern, pattern_needs in zip(r.emphasis, r.emphasis_needs):
+        if _may_match(present, pattern_needs):
+            for m in list(pattern.finditer(c.masked())):
+                c.cut(m.start("open"), m.end("open"), r.emphasis_id)
+                c.cut(m.start("close"), m.end("close"), r.emphasis_id)
+    if _may_match(present, needs["superscript"]):
+        _cut_superscripts(c, r, link_ends)
+    if _may_match(present, needs["citation"]):
+        for m in list(r.citation.finditer(c.masked())):
+            c.cut(m.start(), m.end(), r.footnote_id)
+    return autolinks, struck
+
+
+def _claim_links(c: _Cuts, r: MarkupRules) -> list[_Link]:
+    """The links of the block (the syntax is the scanner's, not a pattern's), their markup claimed;
+    a link that is only a footnote number glued to what it marks is cut whole."""
+    text = c.text
     links: list[_Link] = []
-    if (r.links or r.images) and "[" in text:  # the link syntax is the scanner's, not a pattern's
-        _find_links(c.masked(), 0, len(text), r, links)
+    _find_links(c.masked(), 0, len(text), r, links)
     for ln in links:
         if ln.image:
             c.claim(ln.start, ln.end)
         else:
             c.claim(ln.start, ln.text_start)
             c.claim(ln.text_end, ln.end)
-    # a link that is only a footnote number, glued to what it marks: "studies[1](#cite-1)"; one in
-    # brackets of its own ("([1](https://...))") is a citation written out, and keeps its number
+    # "studies[1](#cite-1)"; one in brackets of its own ("([1](https://...))") is a citation
+    # written out, and keeps its number
     for ln in links:
         if not ln.image and ln.kept and ln.start > 0 and not text[ln.start - 1].isspace() \
                 and text[ln.start - 1] not in OPENING_BRACKETS \
@@ -339,23 +449,21 @@ def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[tuple[int, int, str]
             ln.kept = False
             c.claim(ln.start, ln.end)
             c.cuts.append((ln.start, ln.end, r.footnote_id))
-    link_ends = {ln.end for ln in links if ln.kept and not ln.image}
+    return links
 
+
+def _cut_autolinks(c: _Cuts, r: MarkupRules) -> list:
+    """<url>: the angle brackets are cut, the URL is claimed (it stays, as the anchor)."""
     autolinks = list(r.autolink.finditer(c.masked()))
     for m in autolinks:
         c.cut(m.start(), m.start() + 1, r.autolink_id)
         c.claim(m.start(1), m.end(1))
         c.cut(m.end() - 1, m.end(), r.autolink_id)
-    for m in list(r.url.finditer(c.masked())):
-        c.claim(m.start(), m.end())
-    for m in list(r.dangling.finditer(c.masked())):
-        c.cut(m.start(), m.end(), r.dangling_id)
-        link_ends.add(m.end())
-    for m in list(r.escape.finditer(c.masked())):
-        c.cut(m.start(), m.start() + 1, r.escape_id)
-        c.claim(m.start() + 1, m.end())  # the escaped character is text, never markup
+    return autolinks
 
-    # struck-through text goes whole, with whatever markup it held
+
+def _cut_struck(c: _Cuts, r: MarkupRules, links: list[_Link]) -> _Spans:
+    """Struck-through text goes whole, with whatever markup it held (its cuts and links)."""
     struck = _Spans([(m.start(), m.end()) for m in r.strike.finditer(c.masked())])
     if struck:
         c.cuts = [cut for cut in c.cuts if not struck.holds(cut[0], cut[1])]
@@ -364,21 +472,20 @@ def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[tuple[int, int, str]
                 ln.kept = False
         for s, e in struck.spans:
             c.cut(s, e, r.strike_id)
+    return struck
 
-    for pattern in r.emphasis:
-        for m in list(pattern.finditer(c.masked())):
-            c.cut(m.start("open"), m.end("open"), r.emphasis_id)
-            c.cut(m.start("close"), m.end("close"), r.emphasis_id)
 
+def _cut_superscripts(c: _Cuts, r: MarkupRules, link_ends: set[int]) -> None:
     masked = c.masked()
     for m in list(r.superscript.finditer(masked)):
         start = _footnote_context(masked, m.start(), r, link_ends)
         if start is not None:
             c.cut(start, m.end(), r.footnote_id)
-    for m in list(r.citation.finditer(c.masked())):
-        c.cut(m.start(), m.end(), r.footnote_id)
 
-    # link cuts last: "[" and "](target)" of each link still standing
+
+def _cut_links(c: _Cuts, r: MarkupRules, links: list[_Link], struck: _Spans) -> bool:
+    """Link cuts come last: "[" and "](target)" of each link still standing, and images whole.
+    Whether an image was cut."""
     had_image = False
     for ln in links:
         if not ln.kept:
@@ -390,16 +497,25 @@ def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[tuple[int, int, str]
             continue
         c.cuts.append((ln.start, ln.text_start, r.link_id))
         c.cuts.append((ln.text_end, ln.end, r.link_id))
+    return had_image
 
-    cuts = _settle(c.cuts)
-    cut = _Spans([(s, e) for s, e, _ in cuts])
+
+def _link_chars(cuts: list[tuple[int, int, str]], links: list[_Link], autolinks: list) -> int:
+    """Characters of link anchors (link texts, autolink URLs) that no cut took."""
+    if not links and not autolinks:
+        return 0
+    if len(links) + len(autolinks) <= 2 and len(cuts) <= 8:
+        # a few links and cuts (most blocks): overlaps counted directly; cuts never overlap
+        cut = _FewSpans([(s, e) for s, e, _ in cuts])
+    else:
+        cut = _Spans([(s, e) for s, e, _ in cuts])
     link_chars = 0
     for ln in links:
         if ln.kept and not ln.image:
             link_chars += ln.text_end - ln.text_start - cut.covered(ln.text_start, ln.text_end)
     for m in autolinks:
         link_chars += m.end(1) - m.start(1) - cut.covered(m.start(1), m.end(1))
-    return cuts, link_chars, had_image
+    return link_chars
 
 
 class _Spans:
@@ -431,6 +547,24 @@ class _Spans:
     def covered(self, a: int, b: int) -> int:
         """How many characters of [a, b) the spans cover."""
         return self._before(b) - self._before(a)
+
+
+NO_SPANS = _Spans([])
+
+
+class _FewSpans:
+    """Non-overlapping spans, few: ``covered`` as _Spans gives it, without building an index."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+
+    def covered(self, a: int, b: int) -> int:
+        total = 0
+        for s, e in self.spans:
+            lo, hi = max(a, s), min(b, e)
+            if lo < hi:
+                total += hi - lo
+        return total
 
 
 def _settle(cuts: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -466,14 +600,21 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
 
 def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block | None:
     text = block.text
+    present = None
+    bullet = None
     # a bullet is never a letter or digit: most blocks skip the pattern
-    bullet = r.bullet.match(text) if block.kind == "paragraph" and text and not text[0].isalnum() else None
-    if not r.trigger.search(text) and not bullet:
+    if block.kind == "paragraph" and text and not text[0].isalnum():
+        present = set(text)
+        if _may_match(present, r.needs["bullet"]):
+            bullet = r.bullet.match(text)
+    if not bullet and not r.trigger.search(text):
         return block
-    if r.definition.fullmatch(text) or _all_definitions(text, r):
+    present = present or set(text)
+    present.add(MASK)  # passes read the masked text: it may hold MASK where the text does not
+    if _may_match(present, r.needs["definition"]) and _definitions(text, r):
         removed.append(removal(NAME, r.definition_id, block))
         return None
-    cuts, link_chars, had_image = _block_cuts(block, r)
+    cuts, link_chars, had_image = _block_cuts(block, r, present)
     if bullet:
         if cuts and cuts[0][0] < bullet.end():
             bullet = None  # markup at the very start claimed it
@@ -484,27 +625,36 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     cuts = _tidy(cuts, text, content_rules)
     for s, e, rule in cuts:
         removed.append(removal(NAME, rule, block, s, e))
-    edits = [(s, e, "") for s, e, _ in cuts]
-    new = edit_text(block, edits)
+    new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
     if not new.text.strip():
         return None  # its removals say why
-    # blanks a cut left at an end or doubled between words: whitespace, not text, so not logged
-    lead = len(new.text) - len(new.text.lstrip())
-    trail = len(new.text.rstrip())
-    blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(new.text, lead, trail)]
+    new = _squeeze_blanks(new)
+    flags = block.flags | {r.image_flag} if had_image else new.flags
+    kind, level = ("list_item", 0) if bullet else (new.kind, new.level)
+    # built directly: dataclasses.replace is slow on this hot path
+    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags)
+
+
+def _squeeze_blanks(block: Block) -> Block:
+    """Blanks a cut left at an end or doubled between words go: whitespace, not text, so not logged."""
+    text = block.text
+    lead = len(text) - len(text.lstrip())
+    trail = len(text.rstrip())
+    # a run of two blanks holds a tab or two spaces: most texts skip the pattern
+    doubled = "\t" in text or "  " in text
+    blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(text, lead, trail)] if doubled else []
     if lead:
         blanks.insert(0, (0, lead, ""))
-    if trail < len(new.text):
-        blanks.append((trail, len(new.text), ""))
-    if blanks:
-        new = edit_text(new, blanks)
-    changes: dict = {"link_chars": block.link_chars + link_chars}
-    if had_image:
-        changes["flags"] = block.flags | {r.image_flag}
-    if bullet:
-        changes["kind"] = "list_item"
-        changes["level"] = 0
-    return replace(new, **changes)
+    if trail < len(text):
+        blanks.append((trail, len(text), ""))
+    return edit_text(block, blanks) if blanks else block
+
+
+def _definitions(text: str, r: MarkupRules) -> bool:
+    """Whether the block is link definitions only ("[1]: https://..."), one or several."""
+    # both ways need a match at the start: most blocks fail that one cheap anchored try
+    return r.definition.match(text) is not None and (r.definition.fullmatch(text) is not None
+                                                       or _all_definitions(text, r))
 
 
 def _all_definitions(text: str, r: MarkupRules) -> bool:
