@@ -632,7 +632,7 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     flags = block.flags | {r.image_flag} if had_image else new.flags
     kind, level = ("list_item", 0) if bullet else (new.kind, new.level)
     # built directly: dataclasses.replace is slow on this hot path
-    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags)
+    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role)
 
 
 def _squeeze_blanks(block: Block) -> Block:
