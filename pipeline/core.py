@@ -35,7 +35,7 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
         raw = sources.unpack(data, name, rules.stage(decode.NAME).max_unpacked_bytes)
         fmt = sources.detect_format(raw, name) if format == "auto" else format
         doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url), rules)
-    doc = sources.read(doc)
+    doc = sources.read(doc, rules.read)
     # the page's language, known before any stage reads a word list (pdf's joins, boilerplate's
     # stopwords, the function words)
     return doc if doc.language else replace(doc, language=page_language([b.text for b in doc.blocks], rules.text))

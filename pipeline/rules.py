@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import regex
 import yaml
 
-from . import textrules
+from . import sources, textrules
 
 # The default rules: the repo's top-level rules.yaml. pipeline/rules.yaml is a symbolic link to it
 # in the source tree (so a checkout or an editable install reads the top-level file) and becomes a
 # copy of it, as package data, in a built wheel (so `pip install .` finds it too).
 DEFAULT_RULES = (Path(__file__).resolve().parent / "rules.yaml").resolve()
-TOP_LEVEL_KEYS = {"version", "stages", "sites", "text"}
+TOP_LEVEL_KEYS = {"version", "stages", "sites", "text", "read"}
 
 
 class RulesError(Exception):
@@ -391,6 +391,7 @@ class Rules:
     stages: tuple[str, ...]
     compiled: Mapping[str, object]
     text: Any = None  # the shared text tests' settings (textrules.TextRules, from the text: section)
+    read: Any = None  # the readers' settings (sources.ReadRules, from the read: section)
     sites: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
     site_rules: bool = True
 
@@ -452,11 +453,8 @@ def _compile(file: str, data: bytes) -> Rules:
             raise where.at("stages", i).error(f"unknown stage {name!r} (known: {', '.join(STAGES)})")
     for i, problem in order_problems(stages)[:1]:
         raise where.at("stages", i).error(problem)
-    text_section = raw.get(textrules.NAME)
-    text_section = {} if text_section is None else text_section
-    if not isinstance(text_section, dict):
-        raise where.at(textrules.NAME).error("expected a mapping")
-    text_rules = _compile_section(textrules.compile, text_section, where.at(textrules.NAME))
+    text_rules, read_rules = (_compile_shared(raw, name, compiler, where)
+                              for name, compiler in ((textrules.NAME, textrules.compile), (sources.NAME, sources.compile)))
     compiled = {}
     for name in STAGES:
         section = raw.get(name)
@@ -498,4 +496,13 @@ def _compile(file: str, data: bytes) -> Rules:
             site_stages[key] = _compile_section(COMPILERS[key], section, w.at(key))
         sites[domain.lower()] = Site(domain.lower(), tuple(s.strip() for s in signatures), MappingProxyType(site_stages))
     return Rules(file, hashlib.sha256(data).hexdigest(), tuple(stages), MappingProxyType(compiled), text_rules,
-                 MappingProxyType(sites))
+                 read_rules, MappingProxyType(sites))
+
+
+def _compile_shared(raw: Mapping, name: str, compiler: Any, where: Where) -> Any:
+    """A section that is not a stage's (text:, read:), compiled; absent means all defaults."""
+    section = raw.get(name)
+    section = {} if section is None else section
+    if not isinstance(section, dict):
+        raise where.at(name).error("expected a mapping")
+    return _compile_section(compiler, section, where.at(name))

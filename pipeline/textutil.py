@@ -5,6 +5,7 @@ The word list is wordfreq's (immutable data, loaded once per process on first us
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import islice
 
 import regex
 
@@ -140,7 +141,7 @@ def guess_language(text: str, sample_words: int, min_share: float, wide_share: f
     wide = wide_count(head)
     if wide >= 20 and wide >= wide_share * len(_LETTER.findall(head)):
         return "ja" if len(_KANA.findall(head)) >= kana_share * wide else "zh"
-    ws = [m.group(1).lower() for m in _PLAIN_WORD.finditer(sample)][:sample_words]
+    ws = [m.group(1).lower() for m in islice(_PLAIN_WORD.finditer(sample), sample_words)]
     if len(ws) < 20:
         return None
     counts: dict[str, int] = {}

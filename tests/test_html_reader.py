@@ -287,3 +287,13 @@ def test_a_long_attribute_value_is_not_taken_for_many_attributes():
     html = f"<p><img src='data:image/png;base64,{'A' * 20000}'>Caption text</p>"
     doc = pipeline.read(html, name="x.html")
     assert [b.text for b in doc.blocks] == ["Caption text"] and doc.warnings == ()
+
+
+def test_the_attribute_limit_is_read_from_the_rules(tmp_path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("version: 1\nread:\n  max_attributes: 3\n", encoding="utf-8")
+    html = "<html><body><p>Intro</p>\n<p a='1' b='2' c='3' d='4' e='5'>Text</p></body></html>"
+    doc = pipeline.read(html, name="x.html", rules=str(rules))
+    assert [b.text for b in doc.blocks] == ["Intro", "Text"]
+    assert [w.text for w in doc.warnings] == ["an element with more than 3 attributes: the rest were ignored"]
+    assert not pipeline.read(html, name="x.html").warnings  # the default limit is far above 5

@@ -446,3 +446,8 @@ def test_a_shorter_consistent_stage_order_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text("version: 1\nstages: [sections, normalize]\n", encoding="utf-8")
     assert pipeline.load_rules(path).stages == ("sections", "normalize")
+
+
+def test_the_readers_wrap_widths_are_checked_against_each_other(tmp_path: Path) -> None:
+    message = refused(tmp_path, "version: 1\nread:\n  wrap_min_width: 200\n")
+    assert ":3: read.wrap_min_width: must not exceed wrap_max_width (132)" in message, message

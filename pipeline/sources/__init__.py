@@ -7,6 +7,8 @@ Text and HTML readers exist; a PDF reader plugs in here.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from ..document import Document
 from . import html, text
@@ -91,9 +93,46 @@ def detect_format(data: bytes, name: str | None) -> str:
     return "text"
 
 
-def read(doc: Document) -> Document:
+NAME = "read"  # the readers' section of rules.yaml
+
+
+@dataclass(frozen=True)
+class ReadRules:
+    """The readers' limits and the wrap detection's settings (rules.yaml ``read:``)."""
+
+    header_lines: int  # "Link: ..." field lines at the top of a dump are fields, never wrapped text
+    wrap_max_width: int  # hard wrapping happens at terminal widths; longer lines were never wrapped
+    wrap_min_width: int  # a narrower "width" is short lines (a list), not wrapping
+    wrap_percentile: float  # the width is this percentile of the lengths of lines that go on
+    wrap_near: float  # a wrapped line is at least this share of the width...
+    wrap_min_share: float  # ...and at least this share of the lines that go on are
+    wrap_min_lines: int  # fewer lines that go on say nothing about wrapping
+    doctype_window: int  # a DOCTYPE comes first: it is looked for in the first characters only
+    max_attributes: int  # attributes read per element (lxml's parse is quadratic in them)
+
+
+def compile(section: Mapping, where) -> ReadRules:
+    count = lambda key, default, lo=1: where.integer(section, key, default, lo=lo)  # noqa: E731
+    share = lambda key, default: where.number(section, key, default, lo=0, hi=1)  # noqa: E731
+    cfg = ReadRules(
+        header_lines=count("header_lines", 10, 0),
+        wrap_max_width=count("wrap_max_width", 132),
+        wrap_min_width=count("wrap_min_width", 40),
+        wrap_percentile=share("wrap_percentile", 0.9),
+        wrap_near=share("wrap_near", 0.7),
+        wrap_min_share=share("wrap_min_share", 0.5),
+        wrap_min_lines=count("wrap_min_lines", 3),
+        doctype_window=count("doctype_window", 65536),
+        max_attributes=count("max_attributes", 1000),
+    )
+    if cfg.wrap_min_width > cfg.wrap_max_width:
+        raise where.at("wrap_min_width").error(f"must not exceed wrap_max_width ({cfg.wrap_max_width})")
+    return cfg
+
+
+def read(doc: Document, cfg: ReadRules) -> Document:
     """Blocks for a decoded Document, by its format."""
     reader = READERS.get(doc.format)
     if reader is None:
         raise SourceError(f"{doc.format} pages are not supported yet (only: {', '.join(READERS)})")
-    return reader(doc)
+    return reader(doc, cfg)

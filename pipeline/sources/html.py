@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import lxml.html
 from lxml import etree
 
 from ..document import Block, Document, PageWarning, Removal, Span
+
+if TYPE_CHECKING:
+    from . import ReadRules
 
 NAME = "read-html"
 
@@ -392,31 +396,29 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 CONTROL_RULE = "control-characters"
 # a DOCTYPE with an internal subset: the parser ends the DOCTYPE at the subset's first '>'
 DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]*(\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\])\s*>", re.IGNORECASE)
-DOCTYPE_WINDOW = 65536  # a DOCTYPE comes first: it is looked for in the page's first characters only
 
 
 # libxml2 checks each attribute of a start tag against all the ones before it: quadratic in their
-# number (80,000 attributes on one element took 40 s). Past MAX_ATTRIBUTES the rest are dropped
-# before parsing (no text is lost: attribute values are not page text). Only start tags long
-# enough to hold that many are looked at: one search, in C, over the page.
-MAX_ATTRIBUTES = 1000
-LONG_START_TAG = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * MAX_ATTRIBUTES))
+# number (80,000 attributes on one element took 40 s). Past read.max_attributes the rest are
+# dropped before parsing (no text is lost: attribute values are not page text). Only start tags
+# long enough to hold that many are looked at: one search, in C, over the page.
 ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?""")
 
 
-def limit_attributes(text: str) -> tuple[str, list[PageWarning]]:
-    """The text with start tags cut to their first MAX_ATTRIBUTES attributes (line ends kept, so
-    line numbers stay), and a warning for each tag cut."""
+def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarning]]:
+    """The text with start tags cut to their first ``max_attributes`` attributes (line ends kept,
+    so line numbers stay), and a warning for each tag cut."""
+    long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * max_attributes))  # re caches it
     pieces: list[str] = []
     warnings: list[PageWarning] = []
     done = 0
     line, counted = 1, 0  # line numbers counted on from the last tag cut, not from the top each time
-    for tag in LONG_START_TAG.finditer(text):
+    for tag in long_start_tag.finditer(text):
         attributes = ATTRIBUTE.finditer(text, tag.start() + 1, tag.end())
         next(attributes, None)  # the tag name
         cut = None
         for n, attribute in enumerate(attributes, 1):
-            if n == MAX_ATTRIBUTES:
+            if n == max_attributes:
                 cut = attribute.end()
                 break
         if cut is None or not text[cut:tag.end()].strip():
@@ -426,7 +428,7 @@ def limit_attributes(text: str) -> tuple[str, list[PageWarning]]:
         pieces += [text[done:cut], re.sub(r"[^\r\n]+", "", text[cut:tag.end()])]
         done = tag.end()
         warnings.append(PageWarning(NAME, "too-many-attributes", Span(None, (line, line)),
-                                    f"an element with more than {MAX_ATTRIBUTES} attributes: the rest were ignored"))
+                                    f"an element with more than {max_attributes} attributes: the rest were ignored"))
     if not warnings:
         return text, []
     pieces.append(text[done:])
@@ -450,10 +452,11 @@ def strip_controls(text: str) -> tuple[str, list[Removal]]:
     return CONTROL_CHARS.sub("", text), removed
 
 
-def blank_doctype_subset(text: str) -> str:
+def blank_doctype_subset(text: str, window: int) -> str:
     """The text with a DOCTYPE's internal subset (``[ <!ENTITY ...> ]``) blanked out, its line ends
-    kept so that line numbers do not move: left in, its ``]>`` became page text."""
-    m = DOCTYPE_SUBSET.search(text, 0, DOCTYPE_WINDOW)
+    kept so that line numbers do not move: left in, its ``]>`` became page text. A DOCTYPE comes
+    first: it is looked for in the first ``window`` characters only."""
+    m = DOCTYPE_SUBSET.search(text, 0, window)
     if m is None:
         return text
     a, b = m.span(1)
@@ -486,11 +489,11 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
     return root, fatal
 
 
-def read(doc: Document) -> Document:
+def read(doc: Document, cfg: ReadRules) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
     text, removed = strip_controls(doc.text)
-    text, warnings = limit_attributes(text)
-    root, fatal = parse(blank_doctype_subset(text))
+    text, warnings = limit_attributes(text, cfg.max_attributes)
+    root, fatal = parse(blank_doctype_subset(text, cfg.doctype_window))
     if root is None:
         return doc.evolve(NAME, blocks=(), removed=removed, warnings=warnings)
     if fatal:

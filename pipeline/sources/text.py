@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..document import Block, Document, Removal, Span
+
+if TYPE_CHECKING:
+    from . import ReadRules
 
 NAME = "read-text"
 
@@ -30,8 +33,6 @@ TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]
 # (not empty) the characters a line (after blanks) must start with for FENCE, SETEXT, RULE_LINE, BULLET
 FENCE_HEADS, SETEXT_HEADS, RULE_HEADS, BULLET_HEADS = "`~", "=-", "*-_=", "-*+\u2022"
 HEADER_FIELD = re.compile(r"^[ \t]*[A-Z][A-Za-z-]{1,20}:[ \t]")
-HEADER_LINES = 10  # "Link: ..." field lines at the top of a dump are fields, never wrapped text
-MAX_WRAP_WIDTH = 132  # hard wrapping happens at terminal widths; longer lines were never wrapped
 
 
 @dataclass(slots=True)
@@ -118,34 +119,36 @@ def last_line(text: str) -> Line | None:
     return Line(number, start, text[start:end])
 
 
-def wrap_width(lines: Iterable[Line]) -> int | None:
+def wrap_width(lines: Iterable[Line], cfg: ReadRules) -> int | None:
     """The width a dump was hard-wrapped at, or None where its lines were not wrapped.
 
     Lines followed by another non-blank line are the candidates; a wrapped page has most of them
-    close under one width (within 70% of it), and that width is a terminal's, not a paragraph's.
-    Lengths are counted in a histogram (they are at most MAX_WRAP_WIDTH): no list per line.
+    (``wrap_min_share``) close under one width (at least ``wrap_near`` of it), and that width is a
+    terminal's, not a paragraph's. Lengths are counted in a histogram (they are at most
+    ``wrap_max_width``): no list per line.
     """
-    counts = [0] * (MAX_WRAP_WIDTH + 1)
+    max_width = cfg.wrap_max_width
+    counts = [0] * (max_width + 1)
     prev: Line | None = None
     for line in lines:
         if prev is not None and prev.number + 1 == line.number:
             n = len(prev.text.rstrip())
-            if n <= MAX_WRAP_WIDTH:
+            if n <= max_width:
                 counts[n] += 1
         prev = line
     total = sum(counts)
-    if total < 3:
+    if total < cfg.wrap_min_lines:
         return None
-    rank = int(0.9 * (total - 1))  # the 90th percentile, as an index into the sorted lengths
+    rank = int(cfg.wrap_percentile * (total - 1))  # the percentile, as an index into the sorted lengths
     seen = 0
     for width, count in enumerate(counts):
         seen += count
         if seen > rank:
             break
-    if width < 40:
+    if width < cfg.wrap_min_width:
         return None
-    near = sum(counts[n] for n in range(MAX_WRAP_WIDTH + 1) if n >= 0.7 * width)
-    return width if near >= 0.5 * total else None
+    near = sum(counts[n] for n in range(max_width + 1) if n >= cfg.wrap_near * width)
+    return width if near >= cfg.wrap_min_share * total else None
 
 
 # Blanks stripped from the end of a line: ASCII ones only. A no-break space there may be half of a
@@ -243,14 +246,14 @@ def _with_next(lines: Iterator[Line]) -> Iterator[tuple[Line, Line | None]]:
         line = nxt
 
 
-def read(doc: Document) -> Document:
+def read(doc: Document, cfg: ReadRules) -> Document:
     """Blocks from ``doc.text`` (a text page); markup lines that hold no text are logged.
 
     Only non-blank lines are visited (``text_lines``); a blank line shows as a gap in the line
     numbers, and "the line before/after" means the one numbered so.
     """
     text_ = doc.text
-    width = wrap_width(text_lines(text_))
+    width = wrap_width(text_lines(text_), cfg)
     b = _Builder()
     list_indents: list[int] = []
     in_fence = False
@@ -317,7 +320,7 @@ def read(doc: Document) -> Document:
         numbered = NUMBERED.match(text) if not bullet and head.isdigit() else None
         continuation = (
             b.kind in ("paragraph", "list_item", "quote")
-            and not (line.number <= HEADER_LINES and HEADER_FIELD.match(text))
+            and not (line.number <= cfg.header_lines and HEADER_FIELD.match(text))
             and before is not None and b.last is before
             and not bullet
             and (_continues(before, line, width) or _unbalanced(" ".join(t for _, t in b.parts)))
