@@ -26,6 +26,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Mapping
 
@@ -229,7 +230,7 @@ class Features:
     closed: bool  # ends with . ! ? : ;
     title_like: bool  # shaped like a title (textrules.title_shape): a heading or a menu entry
     sentences: int  # full sentences (8+ words) in the block
-    key: str  # the text as compared (textrules.compare_key)
+    key: str | None  # the text as compared (textrules.compare_key); None for blocks longer than a title
     refs_heading: bool  # names a references section (textrules.is_references_heading)
 
 
@@ -253,7 +254,9 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr:
         closed=closed,
         title_like=0 < n <= r.title_max_words and title_shape(text, tr, lang, r.title_max_words),
         sentences=_full_sentences(text, wide > 0, r) if chars > r.length_high else 0,
-        key=compare_key(text, tr),
+        # only lines as short as a menu entry or a title are compared with others (equal keys have
+        # equal word counts, so a longer block would match none of them)
+        key=compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None,
         refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr),
     )
 
@@ -370,10 +373,10 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
     patterns = r.patterns
     if not patterns:
         return
-    longest = max(p.max_words for p in patterns)
-    any_pattern = _any_of(patterns)
+    limits, tests = _tests_by_length(patterns)
     for i, b in enumerate(blocks):
-        if feats[i].words > longest or not any_pattern(b.text):
+        tier = bisect_left(limits, feats[i].words)
+        if tier == len(limits) or not tests[tier](b.text):
             continue  # most text blocks: longer than any UI string, or matching none
         for p in patterns:
             if feats[i].words <= p.max_words and p.regex.search(b.text):
@@ -382,6 +385,17 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
 
 
 @lru_cache(maxsize=64)
+def _tests_by_length(patterns: tuple[Pattern, ...]) -> tuple[tuple[int, ...], tuple]:
+    """Word-count limits, ascending, and for each a test that is true where a pattern that may take
+    a block up to that long matches (a block longer than the last limit is no UI string). Short
+    blocks are tried against every pattern; a long block only against the few patterns that take
+    long blocks, not against the whole alternation."""
+    sizes = sorted(p.max_words for p in patterns)
+    median = sizes[len(sizes) // 2]
+    limits = tuple(m for m in sorted(set(sizes)) if m >= median)
+    return limits, tuple(_any_of(tuple(p for p in patterns if p.max_words >= m or m == median)) for m in limits)
+
+
 def _any_of(patterns: tuple[Pattern, ...]):
     """A test that is true where any of the patterns matches: a cheap check before trying each.
     Patterns anchored at the start are tried together at position 0 only (``match``), which is
@@ -571,7 +585,8 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
     counts: dict[str, int] = {}
     for f in feats:
-        counts[f.key] = counts.get(f.key, 0) + 1
+        if f.key is not None:
+            counts[f.key] = counts.get(f.key, 0) + 1
     n = len(blocks)
     i = 0
     while i < n:
@@ -589,7 +604,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
                 and feats[run[-1]].title_like:
             run.pop()
         if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i, list_starts):
-            linky = sum(1 for k in run if feats[k].link_density > 0 or counts[feats[k].key] > 1)
+            linky = sum(1 for k in run if feats[k].link_density > 0 or counts.get(feats[k].key, 0) > 1)
             # a run whose entries are all headings of the text that follows is not a menu
             if linky >= r.menu_link_share * len(run) or not followed_by_body:
                 why = (f"a run of {len(run)} short lines, {linky} linked or repeated" if followed_by_body
