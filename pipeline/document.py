@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "quote", "code")
+IMAGE_DROPPED = "image"  # block flag: an image was dropped from the block (what is left may be its caption)
 ROLES = ("body", "references", "links")
 
 
@@ -58,7 +59,7 @@ class Block:
     ``level`` is the heading level for headings and the nesting depth (0 = top) for list items.
     ``link_chars`` counts characters of ``text`` that were link anchors in the source markup: the
     markup that said so is gone once links are flattened, the boilerplate signal is not.
-    ``flags`` are facts stages leave for later stages (``image``: an image was dropped from it).
+    ``flags`` are facts stages leave for later stages (``IMAGE_DROPPED``: an image was dropped from it).
     ``role`` is the role of the section the block is in (``body``, ``references``, ``links``), as
     the sections stage labelled it; None before that.
     """

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
-from ..document import Block, Document, PageWarning, Removal, Span
+from ..document import IMAGE_DROPPED, Block, Document, PageWarning, Removal, Span
 
 if TYPE_CHECKING:
     from . import ReadRules
@@ -54,7 +54,6 @@ LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
 CELL_TAGS = frozenset({"td", "th"})
 INHERITED_KINDS = frozenset({"heading", "list_item", "quote", "code"})  # passed down to generic children
 IMAGE_TAGS = frozenset({"img", "picture"})
-IMAGE_FLAG = "image"
 LANG = re.compile(r"[a-z]{2,3}")  # a primary language subtag (ISO 639)
 ABSOLUTE_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 
@@ -253,7 +252,7 @@ class _Walker:
         if tag == "br":
             self.add(top, "\n" if top.pre else " ")
         elif tag in IMAGE_TAGS:
-            top.flags.add(IMAGE_FLAG)
+            top.flags.add(IMAGE_DROPPED)
         if tag == "a":
             self.links += 1
         self.add(top, el.text)

@@ -32,7 +32,7 @@ from typing import Mapping
 
 import regex
 
-from ..document import Block, Document, Removal, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, Removal, edit_text, removal
 from ..patterns import combine
 from ..textrules import (TextRules, citation_hits, compare_key, is_references_heading, page_language,
                          title_shape)
@@ -573,7 +573,7 @@ def _image_captions(blocks, feats, verdict, r: BoilerplateRules) -> None:
     """What is left of a block once its image is gone, if only a few words, was the image's caption
     or alt text ("Pancreas"): without the image it says nothing."""
     for i, b in enumerate(blocks):
-        if not verdict[i] and "image" in b.flags and feats[i].words <= r.caption_max_words and not feats[i].sentence:
+        if not verdict[i] and IMAGE_DROPPED in b.flags and feats[i].words <= r.caption_max_words and not feats[i].sentence:
             verdict.drop(i, "image-caption", f"{feats[i].words} words left of a block whose image was dropped")
 
 

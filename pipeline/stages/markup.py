@@ -21,7 +21,7 @@ from typing import Mapping
 
 import regex
 
-from ..document import Block, Document, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, edit_text, removal
 from ..patterns import required_chars
 
 NAME = "markup"
@@ -48,7 +48,6 @@ class MarkupRules:
     max_target: int
     reference_label: regex.Pattern
     image_id: str
-    image_flag: str
     autolink_id: str
     autolink: regex.Pattern
     definition_id: str
@@ -147,7 +146,6 @@ def compile(section: Mapping, where) -> MarkupRules:
         max_target=max_target,
         reference_label=rx(link, "reference_label", wl),
         image_id=rid(image, wi, "image"),
-        image_flag=wi.get(image, "flag", str, "image"),
         autolink_id=rid(auto, wa, "autolink"),
         autolink=autolink,
         definition_id=rid(definition, wd, "link-definition"),
@@ -629,7 +627,7 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     if not new.text.strip():
         return None  # its removals say why
     new = _squeeze_blanks(new)
-    flags = block.flags | {r.image_flag} if had_image else new.flags
+    flags = block.flags | {IMAGE_DROPPED} if had_image else new.flags
     kind, level = ("list_item", 0) if bullet else (new.kind, new.level)
     # built directly: dataclasses.replace is slow on this hot path
     return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role)
