@@ -51,6 +51,9 @@ def test_running_key_ignores_numbers_so_page_headers_match(tr) -> None:
     ("lower case start", False),
     ("One sentence. Another one", False),  # holds a sentence end
     ("Word " * 13, False),                 # too long
+    ("“Blue Hour”: A Film About Light", True),   # a headline may open with a quote
+    ("12 Rooms: «Das Haus am Meer»", True),      # and end with a closing guillemet
+    ("All our offers »", False),                 # a "more »" link is no title
 ])
 def test_title_shape(tr, text: str, expected: bool) -> None:
     assert title_shape(text, tr, "en") is expected
