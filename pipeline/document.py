@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
+from .textutil import TextFacts, text_facts
+
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "quote", "code")
 IMAGE_DROPPED = "image"  # block flag: an image was dropped from the block (what is left may be its caption)
 ROLES = ("body", "references", "links")
@@ -72,6 +74,15 @@ class Block:
     link_chars: int = 0
     flags: frozenset[str] = frozenset()
     role: str | None = None
+    _facts: TextFacts | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def facts(self) -> TextFacts:
+        """Its words, sentences and the like, measured on first use and kept: the text never
+        changes (a rewrite makes a new Block), so no stage measures it again."""
+        if self._facts is None:
+            object.__setattr__(self, "_facts", text_facts(self.text))
+        return self._facts
 
     def with_text(self, text: str, origin: tuple[Segment, ...] | None = None, **changes) -> Block:
         return replace(self, text=text, origin=self.origin if origin is None else origin, **changes)

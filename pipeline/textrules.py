@@ -144,14 +144,27 @@ def title_shape(text: str, cfg: TextRules, language: str | None = None, max_word
     letter of a caseless script, or a digit), does not end like a sentence or a lead-in, nor in a
     function word ("see the", "visit our": a cut-off sentence). Link share is not looked at: a menu
     entry has this shape too."""
+    return _title_shape(text, None, cfg, language, max_words, max_chars)
+
+
+def block_title_shape(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
+                      max_chars: int | None = None) -> bool:
+    """``title_shape`` of a block's text, with the words and sentences measured once (``Block.facts``)."""
+    return _title_shape(block.text, block, cfg, language, max_words, max_chars)
+
+
+def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str | None, max_words: int | None,
+                 max_chars: int | None) -> bool:
     text = text.strip()
     max_words = cfg.title_max_words if max_words is None else max_words
     max_chars = cfg.title_max_chars if max_chars is None else max_chars
     if not text or len(text) > max_chars or cfg.title_closing.search(text) or not cfg.title_start.search(text):
         return False
-    ws = words(text)
-    return (0 < len(ws) <= max_words and ws[-1].casefold() not in cfg.function_words_of(language)
-            and len(sentence_spans(text)) == 1)
+    # the cheap tests first: most lines fail them; the words and sentences only for the rest
+    ws = block.facts.words if block is not None else words(text)
+    if not 0 < len(ws) <= max_words or ws[-1].casefold() in cfg.function_words_of(language):
+        return False
+    return len(block.facts.sentences if block is not None else sentence_spans(text)) == 1
 
 
 def title_like(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
@@ -159,7 +172,7 @@ def title_like(block: Block, cfg: TextRules, language: str | None = None, max_wo
     """Whether a paragraph reads as a title line: ``title_shape`` and not mostly link text."""
     if block.kind != "paragraph" or block.link_chars > cfg.title_max_link_share * len(block.text.strip()):
         return False
-    return title_shape(block.text, cfg, language, max_words, max_chars)
+    return block_title_shape(block, cfg, language, max_words, max_chars)
 
 
 def is_references_heading(text: str, cfg: TextRules) -> bool:

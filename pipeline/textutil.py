@@ -4,6 +4,7 @@ The word list is wordfreq's (immutable data, loaded once per process on first us
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -174,3 +175,21 @@ def _stopword_index() -> dict[str, tuple[str, ...]]:
         for w in words:
             index.setdefault(w, []).append(lang)
     return {w: tuple(langs) for w, langs in index.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    """What every stage measures of a block's text, measured once (``Block.facts``)."""
+
+    words: tuple[str, ...]  # as ``words`` gives them: each Han or kana character one
+    wide: int  # Han and kana characters
+    tokens: int  # as ``token_count``: whitespace-separated tokens, each Han or kana character one more
+    sentences: tuple[tuple[int, int], ...]  # ``sentence_spans``
+    ends_sentence: bool
+    ends_closed: bool
+
+
+def text_facts(text: str) -> TextFacts:
+    wide = wide_count(text)
+    return TextFacts(tuple(words(text, wide > 0)), wide, len(text.split()) + wide, tuple(sentence_spans(text)),
+                     ends_sentence(text), ends_closed(text))

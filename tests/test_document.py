@@ -38,3 +38,15 @@ def test_a_part_that_starts_in_replaced_text_starts_where_the_replaced_source_st
     assert fixed.text == "The final word"
     a, b = fixed.subspan(4, len(fixed.text)).chars
     assert source[a:b] == "ﬁnal word"
+
+
+def test_a_blocks_text_facts_are_measured_once_and_a_rewrite_measures_its_own() -> None:
+    from pipeline.document import Block, Span, edit_text
+
+    block = Block("paragraph", "One short sentence. And a second one", Span((0, 36), (1, 1)))
+    facts = block.facts
+    assert facts.words[:3] == ("One", "short", "sentence") and len(facts.sentences) == 2
+    assert facts.ends_sentence is False and block.facts is facts  # kept, not measured again
+    cut = edit_text(block, [(19, 36, "")])
+    assert cut.facts.sentences == ((0, 19),) and cut.facts.ends_sentence
+    assert cut == Block("paragraph", "One short sentence.", Span((0, 36), (1, 1)), origin=cut.origin)  # facts don't count in ==

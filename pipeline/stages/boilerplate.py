@@ -34,10 +34,9 @@ import regex
 
 from ..document import IMAGE_DROPPED, Block, Document, Removal, edit_text, removal
 from ..patterns import combine
-from ..textrules import (TextRules, citation_hits, compare_key, is_references_heading, page_language,
-                         title_shape)
-from ..textutil import (ends_closed, ends_sentence, sentence_spans, stopword_lists, token_count,
-                        wide_count, words)
+from ..textrules import (TextRules, block_title_shape, citation_hits, compare_key, is_references_heading,
+                         page_language)
+from ..textutil import ends_closed, stopword_lists, token_count, wide_count, words
 
 NAME = "boilerplate"
 # it judges plain text by its link share and the site's rules; contents: the entries of the page's own table of contents
@@ -237,23 +236,24 @@ class Features:
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
              lang: str | None) -> Features:
     text = block.text
-    wide = wide_count(text)
-    ws = words(text, wide > 0)
+    facts = block.facts
+    wide = facts.wide
+    ws = facts.words
     n = len(ws)
     # without a stopword list (CJK) every word counts as one: length and punctuation decide
     stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
     # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
     chars = len(text) + round((r.wide_char_weight - 1) * wide)
-    closed = ends_closed(text)
+    closed = facts.ends_closed
     return Features(
         words=n,
         chars=chars,
         link_density=min(1.0, block.link_chars / len(text)) if text else 0.0,
         stop_density=stop_hits / n if n else 0.0,
-        sentence=ends_sentence(text),
+        sentence=facts.ends_sentence,
         closed=closed,
-        title_like=0 < n <= r.title_max_words and title_shape(text, tr, lang, r.title_max_words),
-        sentences=_full_sentences(text, wide > 0, r) if chars > r.length_high else 0,
+        title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words),
+        sentences=_full_sentences(block, r) if chars > r.length_high else 0,
         # only lines as short as a menu entry or a title are compared with others (equal keys have
         # equal word counts, so a longer block would match none of them)
         key=compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None,
@@ -263,12 +263,14 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr:
 
 
 
-def _full_sentences(text: str, wide: bool, r: BoilerplateRules) -> int:
+def _full_sentences(block: Block, r: BoilerplateRules) -> int:
     """Sentences of at least sentence_min_words words and sentence_min_chars characters (a Han or
     kana one weighted) in the text."""
+    text, wide = block.text, block.facts.wide > 0
+
     def length(a: int, b: int) -> float:
         return b - a + ((r.wide_char_weight - 1) * wide_count(text[a:b]) if wide else 0)
-    return sum(1 for a, b in sentence_spans(text) if token_count(text[a:b], wide) >= r.sentence_min_words
+    return sum(1 for a, b in block.facts.sentences if token_count(text[a:b], wide) >= r.sentence_min_words
                and length(a, b) >= r.sentence_min_chars)
 
 
@@ -503,7 +505,7 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         prev_cta = i
         if 0 < len(box) <= r.cta_lookback and all(
                 blocks[k].kind != "heading" and feats[k].chars <= limit
-                and len(sentence_spans(blocks[k].text)) <= r.teaser_max_sentences
+                and len(blocks[k].facts.sentences) <= r.teaser_max_sentences
                 for k in box):
             for k in box:
                 verdict.drop(k, "promo", f"a short block in the box before the call to action at line {blocks[i].span.lines[0]}")
@@ -511,7 +513,7 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         k = i - 1
         while k >= 0 and i - k <= r.cta_lookback and verdict[k] not in r.cta and verdict[k] != "promo":
             if not verdict[k]:
-                if not _boxed_teaser(blocks[k], feats[k], r) or len(sentence_spans(blocks[k].text)) > r.teaser_max_sentences:
+                if not _boxed_teaser(blocks[k], feats[k], r) or len(blocks[k].facts.sentences) > r.teaser_max_sentences:
                     break
                 verdict.drop(k, "promo", f"a teaser before the call to action at line {blocks[i].span.lines[0]}")
             k -= 1
@@ -617,16 +619,16 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     return weak
 
 
-def _title_case(text: str, r: BoilerplateRules) -> bool:
+def _title_case(block: Block, r: BoilerplateRules) -> bool:
     """Most longer words capitalised: how menus and contents lists name things; a list of content
     ("Nausea and vomiting") is written as a sentence."""
-    long = [w for w in words(text) if len(w) >= r.title_case_min_letters]
+    long = [w for w in block.facts.words if len(w) >= r.title_case_min_letters]
     return bool(long) and sum(1 for w in long if w[0].isupper()) >= r.title_case_share * len(long)
 
 
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """A menu entry: a few words, or a headline (a title line: lists of related stories)."""
-    headline = f.title_like and (block.kind == "paragraph" or _title_case(block.text, r))
+    headline = f.title_like and (block.kind == "paragraph" or _title_case(block, r))
     return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
         and not f.sentence and not block.text.rstrip().endswith(":") \
         and not f.refs_heading
@@ -812,7 +814,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         rule, why = "unfinished-sentence", f"the last sentence stops on {text.rsplit(None, 1)[-1]!r} unclosed"
     else:
         return block, []
-    spans = sentence_spans(block.text)
+    spans = block.facts.sentences
     start = spans[-1][0] if spans else 0
     if rule == "unfinished-sentence" and (len(spans) < 2 or token_count(block.text[start:]) < r.unfinished_min_words):
         return block, []

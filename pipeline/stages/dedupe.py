@@ -21,7 +21,7 @@ import regex
 
 from ..document import Block, Document, Removal, edit_text, removal
 from ..textrules import TextRules, compare_key, title_like
-from ..textutil import has_wide, sentence_spans, token_count
+from ..textutil import token_count
 
 NAME = "dedupe"
 # copies are compared as plain text
@@ -72,8 +72,8 @@ def stage(doc: Document, rules) -> Document:
         if block.kind == "heading" or block.text.rstrip().endswith(":") or title_like(block, tr, doc.language):
             out.append(block)
             continue
-        wide = has_wide(block.text)  # asked once per block, not per sentence
-        size = token_count(block.text, wide)
+        wide = block.facts.wide > 0
+        size = block.facts.tokens
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
             key = compare_key(block.text, tr)
             if key in seen_blocks:
@@ -84,7 +84,7 @@ def stage(doc: Document, rules) -> Document:
             out.append(block)
             continue
         cuts: list[tuple[int, int, int]] = []  # (start, end, line first seen)
-        spans = sentence_spans(block.text)
+        spans = block.facts.sentences
         for a, b in spans:
             if token_count(block.text[a:b], wide) < cfg.sentence_min_words:
                 continue
