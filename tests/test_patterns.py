@@ -369,6 +369,7 @@ MAX_CHECKED = 100_000  # texts on which the bound allows more steps are not chec
 # count (after the empty iteration, and again for the count before it), one call more than counted
 @example(("rep", star(("assert", "^")), 2, 3, "greedy"), False, [""])
 @example(("rep", star(("rep", A, 0, None, "possessive")), 2, 3, "greedy"), False, [""])
+@example(("seq", [("group", star(("assert", "^"))), ("seq", [("alt", [A, ("assert", "$")]), A])]), False, [""])  # not nested
 def test_a_proven_bound_is_never_exceeded_by_plain_backtracking(tree: tuple, ignore_case: bool, texts: list) -> None:
     pattern = ("(?i)" if ignore_case else "") + source(tree)
     try:
