@@ -418,8 +418,9 @@ class _Bound:
       the body's ``may`` calls against both sets together are at most one and the two sets are
       apart, only the chain's last end may let what follows start (one ``may`` call: a level's
       one call where either may start goes on with the chain, or ends it). Otherwise a repeat
-      with one way per count has at most as many counts as the text has characters (past its
-      minimum an iteration that takes nothing is the last), and any other is bounded by the sum
+      with one way per count has at most n counts past its minimum (there an iteration that
+      takes nothing is the last; it calls what follows, and so does the count before it: one
+      call more where the body may match empty), and any other is bounded by the sum
       over its counts of the product of its ways (no bound without a maximum);
     * lookaround, atomic group, possessive repeat: tried to their first success (or end), then
       one way on.
@@ -673,9 +674,14 @@ class _Bound:
         ways = _max(calls, c.blocked_calls)
         if _at_most_one(ways):
             # one way per count; past its minimum a repeat stops where an iteration takes no
-            # character, so it never tries more counts than the text has characters
+            # character, so it never tries more counts than n (one per position it may end at).
+            # That last, empty, iteration calls what follows, and so does the count before it once
+            # backtracked into, at the same position (the engine does too: ``(?:()){0,}(?(1)x|y)``
+            # matches "y"): a body that may match empty makes one call more than there are counts.
+            # With a small maximum no call more: an empty iteration past the minimum ends the
+            # repeat before its maximum count, whose call it takes the place of.
             if high is None or high - low >= _SMALL_COUNT:
-                counts, iterations = N, _add(_const(low), N)
+                counts, iterations = (_add(N, ONE) if self.nullable(body) else N), _add(_const(low), N)
             else:
                 counts, iterations = _const(high - low + 1), _const(high)
             steps = _add(_mul(iterations, _add(_max(c.steps, c.blocked_steps), ONE, ways)), counts)
