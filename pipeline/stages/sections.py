@@ -206,8 +206,8 @@ class Contents:
 
 def _contents(doc: Document, blocks: Sequence[Block], rest: Sequence[Block], cfg: SectionRules,
               text_rules: TextRules) -> Contents:
-    """The contents lists of the page and the blocks they name. ``blocks`` are all the page's
-    blocks (a link list taken as the title still says the page has contents), ``rest`` those left."""
+    """The contents lists of the page and the blocks of ``rest`` (the blocks left after the title)
+    they name. Whether the page has contents at all is judged on all its ``blocks``."""
     # keys are only needed when the page had contents lists
     has_toc = bool(doc.contents) or any(_link_item(b, cfg) for b in blocks)
     keys = [heading_key(b.text, text_rules) if has_toc and b.kind == "paragraph" else "" for b in rest]
