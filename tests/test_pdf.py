@@ -432,3 +432,76 @@ def test_bad_pdf_rules_name_file_line_and_key():
         pdf.compile({"operators": {"number": "(["}}, where)
     with pytest.raises(RulesError, match=r"pdf\.running_header\.min_repeats"):
         pdf.compile({"running_header": {"min_repeats": "three"}}, where)
+
+
+# ------------------------------------------------------------------- page furniture, pass by pass
+
+PROSE_LINE = "The committee met again to review the budget and"
+
+
+def test_page_numbers_are_lone_numbers_not_numbers_beside_numbers(rules):
+    cfg = rules.stage("pdf")
+    doc = pipeline.read(f"{PROSE_LINE}\n\n7\n\nagreed on the plan.\n\n12\n\n13\n", name="x.pdf.txt")
+    assert texts(doc) == [PROSE_LINE, "7", "agreed on the plan.", "12", "13"]
+    assert pdf._page_numbers(doc.blocks, doc, cfg) == [1]  # "12" and "13" are a column of numbers
+
+
+def test_header_candidates_group_short_lines_by_their_numbers_masked_key(rules):
+    cfg = rules.stage("pdf")
+    doc = pipeline.read("Field Notes - page 1\n\nThis line ends a sentence of some words.\n\n"
+                        "Field Notes - page 2\n\n42\n", name="x.pdf.txt")
+    groups = pdf._header_candidates(doc.blocks, {3}, cfg, rules.text)
+    assert list(groups.values()) == [[0, 2]]
+
+
+def test_repeated_lines_leave_out_dates_and_need_enough_copies(rules):
+    cfg = rules.stage("pdf")
+    lines = ["Orchard Log", "Updated Orchard Log", "Orchard Log", "Orchard Log", "Hedge Log", "Hedge Log"]
+    blocks = [pipeline.Block("paragraph", t, pipeline.Span(None, (i + 1, i + 1))) for i, t in enumerate(lines)]
+    groups = {"orchard log": [0, 1, 2, 3], "hedge log": [4, 5]}
+    assert cfg.header_min_repeats == 3
+    assert pdf._repeated(groups, blocks, cfg) == [[0, 2, 3]]
+
+
+def test_gap_variation_is_zero_for_even_gaps():
+    assert pdf._gap_variation([0, 10, 20, 30]) == 0
+    assert pdf._gap_variation([0, 10, 30]) == pytest.approx(5 / 15)
+    assert pdf._gap_variation([5, 5, 5]) == float("inf")
+
+
+@pytest.mark.parametrize("numbered, label, interrupts, cv, running", [
+    (True, False, False, 0.1, True),  # "Field Notes 3", "Field Notes 4" ...: page numbers, evenly spaced
+    (True, False, False, 0.9, False),  # ... but spaced at random
+    (True, True, False, 0.1, False),  # "Step 3", "Step 4": a numbered label needs a broken sentence too
+    (True, True, True, 0.1, True),
+    (False, False, False, 0.0, False),  # a line without a number: regular spacing is not enough
+    (False, False, True, 0.1, True),
+    (False, False, True, 0.45, False),  # ... and its spacing must be more regular than a numbered line's
+])
+def test_a_repeated_line_is_running_on_numbers_or_on_broken_sentences(rules, numbered, label, interrupts, cv, running):
+    r = pdf.Repeats(count=3, gap_variation=cv, numbered=numbered, label=label, interrupts=interrupts)
+    assert pdf._is_running(r, rules.stage("pdf")) is running
+
+
+def test_a_page_number_shows_a_page_break_only_inside_a_broken_sentence(rules):
+    cfg = rules.stage("pdf")
+    inside = pipeline.read(f"{PROSE_LINE}\n\n7\n\nagreed on the plan.\n", name="x.pdf.txt")
+    between = pipeline.read(f"{PROSE_LINE} a plan.\n\n7\n\nThey agreed on the plan.\n", name="x.pdf.txt")
+    assert pdf._shows_page_breaks(inside.blocks, {1: cfg.page_number_id}, cfg)
+    assert not pdf._shows_page_breaks(between.blocks, {1: cfg.page_number_id}, cfg)
+    assert pdf._shows_page_breaks(between.blocks, {1: cfg.header_id}, cfg)  # a running header always does
+
+
+def test_copies_bunched_in_one_part_of_the_page_are_not_measured_as_running(rules):
+    cfg = rules.stage("pdf")
+
+    def page(at: list[int]) -> list[pipeline.Block]:
+        lines = [f"Body line {k}." for k in range(9)]
+        for n, i in enumerate(at, 1):
+            lines[i] = f"Field Notes {n}"
+        return [pipeline.Block("paragraph", t, pipeline.Span(None, (i + 1, i + 1))) for i, t in enumerate(lines)]
+
+    pos = list(range(9))
+    assert pdf._measure_repeats([0, 1, 2], page([0, 1, 2]), pos, 9, set(), cfg) is None
+    spread = pdf._measure_repeats([0, 4, 8], page([0, 4, 8]), pos, 9, set(), cfg)
+    assert spread == pdf.Repeats(count=3, gap_variation=0.0, numbered=True, label=False, interrupts=False)

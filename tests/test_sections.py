@@ -227,3 +227,67 @@ def test_link_chars_from_markup_make_a_links_section():
 def test_levels_are_validated_with_their_key():
     with pytest.raises(RulesError, match=r"sections\.default_level"):
         sections.compile({"default_level": 7, "max_level": 6}, Where("rules.yaml", {}).at("sections"))
+
+
+# ------------------------------------------------------------------------ the passes, one at a time
+
+SECTION_RULES = RULES.stage("sections")
+
+
+def block(kind: str, text: str, level: int = 0, line: int = 1) -> pipeline.Block:
+    return pipeline.Block(kind, text, pipeline.Span(None, (line, line)), level=level)
+
+
+def test_title_copies_are_found_on_both_sides_up_to_body_text():
+    blocks = [block("paragraph", "Pruning Roses"), block("paragraph", "Menu"), block("heading", "Pruning Roses", 1),
+              block("paragraph", "Pruning roses"), block("paragraph", BODY), block("paragraph", "Pruning Roses")]
+    like = [True, True, False, True, False, True]
+    # the copy after the body text is the body's, not the title zone's
+    assert sections._title_copies(blocks, like, 2, RULES.text) == [0, 3]
+
+
+def test_plain_kinds_make_the_last_of_a_short_title_run_above_body_a_heading():
+    like = [True, True, False]
+    assert sections._plain_kinds([None, None, None], like, max_title_run=2) == [None, "plain", None]
+    assert sections._plain_kinds([None, None, None], like, max_title_run=1) == [None, None, None]
+
+
+def test_plain_kinds_mark_a_lone_title_line_above_a_heading_as_a_parent_candidate():
+    assert sections._plain_kinds([None, "markup", None], [True, False, False], 2) == ["parent", "markup", None]
+    # two title lines above a heading: a flattened menu, neither is a parent
+    assert sections._plain_kinds([None, None, "markup"], [True, True, False], 2) == [None, None, "markup"]
+
+
+def test_each_contents_list_is_owned_by_the_last_heading_before_it():
+    kind = [None, "markup", None, None, "plain", None]
+    assert sections._list_owners(kind, [0, 3, 6]) == [None, 1, 4]
+
+
+def test_a_parent_candidate_is_a_heading_only_above_a_deeper_one():
+    contents = sections.Contents(keys=[""] * 3, names={}, at=[])
+    for child_level, expected in ((3, [2, 3, None]), (2, [None, 2, None])):
+        blocks = [block("paragraph", "Growing Herbs"), block("heading", "Basil", child_level), block("paragraph", BODY)]
+        kind = ["parent", "markup", None]
+        assert sections._levels(blocks, kind, contents, [], [False] * 3, SECTION_RULES) == expected
+
+
+def test_a_listed_heading_is_one_level_below_the_owner_of_its_list():
+    blocks = [block("heading", "Guide", 2), block("paragraph", "Soil"), block("paragraph", BODY)]
+    contents = sections.Contents(keys=["", "soil", ""], names={"soil": 0}, at=[1])
+    kind = ["markup", "listed", None]
+    assert sections._levels(blocks, kind, contents, [0], [False] * 3, SECTION_RULES) == [2, 3, None]
+
+
+def test_grouping_turns_a_promoted_line_into_a_heading_and_keeps_the_lead():
+    lead_block, line, body = block("paragraph", "Intro."), block("paragraph", "Watering"), block("paragraph", BODY)
+    lead, entries = sections._group([lead_block, line, body], [None, 2, None])
+    assert lead == [lead_block]
+    assert [(h.kind, h.text, h.level, lv, b) for h, lv, b in entries] == [("heading", "Watering", 2, 2, [body])]
+
+
+def test_a_heading_whose_only_children_are_empty_is_empty_too():
+    h = block("heading", "H")
+    entries = [(h, 2, []), (h, 3, []), (h, 2, [block("paragraph", BODY)]), (h, 2, [])]
+    assert sections._non_empty(entries) == [False, False, True, False]
+    # a child with blocks keeps its parent
+    assert sections._non_empty([(h, 2, []), (h, 3, [block("paragraph", BODY)])]) == [True, True]

@@ -32,7 +32,7 @@ from types import MappingProxyType
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import regex
 
@@ -375,70 +375,148 @@ def _interrupts(blocks: Sequence[Block], i: int, furniture: set[int]) -> bool:
     return before is not None and after is not None and _continues(before, after)
 
 
-def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
-                    tr: TextRules) -> tuple[list[Block], list[Removal], bool]:
-    """Page numbers and running headers/footers out; the rest in order; and whether the furniture
-    shows page breaks (a running header, or a page number standing inside a broken sentence)."""
-    drop: dict[int, str] = {}
-    why: dict[int, str] = {}
-    groups: dict[str, list[int]] = {}
+def _source_line(b: Block, doc: Document) -> str | None:
+    """The source line of a one-line block, as written (None when the block has no such line)."""
+    if b.span.chars is None or b.span.lines[0] != b.span.lines[1] or not doc.text:
+        return None
+    return doc.text[b.span.chars[0]:b.span.chars[1]].strip()
+
+
+def _page_numbers(blocks: Sequence[Block], doc: Document, cfg: PdfRules) -> list[int]:
+    """Indices of the blocks that are only a page number (a bare number beside another is a table cell)."""
+    found = []
     for i, b in enumerate(blocks):
         if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
             continue
         text = b.text.strip()
-        if len(text) <= cfg.page_number_max_chars:
-            # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
-            # and an item "- 12" is a number in a list
-            line = doc.text[b.span.chars[0]:b.span.chars[1]].strip() \
-                if b.span.chars is not None and b.span.lines[0] == b.span.lines[1] and doc.text else None
-            if (_is_page_number(line, cfg) if b.kind == "list_item" else _is_page_number(text, cfg)) \
-                    and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg):
-                drop[i] = cfg.page_number_id
-                continue
-        if b.kind != "paragraph":
+        if len(text) > cfg.page_number_max_chars:
             continue
+        # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
+        # and an item "- 12" is a number in a list
+        if _is_page_number(_source_line(b, doc) if b.kind == "list_item" else text, cfg) \
+                and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg):
+            found.append(i)
+    return found
+
+
+def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules,
+                       tr: TextRules) -> dict[str, list[int]]:
+    """Short paragraphs that could be running headers or footers, grouped by their running key (the
+    line with its numbers masked): {key: block indices in page order}. Blocks in ``skip`` are out."""
+    groups: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        if b.kind != "paragraph" or len(b.text) > cfg.header_max_chars or i in skip:
+            continue
+        text = b.text.strip()
         n_words = token_count(text)
         if n_words > cfg.header_max_words or (n_words >= cfg.header_sentence_min_words and ends_sentence(_tail(text))):
             continue  # long, or a sentence: text, not a header
         key = running_key(text, tr)
         if any(c.isalpha() for c in key):
             groups.setdefault(key, []).append(i)
-    # dates, revision lines and rights are meta that the boilerplate stage saves: never headers
-    for key, idx in list(groups.items()):
+    return groups
+
+
+def _repeated(groups: Mapping[str, list[int]], blocks: Sequence[Block], cfg: PdfRules) -> list[list[int]]:
+    """The candidate groups that repeat often enough, without the lines to keep: dates, revision
+    lines and rights are meta that the boilerplate stage saves, never headers."""
+    repeated = []
+    for idx in groups.values():
         if len(idx) >= cfg.header_min_repeats:
-            groups[key] = [i for i in idx if not any(p.search(blocks[i].text) for p in cfg.header_keep)]
-    repeated = [idx for idx in groups.values() if len(idx) >= cfg.header_min_repeats]
-    if repeated:
-        furniture = set(drop).union(*repeated)
-        use_chars = all(b.span.chars is not None for b in blocks)
-        total = len(doc.text) if use_chars and doc.text else len(blocks)
-        for idx in repeated:
-            pos = [blocks[i].span.chars[0] if use_chars else i for i in idx]
-            if total <= 0 or (pos[-1] - pos[0]) / total < cfg.header_min_spread:
-                continue
-            gaps = [b - a for a, b in zip(pos, pos[1:])]
-            mean = sum(gaps) / len(gaps)
-            cv = statistics.pstdev(gaps) / mean if mean > 0 else float("inf")
-            numbered = _page_numbered([blocks[i].text for i in idx])
-            # "Section 3", "Step 3": a label with a number is a heading as often as a running line
-            label = len(WORD.findall(blocks[idx[0]].text)) < cfg.header_numbered_min_words
-            interrupts = any(_interrupts(blocks, i, furniture) for i in idx)
-            # a line with a page number in it needs regular spacing; a numbered label or a line
-            # without a number needs a sentence it interrupts too (a long web page repeats its
-            # section headings at fairly regular intervals)
-            if numbered and not label and cv <= cfg.header_page_number_max_gap_cv or \
-                    interrupts and cv <= (cfg.header_page_number_max_gap_cv if numbered else cfg.header_max_gap_cv):
-                for i in idx:
-                    drop[i] = cfg.header_id
-                    why[i] = (f"the same line {len(idx)} times at regular gaps (variation {cv:.2f})"
-                              + (", page numbers going up" if numbered else ", inside broken sentences"))
+            idx = [i for i in idx if not any(p.search(blocks[i].text) for p in cfg.header_keep)]
+            if len(idx) >= cfg.header_min_repeats:
+                repeated.append(idx)
+    return repeated
+
+
+def _positions(blocks: Sequence[Block], doc: Document) -> tuple[list[int], int]:
+    """Where each block stands on the page and the page's length: in characters when every block
+    has them, else in blocks."""
+    if all(b.span.chars is not None for b in blocks):
+        return [b.span.chars[0] for b in blocks], len(doc.text) if doc.text else len(blocks)
+    return list(range(len(blocks))), len(blocks)
+
+
+def _gap_variation(pos: Sequence[int]) -> float:
+    """Coefficient of variation of the gaps between positions (0: evenly spaced, inf: no gap)."""
+    gaps = [b - a for a, b in zip(pos, pos[1:])]
+    mean = sum(gaps) / len(gaps)
+    return statistics.pstdev(gaps) / mean if mean > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """What tells a short line that recurs through the page for a running header or footer."""
+
+    count: int  # its copies
+    gap_variation: float  # of the gaps between the copies (0: perfectly regular)
+    numbered: bool  # the copies differ only in numbers that go up (page numbers)
+    label: bool  # few words: a numbered label ("Section 3") as often as a running line
+    interrupts: bool  # some copy stands inside a broken sentence
+
+
+def _measure_repeats(idx: Sequence[int], blocks: Sequence[Block], pos: Sequence[int], total: int,
+                     furniture: set[int], cfg: PdfRules) -> Repeats | None:
+    """The evidence on the copies ``idx`` of a line; None when they do not spread across the page."""
+    at = [pos[i] for i in idx]
+    if total <= 0 or (at[-1] - at[0]) / total < cfg.header_min_spread:
+        return None
+    return Repeats(count=len(idx), gap_variation=_gap_variation(at),
+                   numbered=_page_numbered([blocks[i].text for i in idx]),
+                   label=len(WORD.findall(blocks[idx[0]].text)) < cfg.header_numbered_min_words,
+                   interrupts=any(_interrupts(blocks, i, furniture) for i in idx))
+
+
+def _is_running(r: Repeats, cfg: PdfRules) -> bool:
+    """Whether a repeated line is a running header or footer. A line with a page number in it needs
+    regular spacing; a numbered label or a line without a number needs a sentence it interrupts too
+    (a long web page repeats its section headings at fairly regular intervals)."""
+    cv = r.gap_variation
+    if r.numbered and not r.label and cv <= cfg.header_page_number_max_gap_cv:
+        return True
+    return r.interrupts and cv <= (cfg.header_page_number_max_gap_cv if r.numbered else cfg.header_max_gap_cv)
+
+
+def _running_why(r: Repeats) -> str:
+    return (f"the same line {r.count} times at regular gaps (variation {r.gap_variation:.2f})"
+            + (", page numbers going up" if r.numbered else ", inside broken sentences"))
+
+
+def _running_lines(blocks: Sequence[Block], doc: Document, page_numbers: Sequence[int], cfg: PdfRules,
+                   tr: TextRules) -> dict[int, str]:
+    """Running headers and footers: {block index: why}."""
+    repeated = _repeated(_header_candidates(blocks, set(page_numbers), cfg, tr), blocks, cfg)
+    if not repeated:
+        return {}
+    furniture = set(page_numbers).union(*repeated)
+    pos, total = _positions(blocks, doc)
+    found: dict[int, str] = {}
+    for idx in repeated:
+        r = _measure_repeats(idx, blocks, pos, total, furniture, cfg)
+        if r is not None and _is_running(r, cfg):
+            found.update((i, _running_why(r)) for i in idx)
+    return found
+
+
+def _shows_page_breaks(blocks: Sequence[Block], drop: Mapping[int, str], cfg: PdfRules) -> bool:
+    """Whether the dropped furniture marks page breaks: a running header, or a page number standing
+    inside a broken sentence."""
+    return any(rule == cfg.header_id or _interrupts(blocks, i, set(drop)) for i, rule in drop.items())
+
+
+def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
+                    tr: TextRules) -> tuple[list[Block], list[Removal], bool]:
+    """Page numbers and running headers/footers out; the rest in order; and whether the furniture
+    shows page breaks (a running header, or a page number standing inside a broken sentence)."""
+    page_numbers = _page_numbers(blocks, doc, cfg)
+    running = _running_lines(blocks, doc, page_numbers, cfg, tr)
+    drop = {i: cfg.page_number_id for i in page_numbers}
+    drop.update((i, cfg.header_id) for i in running)
     if not drop:
         return blocks, [], False
-    breaks = any(rule == cfg.header_id or _interrupts(blocks, i, set(drop)) for i, rule in drop.items())
-    removed = [removal(NAME, drop[i], blocks[i], why=why.get(i, "a page number alone on its line"
-                                                        if drop[i] == cfg.page_number_id else None))
-               for i in sorted(drop)]
-    return [b for i, b in enumerate(blocks) if i not in drop], removed, breaks
+    why = {i: "a page number alone on its line" for i in page_numbers} | running
+    removed = [removal(NAME, drop[i], blocks[i], why=why[i]) for i in sorted(drop)]
+    return [b for i, b in enumerate(blocks) if i not in drop], removed, _shows_page_breaks(blocks, drop, cfg)
 
 
 # ---------------------------------------------------------------------------------- broken sentences

@@ -175,46 +175,69 @@ def _role(heading: Block | None, blocks: Sequence[Block], cfg: SectionRules, tex
     return "body"
 
 
-def stage(doc: Document, rules) -> Document:
-    cfg: SectionRules = rules.stage(NAME)
-    text_rules: TextRules = rules.text
-    removed: list[Removal] = []
-    blocks = list(doc.blocks)
-    like = [title_like(b, text_rules, doc.language) for b in blocks]
+def _title_copies(blocks: Sequence[Block], like: Sequence[bool], t: int, text_rules: TextRules) -> list[int]:
+    """Indices of the copies of title ``t`` among the non-body blocks around it (on either side,
+    up to the first body text), in page order."""
+    key = heading_key(blocks[t].text, text_rules)
+    copies: list[int] = []
+    for step in (-1, 1):
+        j = t + step
+        while 0 <= j < len(blocks):
+            if heading_key(blocks[j].text, text_rules) == key:
+                copies.append(j)
+            elif blocks[j].kind != "heading" and not like[j]:
+                break  # body text ends the title zone
+            j += step
+    return sorted(copies)
 
-    # the page title, and copies of it among the non-body blocks around it
-    title = doc.title
-    dropped: set[int] = set()
-    t = _find_title(blocks, like, doc, text_rules)
-    if t is not None:
-        title = doc.title or blocks[t].text
-        dropped.add(t)
-        key = heading_key(blocks[t].text, text_rules)
-        for step in (-1, 1):
-            j = t + step
-            while 0 <= j < len(blocks):
-                if heading_key(blocks[j].text, text_rules) == key:
-                    dropped.add(j)
-                elif blocks[j].kind != "heading" and not like[j]:
-                    break  # body text ends the title zone
-                j += step
-        removed.extend(removal(NAME, cfg.title_id, blocks[i], why="the page title" if i == t else "a copy of the page title")
-                       for i in sorted(dropped))
-    rest = [b for i, b in enumerate(blocks) if i not in dropped]
-    like = [v for i, v in enumerate(like) if i not in dropped]
-    # contents entries name headings; keys are only needed when the page had contents lists
+
+@dataclass(frozen=True)
+class Contents:
+    """The page's contents lists as they bear on the blocks left after the title."""
+
+    keys: Sequence[str]  # per block: its heading key ("" where none is needed)
+    names: Mapping[str, int]  # key of a named block -> the first list naming it
+    at: Sequence[int]  # per list, in page order: index of the block it sits before
+
+    def list_naming(self, i: int) -> int:
+        """The list that names block ``i`` (a listed heading)."""
+        return self.names[self.keys[i]]
+
+
+def _contents(doc: Document, blocks: Sequence[Block], rest: Sequence[Block], cfg: SectionRules,
+              text_rules: TextRules) -> Contents:
+    """The contents lists of the page and the blocks of ``rest`` (the blocks left after the title)
+    they name. Whether the page has contents at all is judged on all its ``blocks``."""
+    # keys are only needed when the page had contents lists
     has_toc = bool(doc.contents) or any(_link_item(b, cfg) for b in blocks)
     keys = [heading_key(b.text, text_rules) if has_toc and b.kind == "paragraph" else "" for b in rest]
+    if not has_toc:
+        return Contents(keys=keys, names={}, at=[])
+    names, at = _toc_groups(doc, rest, keys, cfg, text_rules)
+    return Contents(keys=keys, names=names, at=at)
 
-    # which blocks are headings: markdown ones, contents entries, and plain title lines
-    n = len(rest)
-    names, toc_at = _toc_groups(doc, rest, keys, cfg, text_rules) if has_toc else ({}, [])
-    marked = sum(1 for b in rest if b.kind == "heading")
-    promote_plain = not cfg.trust_markup_headings or marked < cfg.trust_markup_headings
-    kind: list[str | None] = [
-        "markup" if b.kind == "heading" else "listed" if keys[i] in names else None for i, b in enumerate(rest)]
+
+def _promotes_plain(blocks: Sequence[Block], cfg: SectionRules) -> bool:
+    """Whether plain title lines may become headings: not on a page that marks enough of its own."""
+    marked = sum(1 for b in blocks if b.kind == "heading")
+    return not cfg.trust_markup_headings or marked < cfg.trust_markup_headings
+
+
+def _marked_kinds(blocks: Sequence[Block], contents: Contents) -> list[str | None]:
+    """Per block, why it is a heading for sure: ``markup`` (a markdown heading), ``listed`` (named by a
+    contents list), or None."""
+    return ["markup" if b.kind == "heading" else "listed" if contents.keys[i] in contents.names else None
+            for i, b in enumerate(blocks)]
+
+
+def _plain_kinds(kind: Sequence[str | None], like: Sequence[bool], max_title_run: int) -> list[str | None]:
+    """``kind`` with plain title lines added: ``plain`` for the last line of a short run of title
+    lines directly above body text, ``parent`` for a lone title line directly above a heading (a
+    candidate; the levels decide)."""
+    kind = list(kind)
+    n = len(kind)
     i = 0
-    while i < n and promote_plain:
+    while i < n:
         if kind[i] is not None or not like[i]:
             i += 1
             continue
@@ -222,90 +245,146 @@ def stage(doc: Document, rules) -> Document:
         while j < n and kind[j] is None and like[j]:
             j += 1
         if j < n and kind[j] is None:  # body text follows: the last line of a short run is a heading
-            if j - i <= cfg.max_title_run:
+            if j - i <= max_title_run:
                 kind[j - 1] = "plain"
-        elif j < n and j - i == 1:  # a line right above a heading may be its parent (checked below)
+        elif j < n and j - i == 1:  # a line right above a heading may be its parent
             kind[i] = "parent"
         i = j
+    return kind
 
-    # the heading each contents list sits under owns it: its entries are one level below it
-    owner_of: dict[int, int | None] = {}
+
+def _list_owners(kind: Sequence[str | None], at: Sequence[int]) -> list[int | None]:
+    """Per contents list, the heading it sits under (its owner; None before any heading): the list's
+    entries are one level below it."""
+    owner_of: list[int | None] = []
     last: int | None = None
     k = 0
-    for g, here in enumerate(toc_at):  # lists in page order
+    for here in at:  # lists in page order
         while k < here:
             last = k if kind[k] is not None else last
             k += 1
-        owner_of[g] = last
-    owners = {o for o in owner_of.values() if o is not None}
+        owner_of.append(last)
+    return owner_of
 
-    references = [heading_key(b.text, text_rules) in text_rules.reference_headings for b in rest]
 
-    def listed_level(i: int, level: Sequence[int | None]) -> int:
-        o = owner_of[names[keys[i]]]
+def _levels(blocks: Sequence[Block], kind: Sequence[str | None], contents: Contents,
+            owner_of: Sequence[int | None], references: Sequence[bool], cfg: SectionRules) -> list[int | None]:
+    """Per block, its heading level, or None for a block that is not a heading (a ``parent`` candidate
+    that is not above a deeper heading is not one).
+
+    Markdown as given; a contents entry one below its list's owner (default_level for a list before
+    any heading); a plain heading that owns a list at default_level; other plain headings one below
+    the last listed heading or owner before them."""
+    owners = {o for o in owner_of if o is not None}
+    level: list[int | None] = [None] * len(blocks)
+
+    def listed_level(i: int) -> int:
+        o = owner_of[contents.list_naming(i)]
         if o is None or o >= i or level[o] is None:
             return cfg.default_level
         # a references section holds citations, not parts of the page: a contents list right
         # under its heading starts the next part, a sibling of it
         return level[o] if references[o] else level[o] + 1
 
-    # levels: markdown as given; a contents entry one below its list's owner (default_level for a
-    # list before any heading); a plain heading that owns a list at default_level; other plain
-    # headings one below the last listed heading or owner before them
-    level: list[int | None] = [None] * n
     child: int | None = None
     previous: int | None = None  # level of the heading before
-    for i in range(n):
+    for i in range(len(blocks)):
         if kind[i] is None:
             continue
         if kind[i] == "markup":
-            lv = rest[i].level
+            lv = blocks[i].level
         elif kind[i] == "listed":
-            lv = listed_level(i, level)
+            lv = listed_level(i)
         elif previous is not None and references[i]:
             lv = previous  # "References" closes the part it follows: a sibling of the section before
         else:
             lv = cfg.default_level if i in owners or child is None else child
         lv = min(lv, cfg.max_level)
         if kind[i] == "parent":
-            nxt = rest[i + 1].level if kind[i + 1] == "markup" else (
-                lv + 1 if owner_of[names[keys[i + 1]]] == i else listed_level(i + 1, level))
+            nxt = blocks[i + 1].level if kind[i + 1] == "markup" else (
+                lv + 1 if owner_of[contents.list_naming(i + 1)] == i else listed_level(i + 1))
             if nxt <= lv:
-                kind[i] = None
-                continue
+                continue  # not above a deeper heading: not a parent, not a heading
         level[i] = previous = lv
         if kind[i] == "listed" or i in owners:
             child = min(lv + 1, cfg.max_level)
+    return level
 
-    # group blocks under headings; the lead section holds what comes before the first heading
+
+Entry = tuple[Block, int, list[Block]]  # a heading (as a heading block), its level, the blocks under it
+
+
+def _group(blocks: Sequence[Block], level: Sequence[int | None]) -> tuple[list[Block], list[Entry]]:
+    """Blocks grouped under their headings: (the lead, what comes before the first heading; the
+    headings with their levels and blocks). A promoted paragraph becomes a heading block."""
     lead: list[Block] = []
-    entries: list[tuple[Block, int, list[Block]]] = []
-    for b, lv in zip(rest, level):
+    entries: list[Entry] = []
+    for b, lv in zip(blocks, level):
         if lv is None:
             (entries[-1][2] if entries else lead).append(b)
         else:
             entries.append((b if b.kind == "heading" else replace(b, kind="heading", level=lv), lv, []))
+    return lead, entries
 
-    # a heading with neither blocks nor sub-sections is empty; decided from the end so that a
-    # parent whose only children were empty is empty too
+
+def _non_empty(entries: Sequence[Entry]) -> list[bool]:
+    """Per heading, whether it has blocks or sub-sections. Decided from the end, so that a parent
+    whose only children were empty is empty too."""
     keep = [True] * len(entries)
     next_level: int | None = None
     for k in range(len(entries) - 1, -1, -1):
-        heading, lv, body = entries[k]
+        _, lv, body = entries[k]
         if not body and (next_level is None or next_level <= lv):
             keep[k] = False
         else:
             next_level = lv
-    removed.extend(removal(NAME, cfg.empty_id, entries[k][0], why="no blocks and no sub-sections under it")
-                   for k in range(len(entries)) if not keep[k])
+    return keep
 
-    # the blocks, labelled: headings with their levels, every block with its section's role (the
-    # sections themselves are built from these labels: Document.sections)
-    out_blocks: list[Block] = _with_role(lead, _role(None, lead, cfg, text_rules)) if lead else []
-    for k, (heading, lv, body) in enumerate(entries):
-        if keep[k]:
-            out_blocks += _with_role([replace(heading, level=lv)] + body, _role(heading, body, cfg, text_rules))
-    return doc.evolve(NAME, blocks=out_blocks, removed=removed, title=title)
+
+def _labelled(lead: Sequence[Block], entries: Sequence[Entry], keep: Sequence[bool], cfg: SectionRules,
+              text_rules: TextRules) -> list[Block]:
+    """The kept blocks, labelled: headings with their levels, every block with its section's role
+    (the sections themselves are built from these labels: Document.sections)."""
+    out: list[Block] = _with_role(lead, _role(None, lead, cfg, text_rules)) if lead else []
+    for (heading, lv, body), kept in zip(entries, keep):
+        if kept:
+            out += _with_role([replace(heading, level=lv)] + list(body), _role(heading, body, cfg, text_rules))
+    return out
+
+
+def stage(doc: Document, rules) -> Document:
+    cfg: SectionRules = rules.stage(NAME)
+    text_rules: TextRules = rules.text
+    blocks = list(doc.blocks)
+    like = [title_like(b, text_rules, doc.language) for b in blocks]
+
+    # the page title, and copies of it among the non-body blocks around it
+    title = doc.title
+    removed: list[Removal] = []
+    dropped: set[int] = set()
+    t = _find_title(blocks, like, doc, text_rules)
+    if t is not None:
+        title = doc.title or blocks[t].text
+        dropped = {t, *_title_copies(blocks, like, t, text_rules)}
+        removed += [removal(NAME, cfg.title_id, blocks[i], why="the page title" if i == t else "a copy of the page title")
+                    for i in sorted(dropped)]
+    rest = [b for i, b in enumerate(blocks) if i not in dropped]
+    like = [v for i, v in enumerate(like) if i not in dropped]
+
+    # which blocks are headings: markdown ones, contents entries, and plain title lines
+    contents = _contents(doc, blocks, rest, cfg, text_rules)
+    kind = _marked_kinds(rest, contents)
+    if _promotes_plain(rest, cfg):
+        kind = _plain_kinds(kind, like, cfg.max_title_run)
+
+    # their levels, then the sections they open
+    references = [heading_key(b.text, text_rules) in text_rules.reference_headings for b in rest]
+    level = _levels(rest, kind, contents, _list_owners(kind, contents.at), references, cfg)
+    lead, entries = _group(rest, level)
+    keep = _non_empty(entries)
+    removed += [removal(NAME, cfg.empty_id, heading, why="no blocks and no sub-sections under it")
+                for (heading, _, _), kept in zip(entries, keep) if not kept]
+    return doc.evolve(NAME, blocks=_labelled(lead, entries, keep, cfg, text_rules), removed=removed, title=title)
 
 
 def _with_role(blocks: Sequence[Block], role: str) -> list[Block]:
