@@ -787,7 +787,7 @@ def _garbled(toks: list[tuple[int, int, str]], in_run: list[bool], cfg: PdfRules
     """Garbled tokens: word fragments glued to digits or operators, runs of stray letters."""
     items: list[Item] = []
     stray: list[int] = []
-    letters = _stray_letters(lang, cfg.stray_max_frequency, cfg.stray_exclude)
+    letters: frozenset[str] | None = None  # looked up at the first one-letter token: it loads a word list
 
     def flush() -> None:
         if len(stray) >= cfg.min_stray_letters:
@@ -800,6 +800,8 @@ def _garbled(toks: list[tuple[int, int, str]], in_run: list[bool], cfg: PdfRules
             flush()
             continue
         m = cfg.stray_letter.fullmatch(tok) if len(tok) <= 3 else None
+        if m and letters is None:
+            letters = _stray_letters(lang, cfg.stray_max_frequency, cfg.stray_exclude)
         if m and m.group(1) in letters:
             if tok[0] == "(":  # an opening bracket only starts a run
                 flush()
