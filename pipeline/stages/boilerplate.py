@@ -656,17 +656,44 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
 
 def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
                  weak_menus: set[int]) -> None:
-    n = len(blocks)
+    cls = _body_classes(blocks, feats, verdict, r)
+    cls = _references_context(blocks, feats, cls, verdict, r, tr)
+    cls = _good_runs(cls)
+    live = [i for i, c in enumerate(cls) if c != "removed"]
+    goods = [i for i in live if cls[i] == "good"]
+    if not goods:
+        _no_content(blocks, feats, live, verdict, r)
+        return
+    end = _comments(blocks, feats, goods, verdict, r)
+    goods = [i for i in goods if i < end]
+    live = [i for i in live if i < end]
+    if not goods:
+        return
+    first, last = goods[0], goods[-1]
+    keep_head = _head_titles(blocks, feats, cls, first, r) | _repeated_head_titles(feats, live, first)
+    _header_footer(blocks, live, first, last, keep_head, weak_menus, verdict)
+    _low_content(feats, cls, live, first, last, verdict)
+
+
+def _body_classes(blocks, feats, verdict, r: BoilerplateRules) -> list[str]:
+    """Each block's jusText class ("removed" where a rule already took it); a bad list item that a
+    kept line introduces ("... include:") is content, so it counts as short."""
     list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
-    cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(n)]
-    for i in range(n):  # the items of a list a kept line introduces ("... include:") are content
+    cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(len(blocks))]
+    for i in range(len(blocks)):
         if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i, list_starts):
             cls[i] = "short"
-    # citations count as content under a references heading; elsewhere a strongly citation-like
-    # block is a reference that lost its heading, and a few words with a number are a broken-off
-    # piece of one ("Wilkins; 2015.", "PMC7403797.")
+    return cls
+
+
+def _references_context(blocks, feats, cls: list[str], verdict, r: BoilerplateRules, tr: TextRules) -> list[str]:
+    """The classes with citations under a references heading made good. Elsewhere a strongly
+    citation-like block is a reference that lost its heading, and a few words with a number are a
+    broken-off piece of one ("Wilkins; 2015.", "PMC7403797."): both are dropped (and "removed")."""
+    cls = list(cls)
     in_refs = False
     for i, b in enumerate(blocks):
+        # a heading or title line opens a section: a references section if it names one
         candidate = b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed"))
         refs_heading = candidate and feats[i].refs_heading
         if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or refs_heading:
@@ -683,14 +710,16 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
                 and r.citation_strong.search(b.text) and citation_hits(b.text, tr) >= r.orphan_citation_hits:
             verdict.drop(i, "orphan-citation", f"{citation_hits(b.text, tr)} citation signals outside a references section")
             cls[i] = "removed"
-    # context (jusText): near-good next to good becomes good, looking past short blocks; repeated
-    # until nothing changes so a run of near-good prose touching good prose is taken whole
-    # (blocks already removed count as bad context: a near-good line between two menus is not prose)
-    live = [i for i in range(n) if cls[i] != "removed"]
-    # a run of near-good/good blocks (shorts skipped) that holds a good one is good throughout
-    solid = [i for i in range(n) if cls[i] != "short"]
+    return cls
+
+
+def _good_runs(cls: list[str]) -> list[str]:
+    """jusText's context rule: a run of near-good and good blocks (short ones skipped) that holds a
+    good one is good throughout. Any other class ends a run: a removed block counts as bad
+    context (a near-good line between two menus is not prose)."""
+    cls = list(cls)
     run: list[int] = []
-    for i in solid + [-1]:
+    for i in [i for i, c in enumerate(cls) if c != "short"] + [-1]:
         if i >= 0 and cls[i] in ("good", "near-good"):
             run.append(i)
             continue
@@ -698,14 +727,22 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
             for k in run:
                 cls[k] = "good"
         run = []
-    goods = [i for i in live if cls[i] == "good"]
-    if not goods:
-        # no block looks like article text: keep sentences, drop the rest as non-content
-        for i in live:
-            if not (feats[i].sentence and feats[i].words >= r.short_words) and blocks[i].kind != "heading":
-                verdict.drop(i, "no-content", "no block of the page reads as article text")
-        return
-    # comments: from a comment-section line after most of the article to the end of the page
+    return cls
+
+
+def _no_content(blocks, feats, live: list[int], verdict, r: BoilerplateRules) -> None:
+    """Where no block looks like article text: keep headings and sentences, drop the rest as
+    non-content."""
+    for i in live:
+        if not (feats[i].sentence and feats[i].words >= r.short_words) and blocks[i].kind != "heading":
+            verdict.drop(i, "no-content", "no block of the page reads as article text")
+
+
+def _comments(blocks, feats, goods: list[int], verdict, r: BoilerplateRules) -> int:
+    """Drop the comment section: from a comments opener that comes after most of the article's
+    text (a comment count before the article takes nothing) to the end of the page. Returns where
+    the comments start (the opener's index; len(blocks) for none)."""
+    n = len(blocks)
     good_chars = sum(feats[i].chars for i in goods)
     seen = 0
     pos_good = 0
@@ -717,15 +754,15 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
             for k in range(i + 1, n):
                 if not verdict[k]:
                     verdict.drop(k, "comments", f"after the comments opener at line {blocks[i].span.lines[0]}")
-            goods = [g for g in goods if g < i]
-            live = [k for k in live if k < i]
-            break
-    if not goods:
-        return
-    first, last = goods[0], goods[-1]
-    # before the first good block: keep only the heading/title lines that lead straight into it
-    # (UI removed between a heading and the text is skipped; UI before a heading ends the chain)
-    keep_head = set()
+            return i
+    return n
+
+
+def _head_titles(blocks, feats, cls: list[str], first: int, r: BoilerplateRules) -> set[int]:
+    """The heading/title lines (and short sentences) that lead straight into the first good block,
+    at most title_lookback of them. UI removed between a heading and the text is skipped; UI
+    before a heading ends the chain."""
+    keep_head: set[int] = set()
     k = first - 1
     while k >= 0 and len(keep_head) < r.title_lookback:
         if cls[k] == "removed":
@@ -741,14 +778,27 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
             k -= 1
             continue
         break
-    # a title-like line that the header region repeats (site header and h1) is the page title
-    seen_head: dict[str, int] = {}
+    return keep_head
+
+
+def _repeated_head_titles(feats, live: list[int], first: int) -> set[int]:
+    """Title-like lines before the first good block that repeat an earlier one there (the site
+    header and the h1): the page title, kept in its later place."""
+    repeated: set[int] = set()
+    seen_head: dict[str | None, int] = {}
     for i in live:
         if i < first and feats[i].title_like:
             key = feats[i].key
             if key in seen_head:
-                keep_head.add(i)
+                repeated.add(i)
             seen_head[key] = i
+    return repeated
+
+
+def _header_footer(blocks, live: list[int], first: int, last: int, keep_head: set[int], weak_menus: set[int],
+                   verdict) -> None:
+    """Drop what lies before the first good block (but the kept head lines) as the page header and
+    what lies after the last as the footer; a weak menu there is a menu after all."""
     for i in live:
         if i < first and i not in keep_head:
             verdict.drop(i, "menu" if i in weak_menus else "page-header",
@@ -756,6 +806,10 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
         elif i > last:
             verdict.drop(i, "menu" if i in weak_menus else "page-footer",
                          f"after the last article text (line {blocks[last].span.lines[0]})")
+
+
+def _low_content(feats, cls: list[str], live: list[int], first: int, last: int, verdict) -> None:
+    """Drop the bad blocks inside the article that no content stands around (see _between_content)."""
     for pos, i in enumerate(live):
         if first < i < last and cls[i] == "bad" and not _between_content(pos, cls, live):
             f = feats[i]
