@@ -252,3 +252,60 @@ def test_a_bare_written_by_line_takes_the_author_blurb_after_it() -> None:
     doc = run(f"{BODY}\n\n{BODY2}\n\nWritten by\n\nThe Example editorial team\n\n{blurb}\n")
     assert kept(doc) == [BODY, BODY2]
     assert rules_of(doc)[blurb] == "byline"
+
+
+# The body-region passes, one at a time, on blocks read from small markdown pages.
+
+def body_parts(text: str):
+    """The blocks of a markdown page, their features (English stopwords) and the rules they use."""
+    rules = load_rules()
+    doc = pipeline.run(pipeline.read(text, name="page.md", rules=rules), rules, stages=["markup"])
+    r, tr = rules.stage("boilerplate"), rules.text
+    blocks = list(doc.blocks)
+    return blocks, [boilerplate.features(b, boilerplate.stopwords("en"), r, tr, "en") for b in blocks], r, tr
+
+
+def test_a_near_good_run_touching_good_text_across_short_blocks_becomes_good_and_a_removed_block_ends_it() -> None:
+    cls = ["near-good", "short", "good", "removed", "near-good", "bad", "near-good"]
+    assert boilerplate._good_runs(cls) == ["good", "short", "good", "removed", "near-good", "bad", "near-good"]
+    assert cls[0] == "near-good"  # the input is left as it was
+
+
+def test_a_citation_under_a_references_heading_is_good_and_a_numbered_scrap_elsewhere_is_a_fragment() -> None:
+    cite = "Baker A, Lund P. Small growths of the spleen in adults. J Surg Res. 2019;41(2):113-9. doi:10.1000/js.2019.113"
+    blocks, feats, r, tr = body_parts(f"{BODY2}\n\n## References\n\n* {cite}\n\n## Further reading\n\nBaker; 2019.\n\n{BODY2}\n")
+    verdict = boilerplate.Verdicts(len(blocks))
+    cls = boilerplate._body_classes(blocks, feats, verdict, r)
+    assert cls[2] == "bad"  # alone, a citation reads as no prose
+    assert boilerplate._references_context(blocks, feats, cls, verdict, r, tr) == \
+        ["good", "heading", "good", "heading", "removed", "good"]
+    assert list(verdict) == [None, None, None, None, "fragment", None]
+
+
+def test_the_head_chain_keeps_the_heading_before_the_article_and_stops_at_ui_removed_before_it() -> None:
+    blocks, feats, r, _ = body_parts(f"Sign in\n\nShare\n\n# Spleen growths\n\nPrint\n\n{BODY2}\n")
+    cls = ["short", "removed", "heading", "removed", "good"]
+    assert boilerplate._head_titles(blocks, feats, cls, 4, r) == {2}
+
+
+def test_a_title_line_the_header_repeats_is_kept_as_the_page_title() -> None:
+    blocks, feats, _, _ = body_parts(f"Spleen Growths\n\nHome\n\nSpleen Growths\n\n{BODY2}\n")
+    assert boilerplate._repeated_head_titles(feats, [0, 1, 2, 3], 3) == {2}
+
+
+def test_comments_are_cut_only_from_an_opener_after_most_of_the_article() -> None:
+    reply = "Thank you for this, my sister had the same operation last spring and it went well."
+    blocks, feats, r, _ = body_parts(f"12 Comments\n\n{BODY}\n\n{BODY2}\n\n12 Comments\n\n{reply}\n")
+    verdict = boilerplate.Verdicts(len(blocks))
+    verdict[0] = verdict[3] = r.comments_opener
+    assert boilerplate._comments(blocks, feats, [1, 2], verdict, r) == 3
+    assert list(verdict) == [r.comments_opener, None, None, r.comments_opener, "comments"]
+    assert verdict.why[4] == "after the comments opener at line 7"
+
+
+def test_outside_the_article_a_weak_menu_is_a_menu_and_other_lines_are_header_or_footer() -> None:
+    blocks, _, _, _ = body_parts(f"Home\n\nNausea\n\n# Spleen growths\n\n{BODY}\n\n{BODY2}\n\nContact us\n")
+    verdict = boilerplate.Verdicts(len(blocks))
+    boilerplate._header_footer(blocks, list(range(6)), 3, 4, {2}, {1}, verdict)
+    assert list(verdict) == ["page-header", "menu", None, None, None, "page-footer"]
+    assert verdict.why[0] == "before the first article text (line 7)"
