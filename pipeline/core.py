@@ -9,7 +9,7 @@ from .document import Document, PageWarning
 from .output import to_json
 from .rules import Rules, load_rules
 from .stages import STAGES, decode
-from .textrules import page_language
+from .profile import profile_of
 
 
 def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
@@ -36,9 +36,10 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
         fmt = sources.detect_format(raw, name) if format == "auto" else format
         doc = decode.stage(Document(name=name, data=raw, format=fmt, url=url), rules)
     doc = sources.read(doc, rules.read)
-    # the page's language, known before any stage reads a word list (pdf's joins, boilerplate's
-    # stopwords, the function words)
-    return doc if doc.language else replace(doc, language=page_language([b.text for b in doc.blocks], rules.text))
+    # the page's language and word lists, known before any stage reads a word list (pdf's joins,
+    # boilerplate's stopwords, the function words)
+    profile = profile_of(doc, rules.text)
+    return replace(doc, language=profile.language, profile=profile)
 
 
 def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] | None = None) -> Document:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .textutil import TextFacts, text_facts
 
@@ -368,6 +368,8 @@ class Document:
     # the page's own table of contents, as the blocks a stage took out of ``blocks`` (boilerplate):
     # their entries name the page's headings (the sections stage reads them)
     contents: tuple[Block, ...] = ()
+    # what is measured once about the page after the reader (profile.Profile: language, word lists)
+    profile: Any = None
     removed: tuple[Removal, ...] = ()
     warnings: tuple[PageWarning, ...] = ()
     stages: tuple[str, ...] = ()

@@ -30,6 +30,8 @@ _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_EMPHASIS = regex.compile(r"[*_`]+")
 # the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
 _EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
+# a markdown link's target, or a bare URL (no nested parentheses: one pass, never quadratic)
+_LINK_TARGET = regex.compile(r"\]\([^()\s]*\)|(?:https?:)?//\S+|www\.\S+")
 _DIGITS = regex.compile(r"\d+")
 _NOT_KEY = regex.compile(r"[^\p{L}\p{N}#]+")
 
@@ -107,8 +109,11 @@ def compile(section: Mapping, where) -> TextRules:
 
 
 def page_language(texts: Sequence[str], cfg: TextRules) -> str | None:
-    """The language of a page's prose, guessed from its longest texts (not the menus at its top)."""
-    return guess_language("\n".join(heapq.nlargest(cfg.language_longest_texts, texts, key=len)), **cfg.language)
+    """The language of a page's prose, guessed from its longest texts (not the menus at its top),
+    link targets and URLs left out (their letters are no language's, and they would dilute the
+    share of Han and kana letters that tells Chinese and Japanese)."""
+    sample = "\n".join(heapq.nlargest(cfg.language_longest_texts, texts, key=len))
+    return guess_language(_LINK_TARGET.sub(" ", sample) if "/" in sample else sample, **cfg.language)
 
 
 def compare_key(text: str, cfg: TextRules) -> str:

@@ -8,6 +8,7 @@ import pytest
 import pipeline
 from pipeline.rules import RulesError, load_rules
 from pipeline.stages import boilerplate
+from pipeline.textutil import stopword_lists
 
 BODY = ("The spleen is an organ about the size of a fist that sits under the left ribs. It filters old "
         "cells out of the blood and stores white cells that help fight infection, and it lies in the "
@@ -262,7 +263,7 @@ def body_parts(text: str):
     doc = pipeline.run(pipeline.read(text, name="page.md", rules=rules), rules, stages=["markup"])
     r, tr = rules.stage("boilerplate"), rules.text
     blocks = list(doc.blocks)
-    return blocks, [boilerplate.features(b, boilerplate.stopwords("en"), r, tr, "en") for b in blocks], r, tr
+    return blocks, [boilerplate.features(b, stopword_lists()["en"], r, tr, "en") for b in blocks], r, tr
 
 
 def test_a_near_good_run_touching_good_text_across_short_blocks_becomes_good_and_a_removed_block_ends_it() -> None:

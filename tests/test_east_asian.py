@@ -66,3 +66,12 @@ def test_an_html_article_in_chinese_keeps_its_paragraphs() -> None:
     html = (f'<html lang="zh"><head><title>城市公园改造完成</title></head><body><nav><a href="/">首页</a>'
             f'<a href="/news">新闻</a></nav><h1>城市公园改造完成</h1>{body}</body></html>')
     assert kept(pipeline.clean(html, name="page.html")) == ZH_PARAGRAPHS
+
+
+def test_link_targets_do_not_hide_a_japanese_pages_language() -> None:
+    # a dump's link targets are long Latin strings; they are no language's words and would dilute
+    # the share of kana and Han letters that tells Japanese
+    para = "".join(JA_PARAGRAPHS)
+    link = "[リンク](https://example.com/a-very-long-path/with-many-latin-letters-in-it/" + "x" * 200 + ")"
+    doc = pipeline.read(f"{para}\n\n{link} {link} {link}\n", name="x.md")
+    assert doc.language == "ja" and doc.profile.language == "ja"

@@ -34,9 +34,9 @@ import regex
 
 from ..document import IMAGE_DROPPED, Block, Document, Removal, edit_text, removal
 from ..patterns import combine
-from ..textrules import (TextRules, block_title_shape, citation_hits, compare_key, is_references_heading,
-                         page_language)
-from ..textutil import ends_closed, stopword_lists, token_count, wide_count, words
+from ..profile import page_profile
+from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
+from ..textutil import ends_closed, token_count, wide_count, words
 
 NAME = "boilerplate"
 # it judges plain text by its link share and the site's rules; contents: the entries of the page's own table of contents
@@ -213,12 +213,6 @@ def _strings(items, where) -> tuple[str, ...]:
     return items
 
 
-def stopwords(lang: str | None) -> frozenset[str] | None:
-    """The language's most frequent words (jusText's stoplists are made the same way); None for a
-    language without a list (Chinese, Japanese: no spaces, so density says nothing)."""
-    return stopword_lists().get(lang or "en")
-
-
 @dataclass(slots=True)
 class Features:
     words: int
@@ -329,12 +323,11 @@ def stage(doc: Document, rules) -> Document:
     blocks = list(doc.blocks)
     if not blocks:
         return doc.evolve(NAME)
-    # the language of the page's prose: its longest blocks, not the menus at its top
     tr: TextRules = rules.text
-    lang = doc.language or page_language([b.text for b in blocks], tr)
-    stop = stopwords(lang)
+    profile = page_profile(doc, tr)
+    lang, stop = profile.language, profile.stopwords
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
-    r = replace(r, dangling_end_words=tr.function_words_of(lang) | r.dangling_end_words)
+    r = replace(r, dangling_end_words=profile.function_words | r.dangling_end_words)
     feats = [features(b, stop, r, tr, lang) for b in blocks]
     verdict = Verdicts(len(blocks))
 

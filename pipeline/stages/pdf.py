@@ -38,6 +38,7 @@ import regex
 
 from ..document import (Block, Document, PageWarning, Removal, Span, edit_text, merge_blocks, removal, rewrite,
                         slice_block)
+from ..profile import page_profile
 from ..textrules import TextRules, running_key
 from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, token_count, word_frequency
 
@@ -1025,19 +1026,6 @@ def _join_warnings(joins: Sequence[Join], repaired: Sequence[tuple[int, int, str
     return out
 
 
-def _language(doc: Document) -> str:
-    """The page's language for word-list look-ups, where wordfreq has a list for it; else English."""
-    lang = (doc.language or "en").split("-")[0].lower()
-    return lang if lang in _word_lists() else "en"
-
-
-@lru_cache(maxsize=1)
-def _word_lists() -> frozenset[str]:
-    import wordfreq
-
-    return frozenset(wordfreq.available_languages(wordlist="best"))
-
-
 HYPHEN_BREAK = regex.compile(r"\p{Ll}[-\u2010\u00ad][ \t]*(?:\r\n|\r|\n)[ \t]*\p{Ll}")
 
 
@@ -1085,7 +1073,7 @@ def stage(doc: Document, rules) -> Document:
     cfg: PdfRules = rules.stage(NAME)
     if not doc.blocks:
         return doc.evolve(NAME)
-    lang = _language(doc)
+    lang = page_profile(doc, rules.text).word_language
     blocks, removed, page_breaks = _drop_furniture(list(doc.blocks), doc, cfg, rules.text)
     if not (page_breaks or _marked_as_pdf(doc, cfg) or _hyphen_breaks(doc, cfg)
             or _operator_garbage(blocks, cfg, lang)):
