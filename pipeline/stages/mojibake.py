@@ -319,7 +319,8 @@ def _log(block: Block, new: str, edits: list[tuple[int, int, str]], rules: Mojib
     per piece of text a fix deleted outright (control characters, terminal escapes)."""
     text = block.text
     deleted = [not repl and not fix_text(text[s:e]) for s, e, repl in edits]
-    out = [removal(NAME, rules.delete_rule, block, s, e) for (s, e, _), gone in zip(edits, deleted) if gone]
+    out = [removal(NAME, rules.delete_rule, block, s, e, why="deleted: control characters, an invisible one or a terminal escape")
+           for (s, e, _), gone in zip(edits, deleted) if gone]
     starts = [s for s, _, _ in edits]
     for a, b, fixed in rewritten_words(text, edits, new, [not gone for gone in deleted]):
         changed = "".join(text[s:e] for s, e, _ in edits[bisect_left(starts, a):bisect_left(starts, b)])

@@ -128,6 +128,6 @@ def stage(doc: Document, rules) -> Document:
         else:
             # nothing visible was left (an entity for a tab, a zero-width space); a heading of
             # nothing heads nothing: what was under it belongs to the section before
-            removed.append(removal(NAME, cfg.empty_id, block))
+            removed.append(removal(NAME, cfg.empty_id, block, why="nothing visible: spaces and invisible characters only"))
     title = normalize_string(doc.title, cfg, tr) if doc.title else doc.title
     return doc.evolve(NAME, blocks=blocks, removed=removed, title=title or None)

@@ -966,7 +966,8 @@ def _clean_garbage(block: Block, found: Found | None, recurring: frozenset[str],
     kept = [p for p in plan if p[2] is None]
     if not kept:
         rule = cfg.damaged_id if any(p[2] == cfg.damaged_id for p in plan) else cfg.ops_id
-        return Cleaned(None, [removal(NAME, rule, block)], [], [(0, len(text))])
+        why = "nothing but garbled text" if rule == cfg.damaged_id else "nothing but content-stream operators"
+        return Cleaned(None, [removal(NAME, rule, block, why=why)], [], [(0, len(text))])
     if len(kept) == len(plan) and not any(p[3] for p in plan):
         return Cleaned(block, [], [], [])
     removed: list[Removal] = []
