@@ -661,6 +661,8 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
 
 
 def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block | None:
+    """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
+    none, or None when it held nothing but markup."""
     text = block.text
     present = None
     bullet = None
@@ -677,11 +679,12 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
         removed.append(removal(NAME, r.definition_id, block))
         return None
     cuts, link_chars, had_image = _block_cuts(block, r, present)
+    list_item = False
     if bullet:
-        if cuts and cuts[0][0] < bullet.end():
-            bullet = None  # markup at the very start claimed it
-        else:
-            cuts.insert(0, (0, bullet.end(), r.bullet_id))
+        cut = _bullet_cut(bullet, cuts, r)
+        if cut is not None:
+            cuts.insert(0, cut)
+            list_item = True
     if not cuts:
         return block
     cuts = _tidy(cuts, text, content_rules)
@@ -692,9 +695,17 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
         return None  # its removals say why
     new = _squeeze_blanks(new)
     flags = block.flags | {IMAGE_DROPPED} if had_image else new.flags
-    kind, level = ("list_item", 0) if bullet else (new.kind, new.level)
+    kind, level = ("list_item", 0) if list_item else (new.kind, new.level)
     # built directly: dataclasses.replace is slow on this hot path
     return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role)
+
+
+def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:
+    """The cut of the bullet opening a paragraph (it becomes a list item), or None when markup at the
+    very start of the block took those characters first."""
+    if cuts and cuts[0][0] < bullet.end():
+        return None
+    return (0, bullet.end(), r.bullet_id)
 
 
 def _squeeze_blanks(block: Block) -> Block:
