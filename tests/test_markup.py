@@ -461,3 +461,10 @@ def test_a_link_inside_struck_text_is_no_anchor_and_no_image_is_dropped_with_it(
         ("~~[rye](/rye) and ![oats](o.png)~~", "strikethrough"), ("[", "link-target"), ("](/w)", "link-target")]
     assert link_chars == len("wheat")
     assert had_image is False
+
+
+def test_a_bullet_is_cut_unless_markup_at_the_block_start_took_it_first(rules):
+    r = rules.stage("markup")
+    bullet = r.bullet.match("▪ Water weekly")
+    assert markup_stage._bullet_cut(bullet, [(8, 14, "emphasis")], r) == (0, 2, "bullet")
+    assert markup_stage._bullet_cut(bullet, [(0, 4, "image")], r) is None
