@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import pipeline
 from pipeline.rules import RulesError, _compile
+from pipeline.stages import markup as markup_stage
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 
@@ -377,3 +378,93 @@ def test_markup_leaves_html_pages_alone_their_reader_has_read_the_markup():
     out = pipeline.run(doc, stages=["markup"])
     assert [b.text for b in out.blocks] == [b.text for b in doc.blocks]
     assert not out.removed
+
+
+# --- the passes, one at a time, on invented block texts -------------------------------------------
+
+def spans_of(text: str, spans) -> list[str]:
+    return [text[span[0]:span[1]] for span in spans]
+
+
+def test_inline_code_is_claimed_whole(rules):
+    text = "Call `get_item_list()` or *not*"
+    assert spans_of(text, markup_stage._code_spans(text, rules.stage("markup"))) == ["`get_item_list()`"]
+
+
+def test_a_link_claims_its_brackets_and_target_and_an_image_all_of_itself(rules):
+    r = rules.stage("markup")
+    text = "Plant [tomatoes](/veg/tomato) by ![a trowel](trowel.png)."
+    links = markup_stage._links(text, r)
+    assert [(ln.image, text[ln.text_start:ln.text_end]) for ln in links] == [(False, "tomatoes"), (True, "a trowel")]
+    assert spans_of(text, markup_stage._link_markup(links)) == ["[", "](/veg/tomato)", "![a trowel](trowel.png)"]
+
+
+def test_a_number_link_glued_to_a_word_is_a_mark_and_one_in_brackets_of_its_own_an_anchor(rules):
+    r = rules.stage("markup")
+    text = "Basil wilts[2](#n2) in sun ([3](#n3)), see [the guide](/g) and ![leaf](l.png)"
+    anchors, marks, images = markup_stage._sort_links(text, markup_stage._links(text, r), r)
+    whole = [(ln.start, ln.end) for ln in marks + anchors + images]
+    assert spans_of(text, whole) == ["[2](#n2)", "[3](#n3)", "[the guide](/g)", "![leaf](l.png)"]
+    assert (len(marks), len(anchors), len(images)) == (1, 2, 1)
+
+
+def test_an_autolink_cuts_its_angle_brackets_and_claims_its_url(rules):
+    text = "Seeds at <https://seeds.example.net/rye> today"
+    brackets, urls = markup_stage._autolinks(text, rules.stage("markup"))
+    assert [(text[s:e], rule) for s, e, rule in brackets] == [("<", "autolink"), (">", "autolink")]
+    assert spans_of(text, urls) == ["https://seeds.example.net/rye"]
+
+
+def test_an_escape_cuts_the_backslash_and_claims_the_character_it_escapes(rules):
+    text = "Mix 2 \\* 3 cups"
+    backslashes, escaped = markup_stage._escapes(text, rules.stage("markup"))
+    assert [(text[s:e], rule) for s, e, rule in backslashes] == [("\\", "escape")]
+    assert spans_of(text, escaped) == ["*"]
+
+
+def test_an_emphasis_pass_finds_no_markers_inside_a_url_an_earlier_pass_claimed(rules):
+    r = rules.stage("markup")
+    text = "Visit www.example.net/_drafts_/ for _fresh_ herbs"
+    underscore = next(p for p in r.emphasis if "(?P<open>_)" in p.pattern)
+    assert len(markup_stage._emphasis_markers(text, underscore, r.emphasis_id)) == 4  # unmasked: the URL's too
+    masked = markup_stage._mask(text, markup_stage._urls(text, r))
+    cuts = markup_stage._emphasis_markers(masked, underscore, r.emphasis_id)
+    assert [s for s, _, _ in cuts] == [text.index("_fresh"), text.index("_ herbs")]
+
+
+def test_a_superscript_is_a_mark_after_a_word_or_a_link_end_and_content_after_a_unit(rules):
+    text = "Thyme² grows in 4 m² beds, see Gallery ³"
+    link_ends = {text.index(" ³")}  # "Gallery" was a link's text
+    cuts = markup_stage._superscript_marks(text, rules.stage("markup"), link_ends)
+    assert spans_of(text, cuts) == ["²", " ³"]
+    assert cuts[0][0] == text.index("²")
+
+
+def test_struck_text_goes_whole_taking_the_cuts_made_inside_it_before(rules):
+    r = rules.stage("markup")
+    text = "Keep ~~old \\* bulbs~~ here"
+    taken = markup_stage._Taken(text)
+    backslashes, escaped = markup_stage._escapes(taken.masked(), r)
+    taken.cut(backslashes)
+    taken.claim(escaped)
+    struck = markup_stage._Spans(markup_stage._struck_through(taken.masked(), r))
+    taken.cut_whole(struck, r.strike_id)
+    assert [(text[s:e], rule) for s, e, rule in taken.cuts] == [("~~old \\* bulbs~~", "strikethrough")]
+    assert taken.masked() == "Keep " + markup_stage.MASK * len("~~old \\* bulbs~~") + " here"
+
+
+def test_a_link_inside_struck_text_is_no_anchor_and_no_image_is_dropped_with_it(rules):
+    r = rules.stage("markup")
+    block = pipeline.read("Sow ~~[rye](/rye) and ![oats](o.png)~~ now, then [wheat](/w).\n", name="p.md").blocks[0]
+    cuts, link_chars, had_image = markup_stage._block_cuts(block, r, set(block.text) | {markup_stage.MASK})
+    assert [(block.text[s:e], rule) for s, e, rule in cuts] == [
+        ("~~[rye](/rye) and ![oats](o.png)~~", "strikethrough"), ("[", "link-target"), ("](/w)", "link-target")]
+    assert link_chars == len("wheat")
+    assert had_image is False
+
+
+def test_a_bullet_is_cut_unless_markup_at_the_block_start_took_it_first(rules):
+    r = rules.stage("markup")
+    bullet = r.bullet.match("▪ Water weekly")
+    assert markup_stage._bullet_cut(bullet, [(8, 14, "emphasis")], r) == (0, 2, "bullet")
+    assert markup_stage._bullet_cut(bullet, [(0, 4, "image")], r) is None

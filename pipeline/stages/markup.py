@@ -6,18 +6,19 @@ struck-through text goes with its content, footnote marks (superscript digits gl
 link, numeric citations like ``[2,3]``) go, and a paragraph opening with a Unicode bullet becomes a
 list item.
 
-How a block is done: passes over a *masked* copy of its text find the markup. What a pass has already
-claimed (a link target, a URL, a code span, an escaped character, an emphasis marker) is masked out
-with U+E000, so a later pass never reads characters inside a URL or an escape as markup, and cuts
-never overlap. All cuts are then logged against the original block and applied with one
-``edit_text``, which keeps the map back to the source.
+How a block is done: passes over a *masked* copy of its text find the markup. Each pass returns what
+it takes, and what an earlier pass took (a link target, a URL, a code span, an escaped character, an
+emphasis marker) is masked out with U+E000 before the next one reads the text, so a later pass never
+reads characters inside a URL or an escape as markup, and cuts never overlap. All cuts are then
+logged against the original block and applied with one ``edit_text``, which keeps the map back to
+the source.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import regex
 
@@ -193,7 +194,6 @@ class _Link:
     text_end: int  # the "]"
     end: int  # after ")" or the label's "]"
     image: bool
-    kept: bool = True  # False once something wider (strikethrough, a footnote link) took it
 
 
 def _escaped(text: str, i: int) -> bool:
@@ -299,37 +299,53 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
 
 
 # --- the block ------------------------------------------------------------------------------------
+#
+# Each pass reads the block's text as the passes before it left it masked, and returns what it takes:
+# cuts (start, end, rule id), characters that go, or claims (start, end), characters that stay but
+# that no later pass may read as markup. A pass changes nothing it is given; _block_cuts runs them in
+# order and masks what each one took before the next one reads the text.
 
-class _Cuts:
-    """Cuts on one block: (start, end, rule); ``claim`` masks what a pass has taken.
+Cut = tuple[int, int, str]
+Span = tuple[int, int]
 
-    Claims are kept as spans and put into the masked text when a pass next reads it: one pass
-    over the text per pass that runs, however many claims came before it.
+
+class _Taken:
+    """What the passes have taken from one block so far: its cuts, and its text with the cuts and
+    claims masked out.
+
+    Spans are put into the masked text when a pass next reads it: one pass over the text per pass
+    that runs, however many spans came before it.
     """
 
+    __slots__ = ("_masked", "_pending", "cuts")
+
     def __init__(self, text: str):
-        self.text = text
-        self.cuts: list[tuple[int, int, str]] = []
+        self.cuts: list[Cut] = []
         self._masked = text
-        self._claims: list[tuple[int, int]] = []  # not yet in _masked
+        self._pending: list[Span] = []  # not yet in _masked
 
     def masked(self) -> str:
-        if self._claims:
-            self._masked = _mask(self._masked, self._claims)
-            self._claims = []
+        if self._pending:
+            self._masked = _mask(self._masked, self._pending)
+            self._pending = []
         return self._masked
 
-    def claim(self, a: int, b: int) -> None:
-        if b > a:
-            self._claims.append((a, b))
+    def claim(self, spans: list[Span]) -> None:
+        self._pending += spans
 
-    def cut(self, a: int, b: int, rule: str) -> None:
-        if b > a:
-            self.cuts.append((a, b, rule))
-            self._claims.append((a, b))
+    def cut(self, cuts: list[Cut]) -> None:
+        for s, e, rule in cuts:
+            if e > s:  # a pattern that matched nothing cuts nothing
+                self.cuts.append((s, e, rule))
+                self._pending.append((s, e))
+
+    def cut_whole(self, spans: _Spans, rule: str) -> None:
+        """Each span goes whole, with the cuts made inside it before (they would be nested)."""
+        self.cuts = [cut for cut in self.cuts if not spans.holds(cut[0], cut[1])]
+        self.cut([(s, e, rule) for s, e in spans.spans])
 
 
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+def _mask(text: str, spans: list[Span]) -> str:
     """``text`` with the characters of ``spans`` (which may overlap) replaced by MASK."""
     pieces: list[str] = []
     pos = 0
@@ -341,6 +357,163 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
             pos = b
     pieces.append(text[pos:])
     return "".join(pieces)
+
+
+def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[Cut], int, bool]:
+    """(cuts, link_chars, had_image) for a block that holds markup. ``present``: the characters of
+    its text and MASK; a pass whose pattern needs a character the text lacks is skipped."""
+    text = block.text
+    needs = r.needs
+    taken = _Taken(text)
+    if _may_match(present, needs["code_span"]):
+        taken.claim(_code_spans(text, r))
+    links = _links(taken.masked(), r) if (r.links or r.images) and "[" in present else []
+    anchors: Sequence[_Link] = ()  # links whose text stays
+    images: Sequence[_Link] = ()
+    if links:
+        taken.claim(_link_markup(links))
+        anchors, marks, images = _sort_links(text, links, r)
+        if marks:
+            taken.cut([(ln.start, ln.end, r.footnote_id) for ln in marks])
+        # the passes below read the masked text: without the link targets it has fewer characters
+        present = set(taken.masked())
+        present.add(MASK)
+    urls: Sequence[Span] = ()  # of autolinks: anchors like link texts
+    struck = None
+    if _may_match(present, needs["passes"]):
+        link_ends = {ln.end for ln in anchors}  # where a footnote mark may follow
+        if _may_match(present, needs["autolink"]):
+            brackets, urls = _autolinks(taken.masked(), r)
+            taken.cut(brackets)
+            taken.claim(urls)
+        if _may_match(present, needs["url"]):
+            taken.claim(_urls(taken.masked(), r))
+        if _may_match(present, needs["dangling"]):
+            dangling = _dangling_targets(taken.masked(), r)
+            taken.cut(dangling)
+            link_ends.update(e for _, e, _ in dangling)
+        if _may_match(present, needs["escape"]):
+            backslashes, escaped = _escapes(taken.masked(), r)
+            taken.cut(backslashes)
+            taken.claim(escaped)
+        if _may_match(present, needs["strike"]):
+            spans = _struck_through(taken.masked(), r)
+            if spans:
+                struck = _Spans(spans)
+                taken.cut_whole(struck, r.strike_id)
+        for pattern, pattern_needs in zip(r.emphasis, r.emphasis_needs):
+            if _may_match(present, pattern_needs):  # each pattern reads what the one before left
+                taken.cut(_emphasis_markers(taken.masked(), pattern, r.emphasis_id))
+        if _may_match(present, needs["superscript"]):
+            taken.cut(_superscript_marks(taken.masked(), r, link_ends))
+        if _may_match(present, needs["citation"]):
+            taken.cut(_citations(taken.masked(), r))
+    if struck is not None:  # links inside struck-through text went with it
+        anchors = [ln for ln in anchors if not struck.holds(ln.start, ln.end)]
+        images = [ln for ln in images if not struck.holds(ln.start, ln.end)]
+    # link cuts come last: they are markup a pass may never read, claimed since the links pass
+    cuts = _settle(taken.cuts + _link_cuts(anchors, images, r))
+    return cuts, _link_chars(cuts, anchors, urls), bool(images)
+
+
+# --- the passes, in the order they run ------------------------------------------------------------
+
+def _code_spans(text: str, r: MarkupRules) -> list[Span]:
+    """Inline code, claimed: it is as written, nothing inside it is markup."""
+    return [m.span() for m in r.code_span.finditer(text)]
+
+
+def _links(masked: str, r: MarkupRules) -> list[_Link]:
+    """The links and images of the block (the syntax is the scanner's, not a pattern's); an image
+    inside a link's text comes after that link."""
+    links: list[_Link] = []
+    _find_links(masked, 0, len(masked), r, links)
+    return links
+
+
+def _link_markup(links: list[_Link]) -> list[Span]:
+    """What of the links is markup, claimed: an image whole, a link's "[" and "](target)"."""
+    spans: list[Span] = []
+    for ln in links:
+        if ln.image:
+            spans.append((ln.start, ln.end))
+        else:
+            spans.append((ln.start, ln.text_start))
+            spans.append((ln.text_end, ln.end))
+    return spans
+
+
+def _sort_links(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[_Link], list[_Link], list[_Link]]:
+    """(anchors, marks, images): a link that is only a footnote number glued to what it marks
+    ("studies[1](#cite-1)") is a mark, cut whole; one in brackets of its own ("([1](https://...))")
+    is a citation written out, and keeps its number as an anchor."""
+    anchors: list[_Link] = []
+    marks: list[_Link] = []
+    images: list[_Link] = []
+    for ln in links:
+        if ln.image:
+            images.append(ln)
+        elif ln.start > 0 and not text[ln.start - 1].isspace() and text[ln.start - 1] not in OPENING_BRACKETS \
+                and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end):
+            marks.append(ln)
+        else:
+            anchors.append(ln)
+    return anchors, marks, images
+
+
+def _autolinks(masked: str, r: MarkupRules) -> tuple[list[Cut], list[Span]]:
+    """<url>: (the angle brackets, cut; the URLs, claimed: each stays, as the anchor)."""
+    brackets: list[Cut] = []
+    urls: list[Span] = []
+    for m in r.autolink.finditer(masked):
+        brackets.append((m.start(), m.start() + 1, r.autolink_id))
+        brackets.append((m.end() - 1, m.end(), r.autolink_id))
+        urls.append(m.span(1))
+    return brackets, urls
+
+
+def _urls(masked: str, r: MarkupRules) -> list[Span]:
+    """Bare URLs, claimed: the markup characters inside them (snake_case, a*b) are not markup."""
+    return [m.span() for m in r.url.finditer(masked)]
+
+
+def _dangling_targets(masked: str, r: MarkupRules) -> list[Cut]:
+    """Link targets whose text is gone ("Side Effects(#)"), cut; a footnote mark may follow one."""
+    return [(m.start(), m.end(), r.dangling_id) for m in r.dangling.finditer(masked)]
+
+
+def _escapes(masked: str, r: MarkupRules) -> tuple[list[Cut], list[Span]]:
+    """Backslash escapes: (the backslashes, cut; the escaped characters, claimed: text, never markup)."""
+    backslashes: list[Cut] = []
+    escaped: list[Span] = []
+    for m in r.escape.finditer(masked):
+        backslashes.append((m.start(), m.start() + 1, r.escape_id))
+        escaped.append((m.start() + 1, m.end()))
+    return backslashes, escaped
+
+
+def _struck_through(masked: str, r: MarkupRules) -> list[Span]:
+    """Struck-through text, markers and all: it goes whole, with whatever markup it held."""
+    return [m.span() for m in r.strike.finditer(masked)]
+
+
+def _emphasis_markers(masked: str, pattern: regex.Pattern, rule: str) -> list[Cut]:
+    """The opening and closing markers of one emphasis pattern's matches, cut; the text stays."""
+    cuts: list[Cut] = []
+    for m in pattern.finditer(masked):
+        cuts.append((m.start("open"), m.end("open"), rule))
+        cuts.append((m.start("close"), m.end("close"), rule))
+    return cuts
+
+
+def _superscript_marks(masked: str, r: MarkupRules, link_ends: set[int]) -> list[Cut]:
+    """Superscript runs that are footnote marks (not exponents, units or other content), cut."""
+    cuts: list[Cut] = []
+    for m in r.superscript.finditer(masked):
+        start = _footnote_context(masked, m.start(), r, link_ends)
+        if start is not None:
+            cuts.append((start, m.end(), r.footnote_id))
+    return cuts
 
 
 def _footnote_context(masked: str, p: int, r: MarkupRules, link_ends: set[int]) -> int | None:
@@ -374,145 +547,36 @@ def _footnote_context(masked: str, p: int, r: MarkupRules, link_ends: set[int]) 
     return None
 
 
-def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[tuple[int, int, str]], int, bool]:
-    """(cuts, link_chars, had_image) for a block that holds markup. ``present``: the characters of
-    its text and MASK; a pass whose pattern needs a character the text lacks is skipped."""
-    text = block.text
-    needs = r.needs
-    c = _Cuts(text)
-    if _may_match(present, needs["code_span"]):
-        for m in r.code_span.finditer(text):  # inline code is as written
-            c.claim(m.start(), m.end())
-    links = _claim_links(c, r) if (r.links or r.images) and "[" in present else []
-    if links:  # the passes below read the masked text: without the link targets it has fewer characters
-        present = set(c.masked())
-        present.add(MASK)
-    if _may_match(present, needs["passes"]):
-        autolinks, struck = _pattern_passes(c, r, present, links)
-    else:
-        autolinks, struck = [], NO_SPANS
-    had_image = _cut_links(c, r, links, struck)
-    cuts = _settle(c.cuts)
-    return cuts, _link_chars(cuts, links, autolinks), had_image
+def _citations(masked: str, r: MarkupRules) -> list[Cut]:
+    """Numeric citations after a word ("growth[2,3]"), cut."""
+    return [(m.start(), m.end(), r.footnote_id) for m in r.citation.finditer(masked)]
 
 
-def _pattern_passes(c: _Cuts, r: MarkupRules, present: set[str], links: list[_Link]) -> tuple[list, _Spans]:
-    """The passes of the rules' patterns, in order; (autolinks, struck-through spans)."""
-    needs = r.needs
-    link_ends = {ln.end for ln in links if ln.kept and not ln.image}  # where a footnote mark may follow
-    autolinks = _cut_autolinks(c, r) if _may_match(present, needs["autolink"]) else []
-    if _may_match(present, needs["url"]):
-        for m in list(r.url.finditer(c.masked())):
-            c.claim(m.start(), m.end())
-    if _may_match(present, needs["dangling"]):
-        for m in list(r.dangling.finditer(c.masked())):
-            c.cut(m.start(), m.end(), r.dangling_id)
-            link_ends.add(m.end())
-    if _may_match(present, needs["escape"]):
-        for m in list(r.escape.finditer(c.masked())):
-            c.cut(m.start(), m.start() + 1, r.escape_id)
-            c.claim(m.start() + 1, m.end())  # the escaped character is text, never markup
-    struck = _cut_struck(c, r, links) if _may_match(present, needs["strike"]) else NO_SPANS
-    for pattern, pattern_needs in zip(r.emphasis, r.emphasis_needs):
-        if _may_match(present, pattern_needs):
-            for m in list(pattern.finditer(c.masked())):
-                c.cut(m.start("open"), m.end("open"), r.emphasis_id)
-                c.cut(m.start("close"), m.end("close"), r.emphasis_id)
-    if _may_match(present, needs["superscript"]):
-        _cut_superscripts(c, r, link_ends)
-    if _may_match(present, needs["citation"]):
-        for m in list(r.citation.finditer(c.masked())):
-            c.cut(m.start(), m.end(), r.footnote_id)
-    return autolinks, struck
+def _link_cuts(anchors: Sequence[_Link], images: Sequence[_Link], r: MarkupRules) -> list[Cut]:
+    """The links still standing: "[" and "](target)" of each link cut, each image cut whole."""
+    cuts: list[Cut] = []
+    for ln in images:
+        cuts.append((ln.start, ln.end, r.image_id))
+    for ln in anchors:
+        cuts.append((ln.start, ln.text_start, r.link_id))
+        cuts.append((ln.text_end, ln.end, r.link_id))
+    return cuts
 
 
-def _claim_links(c: _Cuts, r: MarkupRules) -> list[_Link]:
-    """The links of the block (the syntax is the scanner's, not a pattern's), their markup claimed;
-    a link that is only a footnote number glued to what it marks is cut whole."""
-    text = c.text
-    links: list[_Link] = []
-    _find_links(c.masked(), 0, len(text), r, links)
-    for ln in links:
-        if ln.image:
-            c.claim(ln.start, ln.end)
-        else:
-            c.claim(ln.start, ln.text_start)
-            c.claim(ln.text_end, ln.end)
-    # "studies[1](#cite-1)"; one in brackets of its own ("([1](https://...))") is a citation
-    # written out, and keeps its number
-    for ln in links:
-        if not ln.image and ln.kept and ln.start > 0 and not text[ln.start - 1].isspace() \
-                and text[ln.start - 1] not in OPENING_BRACKETS \
-                and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end):
-            ln.kept = False
-            c.claim(ln.start, ln.end)
-            c.cuts.append((ln.start, ln.end, r.footnote_id))
-    return links
-
-
-def _cut_autolinks(c: _Cuts, r: MarkupRules) -> list:
-    """<url>: the angle brackets are cut, the URL is claimed (it stays, as the anchor)."""
-    autolinks = list(r.autolink.finditer(c.masked()))
-    for m in autolinks:
-        c.cut(m.start(), m.start() + 1, r.autolink_id)
-        c.claim(m.start(1), m.end(1))
-        c.cut(m.end() - 1, m.end(), r.autolink_id)
-    return autolinks
-
-
-def _cut_struck(c: _Cuts, r: MarkupRules, links: list[_Link]) -> _Spans:
-    """Struck-through text goes whole, with whatever markup it held (its cuts and links)."""
-    struck = _Spans([(m.start(), m.end()) for m in r.strike.finditer(c.masked())])
-    if struck:
-        c.cuts = [cut for cut in c.cuts if not struck.holds(cut[0], cut[1])]
-        for ln in links:
-            if ln.kept and struck.holds(ln.start, ln.end):
-                ln.kept = False
-        for s, e in struck.spans:
-            c.cut(s, e, r.strike_id)
-    return struck
-
-
-def _cut_superscripts(c: _Cuts, r: MarkupRules, link_ends: set[int]) -> None:
-    masked = c.masked()
-    for m in list(r.superscript.finditer(masked)):
-        start = _footnote_context(masked, m.start(), r, link_ends)
-        if start is not None:
-            c.cut(start, m.end(), r.footnote_id)
-
-
-def _cut_links(c: _Cuts, r: MarkupRules, links: list[_Link], struck: _Spans) -> bool:
-    """Link cuts come last: "[" and "](target)" of each link still standing, and images whole.
-    Whether an image was cut."""
-    had_image = False
-    for ln in links:
-        if not ln.kept:
-            continue
-        if ln.image:
-            if not struck.holds(ln.start, ln.end):
-                c.cuts.append((ln.start, ln.end, r.image_id))
-                had_image = True
-            continue
-        c.cuts.append((ln.start, ln.text_start, r.link_id))
-        c.cuts.append((ln.text_end, ln.end, r.link_id))
-    return had_image
-
-
-def _link_chars(cuts: list[tuple[int, int, str]], links: list[_Link], autolinks: list) -> int:
+def _link_chars(cuts: list[Cut], anchors: Sequence[_Link], urls: Sequence[Span]) -> int:
     """Characters of link anchors (link texts, autolink URLs) that no cut took."""
-    if not links and not autolinks:
+    if not anchors and not urls:
         return 0
-    if len(links) + len(autolinks) <= 2 and len(cuts) <= 8:
-        # a few links and cuts (most blocks): overlaps counted directly; cuts never overlap
-        cut = _FewSpans([(s, e) for s, e, _ in cuts])
+    if len(anchors) + len(urls) <= 2 and len(cuts) <= 8:
+        # a few anchors and cuts (most blocks): overlaps counted directly; cuts never overlap
+        cut = _FewSpans(cuts)
     else:
         cut = _Spans([(s, e) for s, e, _ in cuts])
     link_chars = 0
-    for ln in links:
-        if ln.kept and not ln.image:
-            link_chars += ln.text_end - ln.text_start - cut.covered(ln.text_start, ln.text_end)
-    for m in autolinks:
-        link_chars += m.end(1) - m.start(1) - cut.covered(m.start(1), m.end(1))
+    for ln in anchors:
+        link_chars += ln.text_end - ln.text_start - cut.covered(ln.text_start, ln.text_end)
+    for s, e in urls:
+        link_chars += e - s - cut.covered(s, e)
     return link_chars
 
 
@@ -551,14 +615,14 @@ NO_SPANS = _Spans([])
 
 
 class _FewSpans:
-    """Non-overlapping spans, few: ``covered`` as _Spans gives it, without building an index."""
+    """Non-overlapping cuts, few: ``covered`` as _Spans gives it, without building an index."""
 
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = spans
+    def __init__(self, cuts: list[Cut]):
+        self.cuts = cuts
 
     def covered(self, a: int, b: int) -> int:
         total = 0
-        for s, e in self.spans:
+        for s, e, _ in self.cuts:
             lo, hi = max(a, s), min(b, e)
             if lo < hi:
                 total += hi - lo
@@ -597,6 +661,8 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
 
 
 def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block | None:
+    """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
+    none, or None when it held nothing but markup."""
     text = block.text
     present = None
     bullet = None
@@ -613,11 +679,12 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
         removed.append(removal(NAME, r.definition_id, block))
         return None
     cuts, link_chars, had_image = _block_cuts(block, r, present)
+    list_item = False
     if bullet:
-        if cuts and cuts[0][0] < bullet.end():
-            bullet = None  # markup at the very start claimed it
-        else:
-            cuts.insert(0, (0, bullet.end(), r.bullet_id))
+        cut = _bullet_cut(bullet, cuts, r)
+        if cut is not None:
+            cuts.insert(0, cut)
+            list_item = True
     if not cuts:
         return block
     cuts = _tidy(cuts, text, content_rules)
@@ -628,9 +695,17 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
         return None  # its removals say why
     new = _squeeze_blanks(new)
     flags = block.flags | {IMAGE_DROPPED} if had_image else new.flags
-    kind, level = ("list_item", 0) if bullet else (new.kind, new.level)
+    kind, level = ("list_item", 0) if list_item else (new.kind, new.level)
     # built directly: dataclasses.replace is slow on this hot path
     return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role)
+
+
+def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:
+    """The cut of the bullet opening a paragraph (it becomes a list item), or None when markup at the
+    very start of the block took those characters first."""
+    if cuts and cuts[0][0] < bullet.end():
+        return None
+    return (0, bullet.end(), r.bullet_id)
 
 
 def _squeeze_blanks(block: Block) -> Block:
