@@ -8,7 +8,7 @@ from . import sources
 from .document import Document, PageWarning
 from .output import to_json
 from .rules import Rules, load_rules
-from .stages import STAGES, decode
+from .stages import FORMATS, STAGES, decode
 from .profile import profile_of
 
 
@@ -46,7 +46,8 @@ def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] |
     """Run ``stages`` (default: the order rules.yaml gives) over a Document."""
     rules = _rules(rules, True) if not isinstance(rules, Rules) else rules
     for name in stages if stages is not None else rules.stages:
-        doc = STAGES[name](doc, rules)
+        # a stage acts on the formats it declares; a page of another format passes through it
+        doc = STAGES[name](doc, rules) if doc.format in FORMATS[name] else doc.evolve(name)
     if not doc.sections and "sections" in doc.stages:
         doc = doc.evolve("pipeline", warnings=[PageWarning("pipeline", "empty", None, "no text was kept from this page")])
     return doc

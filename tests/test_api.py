@@ -194,3 +194,12 @@ def test_provenance_check_catches_text_that_is_not_in_its_slice() -> None:
 def test_template_state_is_refused_until_the_template_pass_exists() -> None:
     with pytest.raises(NotImplementedError, match="template"):
         pipeline.clean(b"Some text.", name="x.txt", templates={"example.org": {}})
+
+
+def test_a_page_passes_through_a_stage_that_does_not_act_on_its_format() -> None:
+    # markup acts on text pages only: in an HTML page's text a "*" or "[1]" is literal
+    page = pipeline.clean("<html><body><p>Rate *all* items [1] of the list, then sum them up.</p></body></html>",
+                          name="x.html")
+    assert "markup" in page["pipeline"]["stages"]
+    assert [b["text"] for s in page["sections"] for b in s["blocks"]] == ["Rate *all* items [1] of the list, then sum them up."]
+    assert not [r for r in page["removed"] if r["stage"] == "markup"]

@@ -27,6 +27,7 @@ STAGES = {m.NAME: m.stage for m in MODULES}
 COMPILERS = {m.NAME: m.compile for m in MODULES if hasattr(m, "compile")}
 DEFAULT_ORDER = tuple(m.NAME for m in MODULES if m is not decode)
 ORDERED = {m.NAME: m for m in MODULES if m is not decode}
+FORMATS = {name: frozenset(m.FORMATS) for name, m in ORDERED.items()}
 
 
 def order_problems(order: Sequence[str]) -> list[tuple[int, str]]:
@@ -54,4 +55,4 @@ def order_problems(order: Sequence[str]) -> list[tuple[int, str]]:
             seen.add(name)
     return sorted(problems)
 
-__all__ = ["STAGES", "COMPILERS", "DEFAULT_ORDER", "order_problems"] + [m.NAME for m in MODULES]
+__all__ = ["STAGES", "COMPILERS", "DEFAULT_ORDER", "FORMATS", "order_problems"] + [m.NAME for m in MODULES]

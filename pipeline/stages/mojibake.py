@@ -33,7 +33,7 @@ from ..document import Block, Document, PageWarning, Removal, edit_text, removal
 
 NAME = "mojibake"
 # a repair changes a block's length (link counts taken before it would be off) and its text
-FORMATS = ("text", "html")  # page formats it acts on (others pass through)
+FORMATS = ("text", "html", "pdf")  # page formats it acts on (others pass through)
 REQUIRES = ()  # facts it reads: a listed stage that provides one runs before it
 PROVIDES = ("repaired-text",)
 INVALIDATES = ("link-counts", "sections")  # facts it would make stale: no stage that provides one runs before it
