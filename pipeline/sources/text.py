@@ -212,6 +212,13 @@ class _Builder:
             self.removed.append(Removal(NAME, "empty-markup", span, first.text.strip()))
         self.kind = None
 
+    def single(self, kind: str, line: Line, parts: list[tuple[int, str]], level: int = 0) -> None:
+        """Emit a block of one line whose text parts are already cut (a heading, a table row)."""
+        self.close()
+        self.kind, self.level, self.first, self.last, self.indent = kind, level, line, line, 0
+        self.parts = parts
+        self.close()
+
     def drop(self, line: Line, rule: str) -> None:
         self.close()
         self.removed.append(Removal(NAME, rule, Span((line.start, line.start + len(line.text)),
@@ -237,13 +244,173 @@ def atx_heading(text: str) -> tuple[int, int, str] | None:
     return len(m.group(1)), start, heading
 
 
-def _with_next(lines: Iterator[Line]) -> Iterator[tuple[Line, Line | None]]:
-    """Each line with the one after it (None at the end)."""
+# What a line is, where that takes more than one pattern (FENCE, RULE_LINE and TABLE_ROW say it
+# alone). Each test reads one line's text on its own. ``read`` asks a test only where the line's
+# first character after the indent (its head) is one the pattern needs there (the *_HEADS above):
+# most lines fail on that alone, at the cost of a string comparison.
+
+def list_marker(text: str, head: str) -> re.Match[str] | None:
+    """The bullet (``-``, ``*``, ``+``, ``\u2022``) or number (``1.``, ``2)``) that opens a list item,
+    else None; group 1 is the indent before it, ``end()`` the column its text starts at."""
+    if head in BULLET_HEADS:
+        return BULLET.match(text)
+    return NUMBERED.match(text) if head.isdigit() else None
+
+
+def quote_marker(text: str) -> int | None:
+    """The column a quote line's text starts at (after ``>`` and one blank), else None."""
+    q = QUOTE.match(text)
+    return q.end() if q else None
+
+
+def setext_level(text: str, under: Line) -> int | None:
+    """The level of the setext heading whose text is this line and whose underline is ``under``,
+    the line right after it (1 for ``===``, 2 for ``---``), else None. A bullet or a rule line
+    over a ``---`` is not a heading's text."""
+    if under.text.lstrip(" \t")[:1] not in SETEXT_HEADS or not SETEXT.match(under.text):
+        return None
+    if BULLET.match(text) or RULE_LINE.match(text):
+        return None
+    return 1 if "=" in under.text else 2
+
+
+def nest(list_indents: list[int], indent: int) -> int:
+    """The nesting level of a list item indented ``indent`` columns. ``list_indents`` holds the
+    indents of the items above it, one per level, outermost first; it is updated to end in this
+    one (deeper levels closed, a deeper indent opening a level)."""
+    while list_indents and list_indents[-1] > indent:
+        list_indents.pop()
+    if not list_indents or list_indents[-1] < indent:
+        list_indents.append(indent)
+    return len(list_indents) - 1
+
+
+def _in_context(lines: Iterator[Line]) -> Iterator[tuple[Line, Line | None, Line | None, bool]]:
+    """Each line with the line right before it and the one right after it (None where that line
+    is blank or off the page), and whether a blank line comes before it."""
+    prev: Line | None = None
+    prev_number = 0  # the number of the line before (0 before the first: a page's top is no gap)
     line = next(lines, None)
     while line is not None:
-        nxt = next(lines, None)
-        yield line, nxt
-        line = nxt
+        following = next(lines, None)
+        number = line.number
+        if prev_number + 1 == number:
+            before, after_blank = prev, False
+        else:
+            before, after_blank = None, prev is not None or number > 1
+        nxt = following if following is not None and following.number == number + 1 else None
+        yield line, before, nxt, after_blank
+        prev, prev_number, line = line, number, following
+
+
+# the blocks a blank line ends (a fence runs on over blank lines)
+ENDED_BY_BLANK = ("paragraph", "list_item", "quote", "table")
+# the kinds of block a line may carry on (a wrapped line, or one inside an open bracket)
+CONTINUED_KINDS = ("paragraph", "list_item", "quote")
+
+
+# What a line does: the state that carries from one line to the next, and one step per kind.
+
+class _ReadState:
+    """What carries across lines: the block being built, the indents of the open list's levels,
+    whether a code fence is open, and whether the next line was taken as a setext underline."""
+
+    __slots__ = ("block", "list_indents", "in_fence", "underline_taken", "width", "header_lines")
+
+    def __init__(self, width: int | None, header_lines: int):
+        self.block = _Builder()
+        self.list_indents: list[int] = []
+        self.in_fence = False
+        self.underline_taken = False
+        self.width = width  # the page's hard-wrap width (``wrap_width``), None if not wrapped
+        self.header_lines = header_lines  # lines at the top where "Field: value" lines stand alone
+
+    def fenced_line(self, line: Line, head: str) -> None:
+        """A line inside an open fence: kept as written, up to the closing fence."""
+        b = self.block
+        if head in FENCE_HEADS and FENCE.match(line.text):
+            self.in_fence = False
+            b.last = line
+            b.close()
+        else:
+            b.parts.append((line.start, line.text))
+            b.last = line
+
+    def open_fence(self, line: Line) -> None:
+        self.block.open("code", line, len(line.text))
+        self.in_fence = True
+
+    def atx_heading(self, line: Line, atx: tuple[int, int, str]) -> None:
+        level, start, heading = atx
+        self.block.single("heading", line, [(line.start + start, heading)] if heading else [], level=level)
+        self.list_indents.clear()
+
+    def setext_heading(self, line: Line, under: Line, level: int) -> None:
+        b = self.block
+        b.open("heading", line, 0, level=level)
+        b.last = under
+        b.close()
+        self.list_indents.clear()
+        self.underline_taken = True
+
+    def table_row(self, line: Line) -> None:
+        """One block per row, its text the row between the outer pipes as written (a copy of the
+        source, so the source map stays exact; normalize folds the padding later)."""
+        text = line.text
+        if TABLE_RULE.match(text):
+            self.block.drop(line, "rule-line")
+            return
+        col = text.index("|") + 1
+        inner = text.rstrip().rstrip("|")
+        self.block.single("table", line, [_content(Line(line.number, line.start, inner), col)])
+
+    def continues(self, line: Line, before: Line | None, marker: re.Match[str] | None, head: str) -> bool:
+        """Whether the line carries on the open paragraph, list item or quote: it comes right after
+        that block's last line, is no header field or bullet, and the line before was wrapped or
+        the block has a bracket still open."""
+        b = self.block
+        text = line.text
+        return (
+            b.kind in CONTINUED_KINDS
+            and not (line.number <= self.header_lines and HEADER_FIELD.match(text))
+            and before is not None and b.last is before
+            and not (marker is not None and head in BULLET_HEADS)  # a bullet opens an item
+            and (_continues(before, line, self.width) or _unbalanced(" ".join(t for _, t in b.parts)))
+        )
+
+    def carry_on(self, line: Line, head: str) -> None:
+        b = self.block
+        # a quote's next line leaves out its own ">" where it has one
+        quoted = b.kind == "quote" and head == ">" and quote_marker(line.text)
+        b.add(line, quoted or 0)
+
+    def list_item(self, line: Line, marker: re.Match[str]) -> None:
+        indent = len(marker.group(1).expandtabs(4))
+        level = nest(self.list_indents, indent)
+        self.block.open("list_item", line, marker.end(), level=level, indent=indent)
+
+    def item_goes_on(self, line: Line, before: Line | None) -> bool:
+        """Whether the line, indented deeper than the open list item's marker and right under it,
+        continues that item."""
+        b = self.block
+        text = line.text
+        return (b.kind == "list_item" and before is not None and b.last is before
+                and len(text) - len(text.lstrip()) > b.indent)
+
+    def quote(self, line: Line, col: int) -> None:
+        self.block.open("quote", line, col)
+
+    def paragraph(self, line: Line, before: Line | None) -> None:
+        # a line at the margin ends the list, unless it comes right under an item
+        text = line.text
+        if (self.block.kind != "list_item" or before is None) and len(text) == len(text.lstrip()):
+            self.list_indents.clear()
+        self.block.open("paragraph", line, 0)
+
+    def finish(self, page: str) -> None:
+        if self.in_fence:  # an open fence runs to the page's last line, blank or not
+            self.block.last = last_line(page) or self.block.last
+        self.block.close()
 
 
 def read(doc: Document, cfg: ReadRules) -> Document:
@@ -252,105 +419,43 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     Only non-blank lines are visited (``text_lines``); a blank line shows as a gap in the line
     numbers, and "the line before/after" means the one numbered so.
     """
-    text_ = doc.text
-    width = wrap_width(text_lines(text_), cfg)
-    b = _Builder()
-    list_indents: list[int] = []
-    in_fence = False
-    prev: Line | None = None  # the non-blank line before this one
-    skip = False  # this line was taken as a setext underline with the line before it
-    for line, following in _with_next(text_lines(text_)):
-        if skip:
-            skip, prev = False, line
+    page = doc.text
+    state = _ReadState(wrap_width(text_lines(page), cfg), cfg.header_lines)
+    b = state.block
+    for line, before, nxt, after_blank in _in_context(text_lines(page)):
+        if state.underline_taken:
+            state.underline_taken = False
             continue
         text = line.text
-        after_blank = line.number > (prev.number + 1 if prev is not None else 1)
-        # the line before, where it is not blank (None where it is, or at the top)
-        before = prev if prev is not None and prev.number + 1 == line.number else None
-        nxt = following if following is not None and following.number == line.number + 1 else None
-        prev = line
-        # the first character after the indent: each line pattern below needs one of a few there
         head = text.lstrip(" \t")[:1]
-        if in_fence:
-            if head in FENCE_HEADS and FENCE.match(text):
-                in_fence = False
-                b.last = line
-                b.close()
-            else:
-                b.parts.append((line.start, text))
-                b.last = line
+        if state.in_fence:
+            state.fenced_line(line, head)
             continue
-        if after_blank and b.kind in ("paragraph", "list_item", "quote", "table"):
+        if after_blank and b.kind in ENDED_BY_BLANK:
             b.close()
+        # looked for once: a bullet does not carry on the block above, and a marker opens an item
+        marker = list_marker(text, head)
         if head in FENCE_HEADS and FENCE.match(text):
-            b.open("code", line, len(text))
-            in_fence = True
-            continue
-        atx = atx_heading(text) if head == "#" else None
-        if atx:
-            level, start, heading = atx
-            b.open("heading", line, text.index("#") + level, level=level)
-            b.parts = [(line.start + start, heading)] if heading else []
-            b.close()
-            list_indents = []
-            continue
-        if nxt is not None and nxt.text.lstrip(" \t")[:1] in SETEXT_HEADS and SETEXT.match(nxt.text) \
-                and not BULLET.match(text) and not RULE_LINE.match(text) and b.kind != "list_item":
-            b.open("heading", line, 0, level=1 if "=" in nxt.text else 2)
-            b.last = nxt
-            b.close()
-            list_indents = []
-            skip = True
-            continue
-        if head in RULE_HEADS and RULE_LINE.match(text):
+            state.open_fence(line)
+        elif head == "#" and (atx := atx_heading(text)):
+            state.atx_heading(line, atx)
+        elif nxt is not None and b.kind != "list_item" and (level := setext_level(text, nxt)):
+            state.setext_heading(line, nxt, level)
+        elif head in RULE_HEADS and RULE_LINE.match(text):
             b.drop(line, "rule-line")
-            continue
-        if head == "|" and TABLE_ROW.match(text):
-            # one block per row, its text the row between the outer pipes as written (a copy of
-            # the source, so the source map stays exact; normalize folds the padding later)
-            if TABLE_RULE.match(text):
-                b.drop(line, "rule-line")
-            else:
-                b.open("table", line, text.index("|") + 1)
-                inner = text.rstrip().rstrip("|")
-                b.parts = [_content(Line(line.number, line.start, inner), text.index("|") + 1)]
-                b.close()
-            continue
-        bullet = BULLET.match(text) if head in BULLET_HEADS else None
-        numbered = NUMBERED.match(text) if not bullet and head.isdigit() else None
-        continuation = (
-            b.kind in ("paragraph", "list_item", "quote")
-            and not (line.number <= cfg.header_lines and HEADER_FIELD.match(text))
-            and before is not None and b.last is before
-            and not bullet
-            and (_continues(before, line, width) or _unbalanced(" ".join(t for _, t in b.parts)))
-        )
-        if continuation:
-            b.add(line, len(QUOTE.match(text).group(0)) if b.kind == "quote" and QUOTE.match(text) else 0)
-            continue
-        marker = bullet or numbered
-        if marker:
-            indent = len(marker.group(1).expandtabs(4))
-            while list_indents and list_indents[-1] > indent:
-                list_indents.pop()
-            if not list_indents or list_indents[-1] < indent:
-                list_indents.append(indent)
-            b.open("list_item", line, marker.end(), level=len(list_indents) - 1, indent=indent)
-            continue
-        if b.kind == "list_item" and before is not None and b.last is before \
-                and len(text) - len(text.lstrip()) > b.indent:
-            b.add(line, 0)  # an indented line under a bullet continues the item
-            continue
-        q = QUOTE.match(text) if head == ">" else None
-        if q:
-            b.open("quote", line, q.end())
-            continue
-        if b.kind != "list_item" or before is None:
-            list_indents = [] if len(text) == len(text.lstrip()) else list_indents
-        b.open("paragraph", line, 0)
-    if in_fence:  # an open fence runs to the page's last line, blank or not
-        b.last = last_line(text_) or b.last
-    b.close()
+        elif head == "|" and TABLE_ROW.match(text):
+            state.table_row(line)
+        elif b.kind in CONTINUED_KINDS and state.continues(line, before, marker, head):
+            state.carry_on(line, head)
+        elif marker:
+            state.list_item(line, marker)
+        elif b.kind == "list_item" and state.item_goes_on(line, before):
+            b.add(line, 0)
+        elif head == ">" and (col := quote_marker(text)) is not None:
+            state.quote(line, col)
+        else:
+            state.paragraph(line, before)
+    state.finish(page)
     return doc.evolve(NAME, blocks=b.blocks, removed=b.removed)
 
 
