@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pipeline
+from pipeline.sources.text import Line, _in_context, _ReadState, list_marker, nest, quote_marker, setext_level
 
 
 def read(text: str):
@@ -70,3 +71,72 @@ def test_a_setext_underline_is_taken_with_the_line_above_only_when_adjacent() ->
     doc = read("Title\n=====\n\nNot a title\n\n-----\nText\n")
     assert [(b.kind, b.text) for b in doc.blocks] == [("heading", "Title"), ("paragraph", "Not a title"), ("paragraph", "Text")]
     assert [r.rule for r in doc.removed] == ["rule-line"]
+
+
+# The reader's pieces, each on a few invented lines.
+
+
+def lines_of(*texts_and_numbers: tuple[int, str]) -> list[Line]:
+    return [Line(number, 0, text) for number, text in texts_and_numbers]
+
+
+def test_list_marker_finds_bullets_and_numbers_with_their_indent_and_text_column() -> None:
+    bullet = list_marker("  - ripe pears", "-")
+    assert bullet is not None and bullet.group(1) == "  " and bullet.end() == 4
+    numbered = list_marker("12) then stir", "1")
+    assert numbered is not None and numbered.group(1) == "" and numbered.end() == 4
+    assert list_marker("-nothing after a space", "-") is None
+    assert list_marker("1999. was a year", "1") is None  # more than three digits is no item number
+    assert list_marker("- ", "-") is None  # a marker with no text after it
+
+
+def test_quote_marker_gives_the_column_after_the_marker_and_one_blank() -> None:
+    assert quote_marker("> kept words") == 2
+    assert quote_marker("  >>nested") == 3
+    assert quote_marker("no quote > here") is None
+
+
+def test_setext_level_needs_an_underline_and_a_line_that_is_no_bullet_or_rule() -> None:
+    [under_eq, under_dash, plain] = lines_of((2, "====="), (2, "  ---"), (2, "Words below"))
+    assert setext_level("Garden notes", under_eq) == 1
+    assert setext_level("Garden notes", under_dash) == 2
+    assert setext_level("Garden notes", plain) is None
+    assert setext_level("- a bullet", under_dash) is None
+    assert setext_level("***", under_dash) is None
+
+
+def test_nest_opens_a_level_for_a_deeper_indent_and_closes_deeper_ones_for_a_shallower() -> None:
+    indents: list[int] = []
+    assert [nest(indents, i) for i in (0, 2, 4, 2, 0)] == [0, 1, 2, 1, 0]
+    assert indents == [0]
+    indents = [0, 4]
+    assert nest(indents, 2) == 1 and indents == [0, 2]  # between two levels: it takes the deeper one's place
+
+
+def test_in_context_gives_the_adjacent_lines_and_marks_a_gap_as_a_blank_before() -> None:
+    first, second, third = lines_of((1, "one"), (2, "two"), (5, "five"))
+    assert list(_in_context(iter([first, second, third]))) == [
+        (first, None, second, False), (second, first, None, False), (third, None, None, True)]
+    [late] = lines_of((3, "after blank lines at the top"))
+    assert list(_in_context(iter([late]))) == [(late, None, None, True)]
+
+
+def test_a_line_continues_an_open_paragraph_only_right_under_it_and_when_wrapped() -> None:
+    state = _ReadState(width=20, header_lines=0)
+    top, wrapped, apart = lines_of((1, "A line cut at twenty"), (2, "columns"), (4, "columns"))
+    state.block.open("paragraph", top, 0)
+    assert state.continues(wrapped, top, None, "c")
+    assert not state.continues(apart, None, None, "c")
+    bullet = Line(2, 0, "- columns")
+    assert not state.continues(bullet, top, list_marker(bullet.text, "-"), "-")
+    assert not _ReadState(width=None, header_lines=0).continues(wrapped, top, None, "c")
+
+
+def test_a_line_at_the_margin_ends_the_list_unless_it_comes_right_under_an_item() -> None:
+    state = _ReadState(width=None, header_lines=0)
+    item, under, later = lines_of((1, "- apples"), (2, "more on apples"), (4, "New paragraph"))
+    state.list_item(item, list_marker(item.text, "-"))
+    state.paragraph(under, item)
+    assert state.list_indents == [0]
+    state.paragraph(later, None)
+    assert state.list_indents == []
