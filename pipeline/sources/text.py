@@ -194,20 +194,25 @@ class _Builder:
     def close(self) -> None:
         if self.kind is None:
             return
-        texts, segs, pos = [], [], 0
-        for off, text in self.parts:
-            if texts:
-                texts.append(" ")
-                pos += 1
-            segs.append((pos, off, len(text)))
-            texts.append(text)
-            pos += len(text)
+        parts = self.parts
+        if len(parts) == 1:  # most blocks are one line: nothing to join
+            off, text = parts[0]
+            segs: tuple[tuple[int, int, int], ...] = ((0, off, len(text)),)
+        else:
+            texts, joined, pos = [], [], 0
+            for off, part in parts:
+                if texts:
+                    texts.append(" ")
+                    pos += 1
+                joined.append((pos, off, len(part)))
+                texts.append(part)
+                pos += len(part)
+            text, segs = "".join(texts), tuple(joined)
         first, last = self.first, self.last
         end = last.start + len(last.text)
         span = Span((first.start, end), (first.number, last.number))
-        text = "".join(texts)
         if text:
-            self.blocks.append(Block(self.kind, text, span, self.level, tuple(segs)))
+            self.blocks.append(Block(self.kind, text, span, self.level, segs))
         else:  # a marker with nothing after it ("#", "* ") holds no text: logged, not kept
             self.removed.append(Removal(NAME, "empty-markup", span, first.text.strip()))
         self.kind = None
