@@ -178,18 +178,28 @@ class _Builder:
         self.first: Line | None = None
         self.last: Line | None = None
         self.indent = 0
+        # "[" minus "]" and "(" minus ")" over the block's parts so far: kept as lines come, so
+        # asking whether a bracket is still open never rejoins the block (quadratic on long blocks)
+        self.open_brackets = self.open_parens = 0
 
     def open(self, kind: str, line: Line, col: int, level: int = 0, indent: int = 0) -> None:
         self.close()
         self.kind, self.level, self.first, self.last, self.indent = kind, level, line, line, indent
         self.parts = []
+        self.open_brackets = self.open_parens = 0
         self.add(line, col)
 
     def add(self, line: Line, col: int) -> None:
         off, text = _content(line, col)
         if text:
             self.parts.append((off, text))
+            self.open_brackets += text.count("[") - text.count("]")
+            self.open_parens += text.count("(") - text.count(")")
         self.last = line
+
+    def unbalanced(self) -> bool:
+        """A "[" or (beyond one stray) a "(" still open in the block: its next line goes on with it."""
+        return self.open_brackets > 0 or self.open_parens > 1
 
     def close(self) -> None:
         if self.kind is None:
@@ -228,10 +238,6 @@ class _Builder:
         self.close()
         self.removed.append(Removal(NAME, rule, Span((line.start, line.start + len(line.text)),
                                                      (line.number, line.number)), line.text.strip()))
-
-
-def _unbalanced(text: str) -> bool:
-    return text.count("[") > text.count("]") or text.count("(") > text.count(")") + 1
 
 
 def atx_heading(text: str) -> tuple[int, int, str] | None:
@@ -380,7 +386,7 @@ class _ReadState:
             and not (line.number <= self.header_lines and HEADER_FIELD.match(text))
             and before is not None and b.last is before
             and not (marker is not None and head in BULLET_HEADS)  # a bullet opens an item
-            and (_continues(before, line, self.width) or _unbalanced(" ".join(t for _, t in b.parts)))
+            and (_continues(before, line, self.width) or b.unbalanced())
         )
 
     def carry_on(self, line: Line, head: str) -> None:
