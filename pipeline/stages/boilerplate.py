@@ -314,7 +314,7 @@ class Verdicts(list):
             self.drop(i, rule, why)
 
 
-def _words(n: int) -> str:
+def _word_count(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
 
@@ -375,7 +375,7 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
             continue  # most text blocks: longer than any UI string, or matching none
         for p in patterns:
             if feats[i].words <= p.max_words and p.regex.search(b.text):
-                verdict.drop(i, p.id, f"a whole-block UI string ({_words(feats[i].words)}, at most {p.max_words})")
+                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(feats[i].words)}, at most {p.max_words})")
                 break
 
 
@@ -525,9 +525,10 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
 
 
 def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
-    """The legal terms in a block (0 unless they are dense enough; legal vocabulary dense enough to make a block a legal notice: a news paragraph may mention
-    insurance or a company's Inc. once; a footer says little else. Plain substring tests (fast in
-    C) find the candidates; only a found term is checked to start a word)."""
+    """How many legal terms a block holds, or 0 unless they are dense enough to make it a legal
+    notice: a news paragraph may mention insurance or a company's Inc. once; a footer says little
+    else. Plain substring tests (fast in C) find the candidates; only a found term is checked to
+    start a word."""
     if len(text) < r.legal_min_chars or not r.legal:
         return 0
     low = text.casefold()
@@ -551,7 +552,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
             continue
         if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
-            verdict.drop(i, "byline", f"a byline ({_words(feats[i].words)})")
+            verdict.drop(i, "byline", f"a byline ({_word_count(feats[i].words)})")
             # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
             # Doe" names them itself, and what follows is the article
             byline_at = i if b.text.rstrip(" :").lower().endswith(" by") else None
@@ -569,7 +570,7 @@ def _image_captions(blocks, feats, verdict, r: BoilerplateRules) -> None:
     or alt text ("Pancreas"): without the image it says nothing."""
     for i, b in enumerate(blocks):
         if not verdict[i] and IMAGE_DROPPED in b.flags and feats[i].words <= r.caption_max_words and not feats[i].sentence:
-            verdict.drop(i, "image-caption", f"{feats[i].words} words left of a block whose image was dropped")
+            verdict.drop(i, "image-caption", f"{_word_count(feats[i].words)} left of a block whose image was dropped")
 
 
 def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
@@ -695,7 +696,7 @@ def _references_context(blocks, feats, cls: list[str], verdict, r: BoilerplateRu
             continue
         elif b.kind != "list_item" and 0 < feats[i].words <= r.fragment_max_words and feats[i].closed \
                 and any(c.isdigit() for c in b.text):
-            verdict.drop(i, "fragment", f"a closed piece of {_words(feats[i].words)} with a number: part of a broken-off citation")
+            verdict.drop(i, "fragment", f"a closed piece of {_word_count(feats[i].words)} with a number: part of a broken-off citation")
             cls[i] = "removed"
         elif in_refs and citation_hits(b.text, tr) >= tr.citation_min_hits:
             cls[i] = "good"

@@ -6,7 +6,7 @@ A whole block seen before is removed (``duplicate-block``); a long-enough senten
 cut out of the later block (``duplicate-sentence``), and a block made only of repeated sentences
 goes whole under that rule. Each Removal's text is the repeated text itself.
 
-What is never deduped: headings, and title-like lines (``textrules.title_like``) (the same
+What is never deduped: headings, and title-like lines (``textrules.title_like``: the same
 heading can open sections in different parts of a page); and text shorter than ``min_words`` words
 (short lead-ins and list items such as "Chemotherapy." legitimately recur under different headings;
 words are counted as whitespace-separated tokens, each Han or kana character one).
