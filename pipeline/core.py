@@ -48,7 +48,7 @@ def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] |
     for name in stages if stages is not None else rules.stages:
         # a stage acts on the formats it declares; a page of another format passes through it
         doc = STAGES[name](doc, rules) if doc.format in FORMATS[name] else doc.evolve(name)
-    if not doc.blocks and "sections" in doc.stages:  # no blocks, no sections (built only at output)
+    if not doc.kept and "sections" in doc.stages:  # no blocks, no sections (built only at output)
         doc = doc.evolve("pipeline", warnings=[PageWarning("pipeline", "empty", None, "no text was kept from this page")])
     return doc
 

@@ -1,7 +1,10 @@
 """The one data model every stage reads and returns.
 
-A Document holds the decoded source text and the Blocks read from it. Stages never mutate: they
-return a new Document (``doc.evolve``) whose removed/warnings logs have grown. A Block keeps, beside
+A Document holds the decoded source text and one list of the Blocks read from it. Stages never
+mutate and never delete: they return a new Document (``doc.evolve``) whose blocks are labelled (a
+dropped block keeps its place, with the stage, rule and reason that dropped it: ``Block.drop``) and
+whose cuts/warnings logs have grown. ``sections`` and ``removed`` are built from the labels when they
+are asked for (the JSON is made from them once, at output). A Block keeps, beside
 its text, an ``origin`` map from positions in its text to offsets in the source text, so that a
 stage which cuts part of a block (a link target, a footnote mark, operators leaked into a sentence)
 can log exactly where in the source the cut part came from.
@@ -17,6 +20,7 @@ from .textutil import TextFacts, text_facts
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "quote", "code")
 IMAGE_DROPPED = "image"  # block flag: an image was dropped from the block (what is left may be its caption)
+CONTENTS_ENTRY = "contents"  # block flag: a dropped block that is an entry of the page's own table of contents
 ROLES = ("body", "references", "links")
 
 
@@ -55,6 +59,16 @@ _INF = float("inf")
 
 
 @dataclass(frozen=True, slots=True)
+class Drop:
+    """The label of a dropped block: which stage dropped it, by which rule, and what it measured."""
+
+    stage: str
+    rule: str
+    why: str | None = None
+    by_cuts: bool = False  # the stage's cuts took all its text: they are its log, there is nothing more
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """A unit of text with its kind and provenance.
 
@@ -64,6 +78,9 @@ class Block:
     ``flags`` are facts stages leave for later stages (``IMAGE_DROPPED``: an image was dropped from it).
     ``role`` is the role of the section the block is in (``body``, ``references``, ``links``), as
     the sections stage labelled it; None before that.
+    ``drop`` labels a dropped block (None while it is kept); ``seq`` is its place in the reader's
+    order, which the parts of a split block and a merged block keep (the first part's), so that a
+    stage's output can be put back in order among the blocks dropped before it.
     """
 
     kind: str
@@ -74,6 +91,8 @@ class Block:
     link_chars: int = 0
     flags: frozenset[str] = frozenset()
     role: str | None = None
+    drop: Drop | None = None
+    seq: int = 0
     _facts: TextFacts | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -164,7 +183,8 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
     pieces.append(text[pos:])
     _copy_segments(old_segs, in_order, pos, len(text), out, new_segs)
     b = block  # built directly: dataclasses.replace is slow on this hot path
-    return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags, b.role)
+    return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags, b.role,
+                 b.drop, b.seq)
 
 
 def _copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int, out_at: int,
@@ -263,6 +283,15 @@ def slice_block(block: Block, start: int, end: int) -> Block:
     return replace(part, span=block.subspan(start, end), link_chars=min(block.link_chars, len(part.text)))
 
 
+def dropped(block: Block, stage: str, rule: str, why: str | None = None, *, contents: bool = False,
+            by_cuts: bool = False) -> Block:
+    """``block`` labelled as dropped by ``stage``'s ``rule`` (``contents``: it is an entry of the
+    page's own table of contents, which the sections stage reads; ``by_cuts``: the stage's logged
+    cuts took all of its text)."""
+    flags = block.flags | {CONTENTS_ENTRY} if contents else block.flags
+    return replace(block, drop=Drop(stage, rule, why, by_cuts), flags=flags)
+
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """Something a stage took out (or rewrote), the rule that did it, and where it was.
@@ -276,6 +305,7 @@ class Removal:
     span: Span
     text: str
     why: str | None = None
+    seq: int = -1  # the reader's place of the block it came from (-1: no block), for the order of ``removed``
 
     def to_json(self) -> dict:
         out = {"stage": self.stage, "rule": self.rule, "source": self.span.to_json(), "text": self.text}
@@ -302,9 +332,9 @@ def removal(stage: str, rule: str, block: Block, start: int = 0, end: int | None
             why: str | None = None) -> Removal:
     """A Removal of a whole block, or of ``block.text[start:end]``."""
     if start == 0 and (end is None or end >= len(block.text)):
-        return Removal(stage, rule, block.span, block.text, why)
+        return Removal(stage, rule, block.span, block.text, why, block.seq)
     end = len(block.text) if end is None else end
-    return Removal(stage, rule, block.subspan(start, end), block.text[start:end], why)
+    return Removal(stage, rule, block.subspan(start, end), block.text[start:end], why, block.seq)
 
 
 def rewrite(stage: str, rule: str, block: Block, start: int, end: int, replacement: str) -> Removal:
@@ -364,36 +394,67 @@ class Document:
     title: str | None = None
     language: str | None = None
     meta: Mapping[str, object] = field(default_factory=lambda: EMPTY_META)
+    # every block the reader made, in its order, kept or dropped (``Block.drop``): the one list
     blocks: tuple[Block, ...] = ()
-    # the page's own table of contents, as the blocks a stage took out of ``blocks`` (boilerplate):
-    # their entries name the page's headings (the sections stage reads them)
-    contents: tuple[Block, ...] = ()
     # what is measured once about the page after the reader (profile.Profile: language, word lists)
     profile: Any = None
-    removed: tuple[Removal, ...] = ()
+    # what was cut out of a block's text or rewritten in it, and source text that never became a
+    # block: the part of ``removed`` that labels cannot hold
+    cuts: tuple[Removal, ...] = ()
     warnings: tuple[PageWarning, ...] = ()
     stages: tuple[str, ...] = ()
 
     @property
-    def sections(self) -> tuple[Section, ...]:
-        """The sections, built from the blocks' labels: a heading block opens one (its level and
-        the headings above it give its path), the blocks before the first heading are the lead."""
-        return build_sections(self.blocks)
+    def kept(self) -> tuple[Block, ...]:
+        """The blocks no stage dropped, in order: what a stage works on and what sections hold."""
+        return tuple(b for b in self.blocks if b.drop is None)
 
-    def evolve(self, stage: str, *, blocks: Iterable[Block] | None = None, removed: Iterable[Removal] = (),
+    @property
+    def contents(self) -> tuple[Block, ...]:
+        """The page's own table of contents: the dropped blocks labelled as its entries (they name
+        the page's headings; the sections stage reads them)."""
+        return tuple(b for b in self.blocks if b.drop is not None and CONTENTS_ENTRY in b.flags)
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The sections, built from the kept blocks' labels: a heading block opens one (its level and
+        the headings above it give its path), the blocks before the first heading are the lead."""
+        return build_sections(self.kept)
+
+    @property
+    def removed(self) -> tuple[Removal, ...]:
+        """Everything taken out: the cuts and the dropped blocks, stage by stage in the order the
+        stages ran, within a stage in the reader's order of the blocks (a block's cuts before its
+        drop)."""
+        drops = [Removal(b.drop.stage, b.drop.rule, b.span, b.text, b.drop.why, b.seq)
+                 for b in self.blocks if b.drop is not None and not b.drop.by_cuts]
+        ran = {name: i for i, name in enumerate(self.stages)}
+        last = len(ran)
+        return tuple(sorted((*self.cuts, *drops), key=lambda r: (ran.get(r.stage, last), r.seq)))
+
+    def evolve(self, stage: str, *, blocks: Iterable[Block] | None = None, cuts: Iterable[Removal] = (),
                warnings: Iterable[PageWarning] = (), meta: Mapping[str, object] | None = None,
                **changes) -> Document:
-        """A new Document after ``stage``: logs extended, ``meta`` merged (first value of a key wins)."""
+        """A new Document after ``stage``: logs extended, ``meta`` merged (first value of a key wins).
+
+        ``blocks`` are what the stage made of the kept blocks (``kept``), the ones it dropped
+        labelled: they are put back in the reader's order among the blocks dropped before."""
         if blocks is not None:
-            changes["blocks"] = tuple(blocks)
+            earlier = [b for b in self.blocks if b.drop is not None]
+            # a stable sort: blocks of one place (the parts of a split block) keep the given order
+            changes["blocks"] = tuple(sorted((*earlier, *blocks), key=_seq)) if earlier else tuple(blocks)
         if meta:
             merged = dict(self.meta)
             for k, v in meta.items():
                 if merged.get(k) is None and v is not None:
                     merged[k] = v
             changes["meta"] = MappingProxyType(merged)
-        return replace(self, removed=self.removed + tuple(removed), warnings=self.warnings + tuple(warnings),
+        return replace(self, cuts=self.cuts + tuple(cuts), warnings=self.warnings + tuple(warnings),
                        stages=self.stages + (stage,), **changes)
+
+
+def _seq(block: Block) -> int:
+    return block.seq
 
 
 def build_sections(blocks: Sequence[Block]) -> tuple[Section, ...]:

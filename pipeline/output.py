@@ -54,7 +54,8 @@ def to_json(doc: Document, raw: bytes, *, version: str, rules_sha256: str) -> di
             "blocks": [b.to_json() for b in blocks],
             "source": span.to_json() if span else {"chars": None, "lines": [0, 0]},
         })
-    by_rule = Counter(r.rule for r in doc.removed)
+    removed = doc.removed  # built from the labels and the cuts: once
+    by_rule = Counter(r.rule for r in removed)
     return {
         "schema": SCHEMA_ID,
         "id": page_id(doc.name),
@@ -71,7 +72,7 @@ def to_json(doc: Document, raw: bytes, *, version: str, rules_sha256: str) -> di
         },
         "pipeline": {"version": version, "rules_sha256": rules_sha256, "stages": list(doc.stages)},
         "sections": sections,
-        "removed": [r.to_json() for r in doc.removed],
+        "removed": [r.to_json() for r in removed],
         "warnings": [w.to_json() for w in doc.warnings],
         "stats": {
             "chars_in": len(doc.text),

@@ -32,7 +32,7 @@ def page_profile(doc: Document, text_rules: TextRules) -> Profile:
 def profile_of(doc: Document, text_rules: TextRules) -> Profile:
     """The page's profile: its language (the reader's, else guessed from its longest blocks) and
     what follows from it."""
-    language = doc.language or page_language([b.text for b in doc.blocks], text_rules)
+    language = doc.language or page_language([b.text for b in doc.kept], text_rules)
     primary = (language or "en").split("-")[0].lower()
     return Profile(
         language=language,

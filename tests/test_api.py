@@ -203,3 +203,21 @@ def test_a_page_passes_through_a_stage_that_does_not_act_on_its_format() -> None
     assert "markup" in page["pipeline"]["stages"]
     assert [b["text"] for s in page["sections"] for b in s["blocks"]] == ["Rate *all* items [1] of the list, then sum them up."]
     assert not [r for r in page["removed"] if r["stage"] == "markup"]
+
+
+@pytest.mark.parametrize("name", SEED_IDS)
+def test_every_block_the_reader_made_is_still_in_the_cleaned_document_kept_or_labelled(name: str) -> None:
+    data = next(p for p in SEED_PAGES if p.name == name).read_bytes()
+    rules = pipeline.load_rules()
+    read = pipeline.read(data, name=name, rules=rules)
+    done = pipeline.run(read, rules)
+    # a block may be split (its parts keep its place) or merged into one before it (whose span then
+    # covers it): no other place is lost, and a block no longer kept says which stage and rule dropped it
+    places = {b.seq: b for b in done.blocks}
+    for block in read.blocks:
+        if block.seq not in places:
+            assert any(m.span.chars[0] <= block.span.chars[0] and block.span.chars[1] <= m.span.chars[1]
+                       for m in done.kept), block.text
+    assert all(b.drop is None or (b.drop.stage in done.stages and b.drop.rule) for b in done.blocks)
+    assert [b.seq for b in done.blocks] == sorted(b.seq for b in done.blocks)
+    assert pipeline.clean(data, name=name, rules=rules)["removed"] == [r.to_json() for r in done.removed]

@@ -27,7 +27,7 @@ def run(text: str, stages=("markup", "boilerplate"), site_rules: bool = True, ru
 
 
 def kept(doc) -> list[str]:
-    return [b.text for b in doc.blocks]
+    return [b.text for b in doc.kept]
 
 
 def rules_of(doc) -> dict[str, str]:
@@ -204,7 +204,7 @@ def test_an_invalid_pattern_is_reported_with_file_line_and_key(tmp_path: Path) -
 def test_stage_is_usable_alone_and_keeps_every_line_accounted_for() -> None:
     text = f"Skip navigation\n\n{BODY}\n\nShare\n\n{BODY2}\n\nCopyright 2024 Example Inc. All rights reserved.\n"
     doc = boilerplate.stage(pipeline.read(text, name="p.txt"), load_rules())
-    lines = {n for b in doc.blocks for n in range(b.span.lines[0], b.span.lines[1] + 1)}
+    lines = {n for b in doc.kept for n in range(b.span.lines[0], b.span.lines[1] + 1)}
     lines |= {n for r in doc.removed for n in range(r.span.lines[0], r.span.lines[1] + 1)}
     nonblank = {i + 1 for i, line in enumerate(text.splitlines()) if line.strip()}
     assert nonblank <= lines
@@ -262,7 +262,7 @@ def body_parts(text: str):
     rules = load_rules()
     doc = pipeline.run(pipeline.read(text, name="page.md", rules=rules), rules, stages=["markup"])
     r, tr = rules.stage("boilerplate"), rules.text
-    blocks = list(doc.blocks)
+    blocks = list(doc.kept)
     return blocks, [boilerplate.features(b, stopword_lists()["en"], r, tr, "en") for b in blocks], r, tr
 
 

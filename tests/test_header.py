@@ -40,7 +40,7 @@ def test_link_description_keywords_fields_become_url_and_meta_and_are_logged(rul
     assert doc.url == "https://www.example.org/a/b.htm"
     assert doc.meta["description"] == "A short summary."
     assert doc.meta.get("keywords") is None
-    assert [b.text for b in doc.blocks] == ["Body text here."]
+    assert [b.text for b in doc.kept] == ["Body text here."]
     assert [(r.rule, r.text) for r in doc.removed] == [
         ("header", "Link: https://www.example.org/a/b.htm"),
         ("header", "Description: A short summary."),
@@ -63,7 +63,7 @@ def test_title_and_url_source_fields_of_other_dump_tools(rules):
     assert doc.title == "Pancreatic NETs"
     assert doc.url == "https://site.example.com/p"
     assert doc.site == "site.example.com"
-    assert [b.text for b in doc.blocks] == ["Heading", "Text."]
+    assert [b.text for b in doc.kept] == ["Heading", "Text."]
     assert len([r for r in doc.removed if r.rule == "header"]) == 3
 
 
@@ -78,7 +78,7 @@ def test_field_lines_are_read_only_on_text_pages(rules):
     doc = pipeline.read("Title: Annual report\n\nText.\n", name="report.txt")
     out = pipeline.run(replace(doc, format="pdf"), rules, stages=["header"])
     assert out.title is None
-    assert [b.text for b in out.blocks] == ["Title: Annual report", "Text."]
+    assert [b.text for b in out.kept] == ["Title: Annual report", "Text."]
 
 
 def test_field_lines_count_only_at_the_very_top_of_the_page(rules):
@@ -86,7 +86,7 @@ def test_field_lines_count_only_at_the_very_top_of_the_page(rules):
     _, doc = header(text, rules)
     assert doc.url is None
     assert doc.meta.get("description") is None
-    assert [b.text for b in doc.blocks] == ["Some opening text.", "Link: https://example.org/x",
+    assert [b.text for b in doc.kept] == ["Some opening text.", "Link: https://example.org/x",
                                             "Description: not a header here"]
     assert doc.removed == ()
 
@@ -160,7 +160,7 @@ def test_a_signature_must_equal_a_whole_block(rules):
 def test_dates_a_page_states_are_saved_into_meta(rules, line, key, value):
     _, doc = header(f"Some text.\n\n{line}\n", rules)
     assert doc.meta[key] == value
-    assert [b.text for b in doc.blocks] == ["Some text.", line]  # recorded, not removed
+    assert [b.text for b in doc.kept] == ["Some text.", line]  # recorded, not removed
     assert doc.removed == ()
 
 
@@ -233,7 +233,7 @@ def test_seed_page_000_header_and_page_facts(rules):
     assert out.meta["modified"] == "2020-03-23"
     assert out.meta["copyright"] == "Copyright 1997-2020, A.D.A.M., Inc."
     assert [r.span.lines for r in out.removed] == [(1, 1), (2, 2), (3, 3)]
-    assert out.blocks[0].text == "Skip navigation"
+    assert out.kept[0].text == "Skip navigation"
 
 
 def test_seed_page_003_page_facts(rules):
@@ -242,7 +242,7 @@ def test_seed_page_003_page_facts(rules):
     assert out.url is None
     assert out.meta["modified"] == "2024-08-22"
     assert out.meta["copyright"] == "American Cancer Society medical information is copyrighted material."
-    assert out.blocks == doc.blocks  # nothing at its top is a field
+    assert out.kept == doc.kept  # nothing at its top is a field
 
 
 def test_rules_without_a_header_section_keep_field_lines_but_still_name_the_site():
@@ -250,7 +250,7 @@ def test_rules_without_a_header_section_keep_field_lines_but_still_name_the_site
     doc = pipeline.read("Link: https://www.example.org/x\n\nLast Revised: May 1, 2020\n", name="p.txt",
                         url="https://www.example.org/x")
     out = pipeline.run(doc, bare, stages=["header"])
-    assert out.blocks == doc.blocks
+    assert out.kept == doc.kept
     assert out.removed == ()
     assert dict(out.meta) == {}
     assert out.site == "example.org"

@@ -38,7 +38,7 @@ def cuts(out) -> list[tuple[str, str]]:
 
 
 def texts(out) -> list[str]:
-    return [b.text for b in out.blocks]
+    return [b.text for b in out.kept]
 
 
 # --- links ----------------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def test_link_targets_are_removed_and_logged(rules):
     _, out = markup("See [the guide](https://example.org/a_b_c) for more.\n", rules)
     assert texts(out) == ["See the guide for more."]
     assert cuts(out) == [("link-target", "["), ("link-target", "](https://example.org/a_b_c)")]
-    assert out.blocks[0].link_chars == len("the guide")
+    assert out.kept[0].link_chars == len("the guide")
 
 
 def test_link_with_a_title_and_parentheses_in_its_target(rules):
@@ -60,13 +60,13 @@ def test_escaped_parentheses_in_link_text_are_unescaped(rules):
     _, out = markup("[Kidney Stones \\(Urinary Tract Stones\\)](#)\n", rules)
     assert texts(out) == ["Kidney Stones (Urinary Tract Stones)"]
     assert cuts(out) == [("link-target", "["), ("escape", "\\"), ("escape", "\\"), ("link-target", "](#)")]
-    assert out.blocks[0].link_chars == len("Kidney Stones (Urinary Tract Stones)")
+    assert out.kept[0].link_chars == len("Kidney Stones (Urinary Tract Stones)")
 
 
 def test_link_chars_accumulate_across_links_in_a_block(rules):
     _, out = markup("Visit [ABC](#) or [XYZ](#) today.\n", rules)
     assert texts(out) == ["Visit ABC or XYZ today."]
-    assert out.blocks[0].link_chars == 6
+    assert out.kept[0].link_chars == 6
 
 
 def test_reference_style_links_keep_their_text_and_definitions_go(rules):
@@ -74,14 +74,14 @@ def test_reference_style_links_keep_their_text_and_definitions_go(rules):
     assert texts(out) == ["Read the summary and more."]
     assert cuts(out) == [("link-target", "["), ("link-target", "][1]"), ("link-target", "["),
                          ("link-target", "][]"), ("link-definition", '[1]: https://example.org/s "Summary"')]
-    assert out.blocks[0].link_chars == len("the summary") + len("more")
+    assert out.kept[0].link_chars == len("the summary") + len("more")
 
 
 def test_autolinks_keep_the_url_and_lose_the_angle_brackets(rules):
     _, out = markup("Accessed at <https://www.example.gov/types/gout_faq> on May 9, 2023.\n", rules)
     assert texts(out) == ["Accessed at https://www.example.gov/types/gout_faq on May 9, 2023."]
     assert cuts(out) == [("autolink", "<"), ("autolink", ">")]
-    assert out.blocks[0].link_chars == len("https://www.example.gov/types/gout_faq")
+    assert out.kept[0].link_chars == len("https://www.example.gov/types/gout_faq")
 
 
 def test_a_target_left_without_its_text_is_removed(rules):
@@ -102,8 +102,8 @@ def test_images_are_dropped_with_their_alt_text_and_the_block_is_flagged(rules):
     _, out = markup("![Kidney](//example.org/img/1234t.jpg)Kidney diagram\n", rules)
     assert texts(out) == ["Kidney diagram"]
     assert cuts(out) == [("image", "![Kidney](//example.org/img/1234t.jpg)")]
-    assert "image" in out.blocks[0].flags
-    assert out.blocks[0].link_chars == 0
+    assert "image" in out.kept[0].flags
+    assert out.kept[0].link_chars == 0
 
 
 def test_a_block_of_images_only_is_dropped(rules):
@@ -122,7 +122,7 @@ def test_a_linked_image_drops_the_image_and_keeps_no_link_text(rules):
     _, out = markup("Home [![Logo](https://x.org/l.png)](https://x.org/) page\n", rules)
     assert texts(out) == ["Home page"]
     assert ("image", "![Logo](https://x.org/l.png)") in cuts(out)
-    assert out.blocks[0].link_chars == 0
+    assert out.kept[0].link_chars == 0
 
 
 def test_an_image_wrapped_over_lines_is_cut_whole(rules):
@@ -164,7 +164,7 @@ def test_backslash_escapes_are_removed(rules):
 def test_emphasis_around_a_link_keeps_the_link_text(rules):
     _, out = markup("**[Treatment Options](#)** for NETs\n", rules)
     assert texts(out) == ["Treatment Options for NETs"]
-    assert out.blocks[0].link_chars == len("Treatment Options")
+    assert out.kept[0].link_chars == len("Treatment Options")
 
 
 def test_inline_code_is_left_as_written(rules):
@@ -195,7 +195,7 @@ def test_superscript_marks_on_links_are_removed(rules):
     assert ("footnote-mark", "¹") in cuts(out)
     assert ("footnote-mark", "⁴") in cuts(out)
     assert ("footnote-mark", " ²") in cuts(out)
-    assert out.blocks[0].link_chars == len("Physiotherapy") + len("Diet Advice") + len("Photo Gallery")
+    assert out.kept[0].link_chars == len("Physiotherapy") + len("Diet Advice") + len("Photo Gallery")
 
 
 def test_superscripts_that_are_content_stay(rules):
@@ -228,7 +228,7 @@ def test_a_link_that_is_only_a_footnote_number_goes_whole(rules):
     _, out = markup("Shown in studies[[3]](#cite-3) and trials[4](#cite-4).\n", rules)
     assert texts(out) == ["Shown in studies and trials."]
     assert cuts(out) == [("footnote-mark", "[[3]](#cite-3)"), ("footnote-mark", "[4](#cite-4)")]
-    assert out.blocks[0].link_chars == 0
+    assert out.kept[0].link_chars == 0
 
 
 @pytest.mark.parametrize("text, kept", [
@@ -260,7 +260,7 @@ def test_links_inside_struck_text_go_with_it(rules):
     _, out = markup("Old: ~~see [page](#x)~~ kept\n", rules)
     assert texts(out) == ["Old: kept"]
     assert cuts(out) == [("strikethrough", " ~~see [page](#x)~~")]
-    assert out.blocks[0].link_chars == 0
+    assert out.kept[0].link_chars == 0
 
 
 # --- bullets --------------------------------------------------------------------------------------
@@ -268,13 +268,13 @@ def test_links_inside_struck_text_go_with_it(rules):
 @pytest.mark.parametrize("bullet", ["▶", "►", "▪", "◦", "·", "‣", "○", "■", "□", "➢"])
 def test_paragraphs_opening_with_a_unicode_bullet_become_list_items(rules, bullet):
     _, out = markup(f"{bullet} General Information\n", rules)
-    assert [(b.kind, b.text, b.level) for b in out.blocks] == [("list_item", "General Information", 0)]
+    assert [(b.kind, b.text, b.level) for b in out.kept] == [("list_item", "General Information", 0)]
     assert cuts(out) == [("bullet", f"{bullet} ")]
 
 
 def test_a_bullet_with_emphasis_after_it(rules):
     _, out = markup("▶ **Treatment Options**\n", rules)
-    assert [(b.kind, b.text) for b in out.blocks] == [("list_item", "Treatment Options")]
+    assert [(b.kind, b.text) for b in out.kept] == [("list_item", "Treatment Options")]
     assert [r for r, _ in cuts(out)] == ["bullet", "emphasis", "emphasis"]
 
 
@@ -294,12 +294,12 @@ def test_every_visible_character_is_kept_or_logged(text):
     def visible(s: str) -> int:
         return sum(1 for ch in s if not ch.isspace())
 
-    assert visible(source) == sum(visible(b.text) for b in out.blocks) + sum(visible(r.text) for r in out.removed)
+    assert visible(source) == sum(visible(b.text) for b in out.kept) + sum(visible(r.text) for r in out.removed)
     for r in out.removed:
-        if r.stage == "markup" and r.text != doc.blocks[0].text:
+        if r.stage == "markup" and r.text != doc.kept[0].text:
             a, b = r.span.chars
             assert source[a:b] == r.text
-    for b in out.blocks:
+    for b in out.kept:
         assert 0 <= b.link_chars <= len(b.text)
 
 
@@ -307,14 +307,14 @@ def test_every_visible_character_is_kept_or_logged(text):
 
 def test_blocks_without_markup_pass_through_as_the_same_objects(rules):
     doc, out = markup("# Causes\n\nPlain text (with parentheses), numbers 1, 2 and 3.\n\n- an item\n", rules)
-    assert all(a is b for a, b in zip(doc.blocks, out.blocks))
-    assert out.blocks == doc.blocks
+    assert all(a is b for a, b in zip(doc.kept, out.kept))
+    assert out.kept == doc.kept
     assert out.removed == ()
 
 
 def test_code_blocks_are_not_touched(rules):
     doc, out = markup("```\n**not** [markup](#)\n```\n", rules)
-    assert out.blocks == doc.blocks
+    assert out.kept == doc.kept
 
 
 def test_an_emphasis_pattern_without_open_and_close_groups_is_a_rules_error():
@@ -332,7 +332,7 @@ LEFTOVER = re.compile(r"\]\(#|\*\*|~~|!\[|[A-Za-z.)\]][¹²³⁴⁵⁶⁷⁸⁹�
 def test_seed_pages_have_no_markup_left(rules, name):
     doc = pipeline.read((RAW / name).read_bytes(), name=name)
     out = pipeline.run(doc, rules, stages=["markup"])
-    for b in out.blocks:
+    for b in out.kept:
         if b.kind != "code":
             assert not LEFTOVER.search(b.text), b.text
     by_rule = {r.rule for r in out.removed}
@@ -346,11 +346,11 @@ def test_seed_page_003_footnotes_strikethrough_and_link_density(rules):
     name = "003_770a51a08c910fdb.txt"
     doc = pipeline.read((RAW / name).read_bytes(), name=name)
     out = pipeline.run(doc, rules, stages=["markup"])
-    text = "\n".join(b.text for b in out.blocks)
+    text = "\n".join(b.text for b in out.kept)
     assert "Weight loss" not in text
     assert "see Radiation Therapy." in text
     assert "see Chemotherapy." in text
-    nav = next(b for b in out.blocks if b.text == "Surgery for Pancreatic Neuroendocrine Tumor")
+    nav = next(b for b in out.kept if b.text == "Surgery for Pancreatic Neuroendocrine Tumor")
     assert nav.link_chars == len(nav.text)
 
 
@@ -358,7 +358,7 @@ def test_seed_page_001_bullets_become_list_items(rules):
     name = "001_f9349a33ef4975a7.txt"
     doc = pipeline.read((RAW / name).read_bytes(), name=name)
     out = pipeline.run(doc, rules, stages=["markup"])
-    items = [b for b in out.blocks if b.text == "Treatment Options for Pancreatic Neuroendocrine Tumors"]
+    items = [b for b in out.kept if b.text == "Treatment Options for Pancreatic Neuroendocrine Tumors"]
     assert items and items[0].kind == "list_item"
     assert sum(1 for r in out.removed if r.rule == "bullet") == 9
 
@@ -367,7 +367,7 @@ def test_rules_without_a_markup_section_leave_blocks_as_they_are():
     bare = _compile("bare.yaml", b"version: 1\n")
     doc = pipeline.read("[a](b) **c** Tumor\u00b9\n\n\u25b6 item\n", name="p.md")
     out = pipeline.run(doc, bare, stages=["markup"])
-    assert out.blocks == doc.blocks
+    assert out.kept == doc.kept
     assert out.removed == ()
 
 
@@ -376,7 +376,7 @@ def test_markup_leaves_html_pages_alone_their_reader_has_read_the_markup():
 
     doc = pipeline.read("<html><body><p>Use 2 * 3 and snake_case [1] here.</p></body></html>", name="x.html")
     out = pipeline.run(doc, stages=["markup"])
-    assert [b.text for b in out.blocks] == [b.text for b in doc.blocks]
+    assert [b.text for b in out.kept] == [b.text for b in doc.kept]
     assert not out.removed
 
 

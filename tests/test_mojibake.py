@@ -167,13 +167,13 @@ def test_the_stage_fixes_a_block_exactly_as_fix_text(text):
                                   "서울（한국）에서 만나요！"])
 def test_full_width_punctuation_of_east_asian_text_is_kept(rules, text):
     doc, out = run(text + "\n", rules)
-    assert out.blocks[0].text == text
+    assert out.kept[0].text == text
     assert not out.removed
 
 
 def test_full_width_letters_in_latin_text_are_narrowed_and_logged(rules):
     doc, out = run("Ｗｉｄｅ letters here.\n", rules)
-    assert out.blocks[0].text == "Wide letters here."
+    assert out.kept[0].text == "Wide letters here."
     [entry] = out.removed
     assert (entry.rule, entry.text, entry.why) == ("character-width", "Ｗｉｄｅ", "replaced by 'Wide'")
     assert doc.text[entry.span.chars[0]:entry.span.chars[1]] == "Ｗｉｄｅ"
@@ -233,7 +233,7 @@ def test_diff_edits_rebuild_the_new_text(old, new, max_chars):
 def test_fixed_block_keeps_its_source_map(rules):
     page = "Intro line.\n\nThe " + broken("café") + " is open " + broken("–") + " daily.\n"
     doc, out = run(page, rules)
-    block = out.blocks[1]
+    block = out.kept[1]
     assert block.text == "The café is open – daily."
     for word in ("The", "caf", "is open", "daily."):
         start = block.text.index(word)
@@ -249,20 +249,20 @@ def test_fixed_block_keeps_its_source_map(rules):
 
 def test_an_entity_rewrite_is_logged_with_its_word(rules):
     doc, out = run("Shares of AT&amp;T fell.\n", rules)
-    assert out.blocks[0].text == "Shares of AT&T fell."
+    assert out.kept[0].text == "Shares of AT&T fell."
     assert [(r.rule, r.text, r.why) for r in out.removed] == [("html-entity", "AT&amp;T", "replaced by 'AT&T'")]
 
 
 def test_blocks_needing_no_fix_pass_through_as_the_same_object(rules, no_ftfy):
     doc, out = run("Plain text.\n\n“Quoted” – café.\n\nВ Москве.\n", rules)
-    assert all(a is b for a, b in zip(doc.blocks, out.blocks))
+    assert all(a is b for a, b in zip(doc.kept, out.kept))
     assert out.stages[-1] == "mojibake"
 
 
 def test_text_ftfy_deletes_is_logged_as_a_removal(rules):
     page = "Warning: \x1b[31mred\x1b[0m text.\n"
     doc, out = run(page, rules)
-    assert out.blocks[0].text == "Warning: red text."
+    assert out.kept[0].text == "Warning: red text."
     cut = out.removed[len(doc.removed):]
     assert [r.text for r in cut] == ["\x1b[31m", "\x1b[0m"]
     assert {r.rule for r in cut} == {rules.stage("mojibake").delete_rule}
@@ -282,20 +282,20 @@ def test_ftfy_alone_refuses_the_short_mojibake_used_below():
 
 def test_page_evidence_of_one_misdecoding_fixes_short_mojibake_ftfy_refuses(rules):
     doc, out = run("\n\n".join(EVIDENCE + [REFUSED]) + "\n", rules)
-    texts = [b.text for b in out.blocks]
+    texts = [b.text for b in out.kept]
     assert texts[-1] == "▶ About us"
     assert texts[:-1] == [ftfy_fix(t) for t in EVIDENCE]
     warned = [w for w in out.warnings if w.code == "page-plan"]
-    assert len(warned) == 1 and warned[0].span == doc.blocks[-1].span
+    assert len(warned) == 1 and warned[0].span == doc.kept[-1].span
     # the re-decoded block still maps to its source
     start = texts[-1].index("About")
-    a, b = out.blocks[-1].subspan(start, start + 5).chars
+    a, b = out.kept[-1].subspan(start, start + 5).chars
     assert doc.text[a:b] == "About"
 
 
 def test_page_without_enough_evidence_leaves_refused_mojibake_alone(rules):
     doc, out = run("\n\n".join(EVIDENCE[:1] + ["Plain text."] + [REFUSED]) + "\n", rules)
-    assert out.blocks[-1] is doc.blocks[-1]
+    assert out.kept[-1] is doc.kept[-1]
     assert not [w for w in out.warnings if w.code == "page-plan"]
 
 
@@ -303,7 +303,7 @@ def test_evidence_split_between_two_misdecodings_is_no_plan(rules):
     cyrillic = [broken(t, "sloppy-windows-1251") for t in ("Привет мир", "Добрый день", "Спасибо большое", "Всего хорошего")]
     assert all(ftfy_fix(t) != t for t in cyrillic)
     doc, out = run("\n\n".join(EVIDENCE + cyrillic + [REFUSED]) + "\n", rules)
-    assert out.blocks[-1] is doc.blocks[-1]
+    assert out.kept[-1] is doc.kept[-1]
 
 
 def test_evidence_threshold_comes_from_rules(rules):
@@ -315,7 +315,7 @@ def test_evidence_threshold_comes_from_rules(rules):
 def test_page_plan_keeps_clean_text_that_would_decode_to_unlikely_characters(rules):
     clean = "Er sagte daß… nichts."  # 'ß…' is valid UTF-8 once encoded: an NKo digit, not a fix
     doc, out = run("\n\n".join(EVIDENCE + [clean]) + "\n", rules)
-    assert out.blocks[-1].text == clean
+    assert out.kept[-1].text == clean
 
 
 def test_rules_errors_name_the_key():
@@ -333,20 +333,20 @@ def test_seed_pages_come_out_without_mojibake(rules):
     for path in pages:
         doc = pipeline.read(path.read_bytes(), name=path.name)
         out = mojibake.stage(doc, rules)
-        for before, after in zip(doc.blocks, out.blocks):
+        for before, after in zip(doc.kept, out.kept):
             assert not mojibake._mojibake_hint(after.text), (path.name, after.text)
             # typography that was right stays right
             for char in "®▶•–“”¹²³":
                 assert after.text.count(char) >= before.text.count(char), (path.name, after.text)
         if "Espa" + broken("ñ") + "ol" in doc.text:
-            assert any("Español" in b.text for b in out.blocks)
+            assert any("Español" in b.text for b in out.kept)
 
 
 def test_a_mis_decoded_no_break_space_at_a_line_end_is_repaired(rules):
     # "Â" + " " is a no-break space read as Windows-1252; the reader strips the space at the line end
     page = "Book appointments online.Â \n\nCall us.\n"
     doc, out = run(page, rules)
-    assert out.blocks[0].text == "Book appointments online."
+    assert out.kept[0].text == "Book appointments online."
     [entry] = out.removed
     assert (entry.rule, entry.text, entry.why) == ("mojibake", "online.Â", "replaced by 'online.'")
     assert doc.text[entry.span.chars[0]:entry.span.chars[1]] == "online.Â"

@@ -17,13 +17,13 @@ def run(text: str, stages: list[str] | None = None) -> pipeline.Document:
 
 def test_whitespace_runs_tabs_and_no_break_spaces_become_one_space():
     doc = run("Tumors\u00a0may  grow\tslowly \u2009 over\u202fyears.\n")
-    assert doc.blocks[0].text == "Tumors may grow slowly over years."
+    assert doc.kept[0].text == "Tumors may grow slowly over years."
 
 
 def test_zero_width_characters_and_soft_hyphens_are_removed_and_each_is_logged():
     text = "Pancre\u00adatic neuro\u200bendocrine \u200btumors\ufeff grow.\n"
     doc = run(text)
-    assert doc.blocks[0].text == "Pancreatic neuroendocrine tumors grow."
+    assert doc.kept[0].text == "Pancreatic neuroendocrine tumors grow."
     log = [(r.rule, r.text, text[r.span.chars[0]:r.span.chars[1]]) for r in doc.removed]
     assert log == [("invisible", c, c) for c in ("\u00ad", "\u200b", "\u200b", "\ufeff")]
 
@@ -39,13 +39,13 @@ def test_word_broken_across_lines_at_a_soft_hyphen_is_joined():
             "control the sugar in the blood. Tumors of these cells can make\n"
             "too much of one hormone and cause symptoms.\n")
     doc = run(text, stages=["normalize"])
-    assert doc.blocks[0].text.startswith("Islet cells are found in one part of the body called the pancreas, where")
+    assert doc.kept[0].text.startswith("Islet cells are found in one part of the body called the pancreas, where")
 
 
 def test_text_is_put_in_nfc_and_each_rewritten_word_is_logged():
     text = "Espan\u0303ol and cafe\u0301 are words.\n"
     doc = run(text)
-    assert doc.blocks[0].text == "Espa\u00f1ol and caf\u00e9 are words."
+    assert doc.kept[0].text == "Espa\u00f1ol and caf\u00e9 are words."
     log = [(r.rule, r.text, r.why, text[r.span.chars[0]:r.span.chars[1]]) for r in doc.removed]
     assert log == [("unicode-form", "Espan\u0303ol", "NFC: replaced by 'Espa\u00f1ol'", "Espan\u0303ol"),
                    ("unicode-form", "cafe\u0301", "NFC: replaced by 'caf\u00e9'", "cafe\u0301")]
@@ -53,13 +53,13 @@ def test_text_is_put_in_nfc_and_each_rewritten_word_is_logged():
 
 def test_joiners_that_spell_words_are_kept():
     doc = run("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 is a Persian word.\n")
-    assert "\u200c" in doc.blocks[0].text
+    assert "\u200c" in doc.kept[0].text
 
 
 def test_normalized_text_still_maps_to_its_source():
     text = "Intro:\u00a0\u00a0the  tumor\u200b   may\tgrow in the pancreas.\n"
     doc = run(text)
-    block = doc.blocks[0]
+    block = doc.kept[0]
     assert block.text == "Intro: the tumor may grow in the pancreas."
     start = block.text.index("pancreas")
     span = block.subspan(start, start + len("pancreas"))
@@ -72,7 +72,7 @@ def test_blocks_already_normal_are_left_as_they_are():
     doc = pipeline.read("## Causes\n\nPlain ASCII text, single spaces.\n\nCaf\u00e9 au lait.\n", name="x.txt", rules=RULES)
     doc = pipeline.run(doc, RULES, stages=["sections"])
     out = normalize.stage(doc, RULES)
-    assert all(a is b for a, b in zip(doc.blocks, out.blocks))
+    assert all(a is b for a, b in zip(doc.kept, out.kept))
     assert out.sections == doc.sections
     assert out.removed == doc.removed
 
@@ -83,7 +83,7 @@ def test_sections_are_rebuilt_from_normalized_blocks():
     assert section.heading.text == "Side effects"
     assert section.path == ("Side effects",)
     assert section.text == "Nausea and vomiting.\n\nHair loss\nMouth sores"
-    assert list(doc.blocks) == [section.heading, *section.blocks]
+    assert list(doc.kept) == [section.heading, *section.blocks]
 
 
 def test_title_is_normalized():
@@ -93,7 +93,7 @@ def test_title_is_normalized():
 
 def test_block_of_only_invisible_characters_is_removed_and_logged():
     doc = run("Some body text here.\n\n\u200b\u00ad\n\nMore body text here.\n", stages=["normalize"])
-    assert [b.text for b in doc.blocks] == ["Some body text here.", "More body text here."]
+    assert [b.text for b in doc.kept] == ["Some body text here.", "More body text here."]
     (rem,) = [r for r in doc.removed if r.stage == "normalize"]
     assert rem.rule == "invisible-only" and rem.span.lines == (3, 3)
 

@@ -26,7 +26,7 @@ def clean(text: str, rules, name: str = "x.pdf.txt") -> tuple[pipeline.Document,
 
 
 def texts(doc) -> list[str]:
-    return [b.text for b in doc.blocks]
+    return [b.text for b in doc.kept]
 
 
 def rules_of(doc, before=None) -> list[str]:
@@ -41,7 +41,7 @@ def assert_removals_point_at_source(before, after) -> None:
 
 
 def assert_origin_maps_text(doc) -> None:
-    for b in doc.blocks:
+    for b in doc.kept:
         for t, s, n in b.origin:
             assert b.text[t:t + n] == doc.text[s:s + n]
 
@@ -148,7 +148,7 @@ def test_unterminated_stub_after_a_damaged_sentence_goes_with_it(rules):
 def test_block_with_only_damaged_text_is_dropped_whole(rules):
     before, after = clean("A clean paragraph.\n\nchest (k t brqo5uin, cramps\n", rules)
     assert texts(after) == ["A clean paragraph."]
-    assert [(r.rule, r.span) for r in after.removed] == [("damaged", before.blocks[1].span)]
+    assert [(r.rule, r.span) for r in after.removed] == [("damaged", before.kept[1].span)]
 
 
 # ------------------------------------------------------------------------- broken sentences
@@ -157,7 +157,7 @@ def test_sentence_broken_by_a_blank_line_is_joined(rules):
     text = "The end of the wand sends out a low-voltage electric\n\npulse which warms the muscle.\n"
     before, after = clean(text, rules)
     assert texts(after) == ["The end of the wand sends out a low-voltage electric pulse which warms the muscle."]
-    assert after.blocks[0].span.lines == (1, 3)
+    assert after.kept[0].span.lines == (1, 3)
     assert after.warnings == ()
     assert_origin_maps_text(after)
 
@@ -165,7 +165,7 @@ def test_sentence_broken_by_a_blank_line_is_joined(rules):
 def test_list_item_whose_end_went_to_a_new_paragraph_is_joined(rules):
     text = "- Rest for the injured knee and treatment with a cream\n\nthat reduces the swelling.\n- Another item.\n"
     _, after = clean(text, rules)
-    assert [(b.kind, b.text) for b in after.blocks] == [
+    assert [(b.kind, b.text) for b in after.kept] == [
         ("list_item", "Rest for the injured knee and treatment with a cream that reduces the swelling."),
         ("list_item", "Another item."),
     ]
@@ -179,14 +179,14 @@ def test_list_item_whose_end_went_to_a_new_paragraph_is_joined(rules):
 ])
 def test_no_join_after_a_colon_a_heading_or_a_label(rules, text):
     before, after = clean(text, rules)
-    assert len(after.blocks) == len(before.blocks) == 2
+    assert len(after.kept) == len(before.kept) == 2
 
 
 def test_join_across_evidently_missing_text_warns_possibly_truncated(rules):
     text = ("For kidney stones, the choices of care might include surgery,\n\n"
             "of nurses on your care team. The nurses might include:\n")
     _, after = clean(text, rules)
-    assert len(after.blocks) == 1
+    assert len(after.kept) == 1
     assert [(w.code, w.span.lines) for w in after.warnings] == [("possibly-truncated", (1, 3))]
     assert "surgery, of" in after.warnings[0].text
 
@@ -194,7 +194,7 @@ def test_join_across_evidently_missing_text_warns_possibly_truncated(rules):
 def test_join_after_a_word_fragment_warns_possibly_truncated(rules):
     _, after = clean("Your doctor may suggest a plan different from the general treatment optio\n\n"
                      "and the team will explain it.\n", rules)
-    assert len(after.blocks) == 1
+    assert len(after.kept) == 1
     assert [w.code for w in after.warnings] == ["possibly-truncated"]
 
 
@@ -221,7 +221,7 @@ def test_headless_fragment_is_cut_and_the_rest_kept(rules):
                             "Bedside ultrasound is used during the operation."]
     assert [(r.rule, r.text) for r in after.removed] == [("headless-fragment", "must be checked again.")]
     assert_removals_point_at_source(before, after)
-    assert after.blocks[1].span.chars[0] == text.index("Bedside")
+    assert after.kept[1].span.chars[0] == text.index("Bedside")
 
 
 def test_headless_fragment_alone_drops_its_block(rules):
@@ -248,8 +248,8 @@ WRAPPED = (
 
 def test_line_end_hyphens_are_rejoined_where_the_joined_word_is_a_word(rules):
     before, after = clean(WRAPPED, rules)
-    assert len(before.blocks) == 1  # the reader joined the wrapped lines with spaces
-    text = after.blocks[0].text
+    assert len(before.kept) == 1  # the reader joined the wrapped lines with spaces
+    text = after.kept[0].text
     assert "treatment of" in text and "well-known" in text
     assert_origin_maps_text(after)
 
@@ -327,7 +327,7 @@ def test_pdf_repairs_need_evidence_of_a_pdf(rules, evidence, name):
     after = pdf.stage(dataclasses.replace(before, format=fmt), rules)
     assert "headless-fragment" in rules_of(after, before)
     plain = pipeline.read(HEADLESS, name="x.txt")
-    assert pdf.stage(plain, rules).blocks == plain.blocks
+    assert pdf.stage(plain, rules).blocks == plain.kept
 
 
 # ------------------------------------------------------------------------- page furniture
@@ -369,7 +369,7 @@ def test_running_header_without_a_number_is_dropped_where_it_interrupts_sentence
     )
     _, after = clean(pages, rules)
     assert rules_of(after) == ["running-header"] * 4
-    assert len(after.blocks) == 8
+    assert len(after.kept) == 8
 
 
 def test_repeated_web_lines_are_not_running_headers(rules):
@@ -404,7 +404,7 @@ def test_seed_damaged_sentences_are_removed_and_clean_neighbours_stay(seed_003):
 
 def test_seed_broken_sentences_are_joined_and_headless_tails_cut(seed_003):
     _, after = seed_003
-    spans = {b.span.lines: b.text for b in after.blocks}
+    spans = {b.span.lines: b.text for b in after.kept}
     assert "electric current which heats" in spans[(180, 182)]
     assert "painless. Each treatment lasts" in spans[(223, 225)]
     assert "in people with advanced pancreatic" in spans[(392, 394)]
@@ -417,7 +417,7 @@ def test_seed_every_source_line_stays_accounted_for(seed_003):
     before, after = seed_003
 
     def covered(doc) -> set[int]:
-        spans = [b.span for b in doc.blocks] + [r.span for r in doc.removed]
+        spans = [b.span for b in doc.kept] + [r.span for r in doc.removed]
         return {n for s in spans for n in range(s.lines[0], s.lines[1] + 1)}
 
     assert covered(before) <= covered(after)
@@ -443,14 +443,14 @@ def test_page_numbers_are_lone_numbers_not_numbers_beside_numbers(rules):
     cfg = rules.stage("pdf")
     doc = pipeline.read(f"{PROSE_LINE}\n\n7\n\nagreed on the plan.\n\n12\n\n13\n", name="x.pdf.txt")
     assert texts(doc) == [PROSE_LINE, "7", "agreed on the plan.", "12", "13"]
-    assert pdf._page_numbers(doc.blocks, doc, cfg) == [1]  # "12" and "13" are a column of numbers
+    assert pdf._page_numbers(doc.kept, doc, cfg) == [1]  # "12" and "13" are a column of numbers
 
 
 def test_header_candidates_group_short_lines_by_their_numbers_masked_key(rules):
     cfg = rules.stage("pdf")
     doc = pipeline.read("Field Notes - page 1\n\nThis line ends a sentence of some words.\n\n"
                         "Field Notes - page 2\n\n42\n", name="x.pdf.txt")
-    groups = pdf._header_candidates(doc.blocks, {3}, cfg, rules.text)
+    groups = pdf._header_candidates(doc.kept, {3}, cfg, rules.text)
     assert list(groups.values()) == [[0, 2]]
 
 
@@ -487,9 +487,9 @@ def test_a_page_number_shows_a_page_break_only_inside_a_broken_sentence(rules):
     cfg = rules.stage("pdf")
     inside = pipeline.read(f"{PROSE_LINE}\n\n7\n\nagreed on the plan.\n", name="x.pdf.txt")
     between = pipeline.read(f"{PROSE_LINE} a plan.\n\n7\n\nThey agreed on the plan.\n", name="x.pdf.txt")
-    assert pdf._shows_page_breaks(inside.blocks, {1: cfg.page_number_id}, cfg)
-    assert not pdf._shows_page_breaks(between.blocks, {1: cfg.page_number_id}, cfg)
-    assert pdf._shows_page_breaks(between.blocks, {1: cfg.header_id}, cfg)  # a running header always does
+    assert pdf._shows_page_breaks(inside.kept, {1: cfg.page_number_id}, cfg)
+    assert not pdf._shows_page_breaks(between.kept, {1: cfg.page_number_id}, cfg)
+    assert pdf._shows_page_breaks(between.kept, {1: cfg.header_id}, cfg)  # a running header always does
 
 
 def test_copies_bunched_in_one_part_of_the_page_are_not_measured_as_running(rules):

@@ -31,7 +31,7 @@ def small_page() -> dict:
     item = Block("list_item", "Pain after surgery", Span((34, 54), (5, 5)))
     doc = Document(name="small.txt", text=text, encoding="utf-8", stages=("decode", "read-text"),
                    blocks=(lead, heading, item),
-                   removed=(Removal("read-text", "rule-line", Span((16, 19), (2, 2)), "---"),),
+                   cuts=(Removal("read-text", "rule-line", Span((16, 19), (2, 2)), "---"),),
                    warnings=(PageWarning("pdf", "join", None, "joined across a page break"),))
     return to_json(doc, text.encode(), version=pipeline.__version__, rules_sha256="0" * 64)
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 import pipeline
-from pipeline.document import removal
+from pipeline.document import dropped
 from pipeline.rules import RulesError, Where
 from pipeline.stages import sections
 
@@ -32,13 +32,12 @@ def logged(doc: pipeline.Document, rule: str) -> list[str]:
 
 
 def with_toc(doc: pipeline.Document, *entries: str) -> pipeline.Document:
-    """The doc as the boilerplate stage leaves it: paragraphs whose text is an entry are taken out
-    as the page's contents (``doc.contents``)."""
+    """The doc as the boilerplate stage leaves it: paragraphs whose text is an entry are dropped,
+    labelled as the page's contents entries (``doc.contents``)."""
     names = set(entries)
-    drop = [b for b in doc.blocks if b.text in names and b.span.lines[0] < 100]
-    gone = {id(b) for b in drop}
-    return doc.evolve("boilerplate", blocks=[b for b in doc.blocks if id(b) not in gone],
-                      removed=[removal("boilerplate", "any-rule-id", b) for b in drop], contents=tuple(drop))
+    return doc.evolve("boilerplate", blocks=[
+        dropped(b, "boilerplate", "any-rule-id", contents=True) if b.text in names and b.span.lines[0] < 100 else b
+        for b in doc.kept])
 
 
 def test_markdown_headings_open_sections_with_levels_and_paths():
@@ -190,7 +189,7 @@ def test_every_source_line_stays_accounted_for():
     wanted = {i + 1 for i, line in enumerate(text.splitlines()) if line.strip()}
     assert wanted <= covered
     kept = [b for s in doc.sections for b in ((s.heading,) if s.heading else ()) + s.blocks]
-    assert kept == list(doc.blocks)
+    assert kept == list(doc.kept)
 
 
 REFERENCES = ("Miller AB, Ortiz C, Nakamura K. Tumors of the adrenal gland. In: Hartley RJ, eds. "
@@ -219,7 +218,7 @@ def test_links_sections_by_heading_or_by_link_text():
 
 def test_link_chars_from_markup_make_a_links_section():
     doc = read(f"## Popular Tools\n\nABC Dictionary of Health Terms\n\nABC Drug Dictionary\n\n## Causes\n\n{BODY}\n")
-    blocks = [replace(b, link_chars=len(b.text)) if b.text.startswith("ABC") else b for b in doc.blocks]
+    blocks = [replace(b, link_chars=len(b.text)) if b.text.startswith("ABC") else b for b in doc.kept]
     doc = run(replace(doc, blocks=tuple(blocks)))
     assert [s.role for s in doc.sections] == ["links", "body"]
 

@@ -211,7 +211,7 @@ class _Walker:
             records[i] = None
             if lines[1] < lines[0]:
                 lines = (lines[0], lines[0])
-            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags))
+            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags, seq=len(out)))
         return out
 
     def flush(self, box: _Box) -> None:
@@ -494,7 +494,7 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     text, warnings = limit_attributes(text, cfg.max_attributes)
     root, fatal = parse(blank_doctype_subset(text, cfg.doctype_window))
     if root is None:
-        return doc.evolve(NAME, blocks=(), removed=removed, warnings=warnings)
+        return doc.evolve(NAME, blocks=(), cuts=removed, warnings=warnings)
     if fatal:
         warnings.append(PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}"))
     title, meta, url = _head_fields(root)
@@ -509,4 +509,4 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     walker = _Walker()
     _walk(walker, root)
     del root  # the tree is read: let it go before the Blocks are made
-    return doc.evolve(NAME, blocks=walker.finish(), removed=removed, warnings=warnings, meta=meta, **changes)
+    return doc.evolve(NAME, blocks=walker.finish(), cuts=removed, warnings=warnings, meta=meta, **changes)

@@ -222,7 +222,7 @@ class _Builder:
         end = last.start + len(last.text)
         span = Span((first.start, end), (first.number, last.number))
         if text:
-            self.blocks.append(Block(self.kind, text, span, self.level, segs))
+            self.blocks.append(Block(self.kind, text, span, self.level, segs, seq=len(self.blocks)))
         else:  # a marker with nothing after it ("#", "* ") holds no text: logged, not kept
             self.removed.append(Removal(NAME, "empty-markup", span, first.text.strip()))
         self.kind = None
@@ -467,7 +467,7 @@ def read(doc: Document, cfg: ReadRules) -> Document:
         else:
             state.paragraph(line, before)
     state.finish(page)
-    return doc.evolve(NAME, blocks=b.blocks, removed=b.removed)
+    return doc.evolve(NAME, blocks=b.blocks, cuts=b.removed)
 
 
 def _continues(prev: Line, line: Line, width: int | None) -> bool:

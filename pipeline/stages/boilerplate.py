@@ -32,7 +32,7 @@ from typing import Mapping
 
 import regex
 
-from ..document import IMAGE_DROPPED, Block, Document, Removal, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, Removal, dropped, edit_text, removal
 from ..patterns import combine
 from ..profile import page_profile
 from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
@@ -48,7 +48,7 @@ INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides
 # the domain form looks for the '.com' lazily, once the whole rest is known to be one token: a greedy
 # \S+ backtracked over a long dotted token ("1.1.1.1...") was quadratic
 URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|(?=\S+$)\S+?\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
-CONTENTS = "toc"  # the rule of a contents list (its entries recur later as lines): doc.contents keeps it
+CONTENTS = "toc"  # the rule of a contents list (its entries recur later as lines): its blocks are labelled contents entries (doc.contents)
 LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
 
 
@@ -320,7 +320,7 @@ def _word_count(n: int) -> str:
 
 def stage(doc: Document, rules) -> Document:
     r = with_site(rules.stage(NAME), rules.site_stage(doc.site, NAME))
-    blocks = list(doc.blocks)
+    blocks = list(doc.kept)
     if not blocks:
         return doc.evolve(NAME)
     tr: TextRules = rules.text
@@ -352,16 +352,15 @@ def stage(doc: Document, rules) -> Document:
     _body_region(blocks, feats, verdict, r, tr, weak_menus)
     _orphan_headings(blocks, feats, verdict)
 
-    kept: list[Block] = []
+    labelled: list[Block] = []
     removed: list[Removal] = []
     for i, (block, rule) in enumerate(zip(blocks, verdict)):
         removed.extend(cuts.get(i, ()))
         if rule:
-            removed.append(removal(NAME, rule, block, why=verdict.why.get(i)))
+            labelled.append(dropped(block, NAME, rule, verdict.why.get(i), contents=rule == CONTENTS))
         else:
-            kept.append(block)
-    contents = doc.contents + tuple(b for b, rule in zip(blocks, verdict) if rule == CONTENTS)
-    return doc.evolve(NAME, blocks=kept, removed=removed, language=lang, contents=contents)
+            labelled.append(block)
+    return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang)
 
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..document import Block, Document, Removal, edit_text, removal
+from ..document import Block, Document, Removal, dropped, edit_text, removal
 from ..textrules import TextRules, compare_key, title_like
 from ..textutil import token_count
 
@@ -66,7 +66,7 @@ def stage(doc: Document, rules) -> Document:
     seen_sentences: dict[str, int] = {}
     out: list[Block] = []
     removed: list[Removal] = []
-    for block in doc.blocks:
+    for block in doc.kept:
         # headings, and lines that introduce a list ("The following tests may be used:"), recur
         # legitimately: each heads different content
         if block.kind == "heading" or block.text.rstrip().endswith(":") or title_like(block, tr, doc.language):
@@ -77,7 +77,7 @@ def stage(doc: Document, rules) -> Document:
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
             key = compare_key(block.text, tr)
             if key in seen_blocks:
-                removed.append(removal(NAME, cfg.block_id, block, why=f"first seen at line {seen_blocks[key]}"))
+                out.append(dropped(block, NAME, cfg.block_id, why=f"first seen at line {seen_blocks[key]}"))
                 continue
             seen_blocks[key] = block.span.lines[0]
         if block.kind not in cfg.sentence_kinds or size < cfg.sentence_min_words:
@@ -96,8 +96,8 @@ def stage(doc: Document, rules) -> Document:
         if not cuts:
             out.append(block)
         elif len(cuts) == len(spans):  # nothing but repeats: the block goes whole
-            removed.append(removal(NAME, cfg.sentence_id, block, why="every sentence seen before, first at line "
-                                                                      f"{min(c[2] for c in cuts)}"))
+            out.append(dropped(block, NAME, cfg.sentence_id, why="every sentence seen before, first at line "
+                                                                f"{min(c[2] for c in cuts)}"))
         else:
             edits = []
             done = 0  # end of the previous edit: edits must not overlap
@@ -111,4 +111,4 @@ def stage(doc: Document, rules) -> Document:
                 edits.append((a, end, ""))
                 done = end
             out.append(edit_text(block, edits))
-    return doc.evolve(NAME, blocks=out, removed=removed)
+    return doc.evolve(NAME, blocks=out, cuts=removed)

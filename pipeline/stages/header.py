@@ -17,7 +17,7 @@ from typing import Mapping
 import regex
 
 from ..dates import parse_date
-from ..document import Block, Document, removal, slice_block
+from ..document import Block, Document, dropped, slice_block
 
 NAME = "header"
 # the Link:/Description: header of a text dump (header.formats), dates and rights on any page; the
@@ -223,10 +223,10 @@ def _page_facts(blocks: tuple[Block, ...], rules: HeaderRules) -> dict[str, str]
 
 def stage(doc: Document, rules) -> Document:
     r: HeaderRules = rules.stage(NAME)
-    removed = []
+    fields_read: list[Block] = []  # the field lines, dropped
     meta: dict[str, object] = {}
     url = title = None
-    blocks = doc.blocks
+    blocks = doc.kept
     kept_from = 0
     fields = 0
     # field lines only count at the very top: the run of leading blocks that are all fields
@@ -239,7 +239,7 @@ def stage(doc: Document, rules) -> Document:
             name = " ".join(m.group("name").split()).lower()
             target = r.targets[name]
             value = _value(m.group("value"), r)
-            removed.append(removal(NAME, r.rule, part, why="a field of the dump's header, read into source"))
+            fields_read.append(dropped(part, NAME, r.rule, why="a field of the dump's header, read into source"))
             fields += 1
             if target is None or value is None:
                 continue
@@ -267,4 +267,4 @@ def stage(doc: Document, rules) -> Document:
         changes["site"] = site
     for key, value in _page_facts(blocks, r).items():
         meta.setdefault(key, value)
-    return doc.evolve(NAME, blocks=blocks, removed=removed, meta=meta, **changes)
+    return doc.evolve(NAME, blocks=fields_read + list(blocks), meta=meta, **changes)

@@ -22,7 +22,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from ..document import IMAGE_DROPPED, Block, Document, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, dropped, edit_text, removal
 from ..patterns import required_chars
 
 NAME = "markup"
@@ -660,9 +660,9 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
     return out
 
 
-def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block | None:
+def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block:
     """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
-    none, or None when it held nothing but markup."""
+    none, or dropped when it held nothing but markup."""
     text = block.text
     present = None
     bullet = None
@@ -676,8 +676,7 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     present = present or set(text)
     present.add(MASK)  # passes read the masked text: it may hold MASK where the text does not
     if _may_match(present, r.needs["definition"]) and _definitions(text, r):
-        removed.append(removal(NAME, r.definition_id, block))
-        return None
+        return dropped(block, NAME, r.definition_id)
     cuts, link_chars, had_image = _block_cuts(block, r, present)
     list_item = False
     if bullet:
@@ -692,12 +691,14 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
         removed.append(removal(NAME, rule, block, s, e))
     new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
     if not new.text.strip():
-        return None  # its removals say why
+        # blank: nothing is left to log, the cuts say what it held
+        return dropped(new, NAME, cuts[-1][2], why="nothing but markup", by_cuts=True)
     new = _squeeze_blanks(new)
     flags = block.flags | {IMAGE_DROPPED} if had_image else new.flags
     kind, level = ("list_item", 0) if list_item else (new.kind, new.level)
     # built directly: dataclasses.replace is slow on this hot path
-    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role)
+    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role,
+                 new.drop, new.seq)
 
 
 def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:
@@ -753,13 +754,12 @@ def stage(doc: Document, rules) -> Document:
     removed: list = []
     blocks: list[Block] = []
     changed = False
-    for block in doc.blocks:
+    for block in doc.kept:
         if block.kind in SKIP_KINDS:
             blocks.append(block)
             continue
         new = _process(block, r, content_rules, removed)
         if new is not block:
             changed = True
-        if new is not None:
-            blocks.append(new)
-    return doc.evolve(NAME, blocks=blocks if changed else None, removed=removed)
+        blocks.append(new)
+    return doc.evolve(NAME, blocks=blocks if changed else None, cuts=removed)

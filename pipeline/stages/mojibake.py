@@ -371,7 +371,7 @@ def _plausible(new: str, old: str, seen_blocks: frozenset[int]) -> bool:
 
 def stage(doc: Document, rules) -> Document:
     r: MojibakeRules = rules.stage(NAME)
-    blocks = list(doc.blocks)
+    blocks = list(doc.kept)
     removed: list[Removal] = []
     plan_counts: Counter = Counter()
     refused: list[int] = []  # blocks with a mojibake hint that ftfy did not re-decode
@@ -412,7 +412,7 @@ def stage(doc: Document, rules) -> Document:
             warnings.append(PageWarning(NAME, "page-plan", old.span,
                                         f"{_short(old.text)!r} -> {_short(new)!r} by the page's plan ({steps}), "
                                         f"which ftfy used on {plan_counts[plan]} other block(s)"))
-    return doc.evolve(NAME, blocks=blocks, removed=removed, warnings=warnings)
+    return doc.evolve(NAME, blocks=blocks, cuts=removed, warnings=warnings)
 
 
 def _with_space_after(block: Block, source: str) -> str:

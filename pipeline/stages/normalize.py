@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..document import Block, Document, Removal, edit_text, removal, rewritten_words
+from ..document import Block, Document, Removal, dropped, edit_text, removal, rewritten_words
 from ..textrules import TextRules
 
 NAME = "normalize"
@@ -120,7 +120,7 @@ def stage(doc: Document, rules) -> Document:
     tr: TextRules = rules.text
     removed: list[Removal] = []
     blocks: list[Block] = []
-    for block in doc.blocks:
+    for block in doc.kept:
         new, log = normalize_block(block, cfg, tr)
         if new.text:
             blocks.append(new)
@@ -128,6 +128,6 @@ def stage(doc: Document, rules) -> Document:
         else:
             # nothing visible was left (an entity for a tab, a zero-width space); a heading of
             # nothing heads nothing: what was under it belongs to the section before
-            removed.append(removal(NAME, cfg.empty_id, block, why="nothing visible: spaces and invisible characters only"))
+            blocks.append(dropped(block, NAME, cfg.empty_id, why="nothing visible: spaces and invisible characters only"))
     title = normalize_string(doc.title, cfg, tr) if doc.title else doc.title
-    return doc.evolve(NAME, blocks=blocks, removed=removed, title=title or None)
+    return doc.evolve(NAME, blocks=blocks, cuts=removed, title=title or None)

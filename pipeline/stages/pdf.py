@@ -36,8 +36,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 import regex
 
-from ..document import (Block, Document, PageWarning, Removal, Span, edit_text, merge_blocks, removal, rewrite,
-                        slice_block)
+from ..document import (Block, Document, PageWarning, Removal, Span, dropped, edit_text, merge_blocks, removal,
+                        rewrite, slice_block)
 from ..profile import page_profile
 from ..textrules import TextRules, running_key
 from ..textutil import WORD, ends_closed, ends_sentence, is_word, sentence_spans, token_count, word_frequency
@@ -506,9 +506,10 @@ def _shows_page_breaks(blocks: Sequence[Block], drop: Mapping[int, str], cfg: Pd
 
 
 def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
-                    tr: TextRules) -> tuple[list[Block], list[Removal], bool]:
-    """Page numbers and running headers/footers out; the rest in order; and whether the furniture
-    shows page breaks (a running header, or a page number standing inside a broken sentence)."""
+                    tr: TextRules) -> tuple[list[Block], list[Block], bool]:
+    """The blocks without page numbers and running headers/footers, in order; those, dropped; and
+    whether the furniture shows page breaks (a running header, or a page number standing inside a
+    broken sentence)."""
     page_numbers = _page_numbers(blocks, doc, cfg)
     running = _running_lines(blocks, doc, page_numbers, cfg, tr)
     drop = {i: cfg.page_number_id for i in page_numbers}
@@ -516,8 +517,8 @@ def _drop_furniture(blocks: list[Block], doc: Document, cfg: PdfRules,
     if not drop:
         return blocks, [], False
     why = {i: "a page number alone on its line" for i in page_numbers} | running
-    removed = [removal(NAME, drop[i], blocks[i], why=why[i]) for i in sorted(drop)]
-    return [b for i, b in enumerate(blocks) if i not in drop], removed, _shows_page_breaks(blocks, drop, cfg)
+    gone = [dropped(blocks[i], NAME, drop[i], why=why[i]) for i in sorted(drop)]
+    return [b for i, b in enumerate(blocks) if i not in drop], gone, _shows_page_breaks(blocks, drop, cfg)
 
 
 # ---------------------------------------------------------------------------------- broken sentences
@@ -568,8 +569,9 @@ def _join(a_text: str, b_text: str, merged: Block, cfg: PdfRules, lang: str) -> 
     return Join(pos, note, merged.subspan(start, end), merged.text[start:end])
 
 
-def _cut_headless(b: Block, cfg: PdfRules, lang: str, removed: list[Removal]) -> Block | None:
-    """``b`` without a leading lower-case tail of a sentence whose head is missing."""
+def _cut_headless(b: Block, cfg: PdfRules, lang: str, removed: list[Removal]) -> Block:
+    """``b`` without a leading lower-case tail of a sentence whose head is missing (dropped when it
+    is nothing else)."""
     first = _lower_start(b.text)
     if first is None or not is_word(_normal(first, cfg), lang):
         return b
@@ -584,19 +586,19 @@ def _cut_headless(b: Block, cfg: PdfRules, lang: str, removed: list[Removal]) ->
     rest_at = len(b.text) - len(b.text[end:].lstrip())
     why = "starts in lower case after a break: the tail of a sentence whose head is missing"
     if rest_at >= len(b.text):
-        removed.append(removal(NAME, cfg.headless_id, b, why=why))
-        return None
+        return dropped(b, NAME, cfg.headless_id, why=why)
     removed.append(removal(NAME, cfg.headless_id, b, 0, end, why=why))
     return slice_block(b, rest_at, len(b.text))
 
 
-def _rejoin(blocks: list[Block], cfg: PdfRules, lang: str,
-            cut_headless: bool = True) -> tuple[list[Block], dict[int, list[Join]], list[Removal]]:
-    """Broken sentences merged; headless tails cut (where ``cut_headless``). Joins are keyed by index
-    in the returned list."""
+def _rejoin(blocks: list[Block], cfg: PdfRules, lang: str, cut_headless: bool = True
+            ) -> tuple[list[Block], dict[int, list[Join]], list[Removal], list[Block]]:
+    """Broken sentences merged; headless tails cut (where ``cut_headless``): the blocks, the joins
+    keyed by index in them, the cuts, and the blocks that were nothing but a headless tail (dropped)."""
     out: list[Block] = []
     joins: dict[int, list[Join]] = {}
     removed: list[Removal] = []
+    gone: list[Block] = []
     for b in blocks:
         prev = out[-1] if out else None
         if prev is not None and _can_merge(prev, b, cfg):
@@ -607,10 +609,11 @@ def _rejoin(blocks: list[Block], cfg: PdfRules, lang: str,
         if cut_headless and prev is not None and b.kind == "paragraph" and b.text[:1].islower() \
                 and prev.kind in ("paragraph", "list_item", "quote") and ends_sentence(_tail(prev.text)):
             b = _cut_headless(b, cfg, lang, removed)
-            if b is None:
+            if b.drop is not None:
+                gone.append(b)
                 continue
         out.append(b)
-    return out, joins, removed
+    return out, joins, removed, gone
 
 
 # ------------------------------------------------------------------------ hyphens and ligatures
@@ -901,7 +904,7 @@ def _units(spans: list[tuple[int, int]], items: Sequence[Item]) -> list[tuple[in
 class Cleaned:
     """What the garbage pass did to one block."""
 
-    block: Block | None
+    block: Block | None  # labelled dropped when nothing was left of it
     removed: list[Removal]
     cuts: list[tuple[int, int]]  # operator runs cut out of kept sentences
     gone: list[tuple[int, int]]  # sentences removed
@@ -967,7 +970,7 @@ def _clean_garbage(block: Block, found: Found | None, recurring: frozenset[str],
     if not kept:
         rule = cfg.damaged_id if any(p[2] == cfg.damaged_id for p in plan) else cfg.ops_id
         why = "nothing but garbled text" if rule == cfg.damaged_id else "nothing but content-stream operators"
-        return Cleaned(None, [removal(NAME, rule, block, why=why)], [], [(0, len(text))])
+        return Cleaned(dropped(block, NAME, rule, why=why), [], [], [(0, len(text))])
     if len(kept) == len(plan) and not any(p[3] for p in plan):
         return Cleaned(block, [], [], [])
     removed: list[Removal] = []
@@ -1060,10 +1063,10 @@ def _join_only(doc: Document, cfg: PdfRules, lang: str) -> Document:
     where a link or a note became a block of its own), and nothing else is done. A lower-case
     paragraph start after a finished sentence is prose here ("vitamin D helps ..."), not the tail of
     a sentence that a page break cut; a short line that recurs is the page's, not a running header."""
-    blocks, joins, _ = _rejoin(list(doc.blocks), cfg, lang, cut_headless=False)
+    blocks, joins, _, _ = _rejoin(list(doc.kept), cfg, lang, cut_headless=False)
     if not joins:
         return doc.evolve(NAME)
-    untouched = Cleaned(None, [], [], [])
+    untouched = Cleaned(None, [], [], [])  # its block is not read
     warnings = [w for i, found in sorted(joins.items()) for w in _join_warnings(found, [], untouched, blocks[i].text)]
     return doc.evolve(NAME, blocks=blocks, warnings=warnings)
 
@@ -1072,15 +1075,16 @@ def stage(doc: Document, rules) -> Document:
     """Repair PDF-extraction artifacts in ``doc``'s blocks (see the module docstring), on a page that
     shows PDF damage; on other pages only broken sentences are joined."""
     cfg: PdfRules = rules.stage(NAME)
-    if not doc.blocks:
+    blocks = list(doc.kept)
+    if not blocks:
         return doc.evolve(NAME)
     lang = page_profile(doc, rules.text).word_language
-    blocks, removed, page_breaks = _drop_furniture(list(doc.blocks), doc, cfg, rules.text)
+    blocks, gone, page_breaks = _drop_furniture(blocks, doc, cfg, rules.text)
     if not (page_breaks or _marked_as_pdf(doc, cfg) or _hyphen_breaks(doc, cfg)
             or _operator_garbage(blocks, cfg, lang)):
         return _join_only(doc, cfg, lang)
-    blocks, joins, cut = _rejoin(blocks, cfg, lang)
-    removed += cut
+    blocks, joins, removed, headless = _rejoin(blocks, cfg, lang)
+    gone += headless
     repaired = []
     for i, block in enumerate(blocks):
         if block.kind == "code":
@@ -1104,6 +1108,5 @@ def stage(doc: Document, rules) -> Document:
         removed += done.removed
         if i in joins:
             warnings += _join_warnings(joins[i], edits, done, block.text)
-        if done.block is not None:
-            out.append(done.block)
-    return doc.evolve(NAME, blocks=out, removed=removed, warnings=warnings)
+        out.append(done.block)
+    return doc.evolve(NAME, blocks=gone + out, cuts=removed, warnings=warnings)

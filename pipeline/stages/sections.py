@@ -11,7 +11,7 @@ Headings are the reader's markdown headings (ATX and setext) plus paragraphs pro
   is that heading's parent. When the page marks at least ``trust_markup_headings`` headings in
   markdown, unmarked lines are not promoted;
 * a paragraph named in the page's own table of contents is a heading, whatever it looks like. The
-  boilerplate stage takes such contents lists out (``doc.contents``); their entries are the names.
+  boilerplate stage drops such contents lists, labelled as its entries (``doc.contents``); they give the names.
 
 Levels: markdown levels as given. A contents list belongs to the heading it sits under (its owner);
 its entries are one level below the owner, or at ``default_level`` when no heading comes before the
@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-from ..document import Block, Document, Removal, removal
+from ..document import Block, Document, dropped
 from ..textrules import TextRules, heading_key, is_citation, title_like
 
 NAME = "sections"
@@ -355,21 +355,21 @@ def _labelled(lead: Sequence[Block], entries: Sequence[Entry], keep: Sequence[bo
 def stage(doc: Document, rules) -> Document:
     cfg: SectionRules = rules.stage(NAME)
     text_rules: TextRules = rules.text
-    blocks = list(doc.blocks)
+    blocks = list(doc.kept)
     like = [title_like(b, text_rules, doc.language) for b in blocks]
 
     # the page title, and copies of it among the non-body blocks around it
     title = doc.title
-    removed: list[Removal] = []
-    dropped: set[int] = set()
+    gone: list[Block] = []
+    titles: set[int] = set()
     t = _find_title(blocks, like, doc, text_rules)
     if t is not None:
         title = doc.title or blocks[t].text
-        dropped = {t, *_title_copies(blocks, like, t, text_rules)}
-        removed += [removal(NAME, cfg.title_id, blocks[i], why="the page title" if i == t else "a copy of the page title")
-                    for i in sorted(dropped)]
-    rest = [b for i, b in enumerate(blocks) if i not in dropped]
-    like = [v for i, v in enumerate(like) if i not in dropped]
+        titles = {t, *_title_copies(blocks, like, t, text_rules)}
+        gone += [dropped(blocks[i], NAME, cfg.title_id, why="the page title" if i == t else "a copy of the page title")
+                 for i in sorted(titles)]
+    rest = [b for i, b in enumerate(blocks) if i not in titles]
+    like = [v for i, v in enumerate(like) if i not in titles]
 
     # which blocks are headings: markdown ones, contents entries, and plain title lines
     contents = _contents(doc, blocks, rest, cfg, text_rules)
@@ -382,9 +382,9 @@ def stage(doc: Document, rules) -> Document:
     level = _levels(rest, kind, contents, _list_owners(kind, contents.at), references, cfg)
     lead, entries = _group(rest, level)
     keep = _non_empty(entries)
-    removed += [removal(NAME, cfg.empty_id, heading, why="no blocks and no sub-sections under it")
-                for (heading, _, _), kept in zip(entries, keep) if not kept]
-    return doc.evolve(NAME, blocks=_labelled(lead, entries, keep, cfg, text_rules), removed=removed, title=title)
+    gone += [dropped(heading, NAME, cfg.empty_id, why="no blocks and no sub-sections under it")
+             for (heading, _, _), kept in zip(entries, keep) if not kept]
+    return doc.evolve(NAME, blocks=gone + _labelled(lead, entries, keep, cfg, text_rules), title=title)
 
 
 def _with_role(blocks: Sequence[Block], role: str) -> list[Block]:
