@@ -43,7 +43,9 @@ class Span:
         return Span(chars, lines, page, self.xpath or other.xpath)
 
     def to_json(self) -> dict:
-        out: dict = {"chars": list(self.chars) if self.chars is not None else None, "lines": list(self.lines)}
+        # one per block and per removal (tens of thousands on a large page): kept to plain steps
+        chars = self.chars
+        out: dict = {"chars": [chars[0], chars[1]] if chars is not None else None, "lines": [*self.lines]}
         if self.page is not None:
             out["page"] = self.page
         if self.xpath is not None:

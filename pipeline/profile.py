@@ -1,45 +1,106 @@
 """What is measured once about a page, right after the reader, for every stage to read.
 
 ``core.read`` puts it on the Document (``doc.profile``); stages read it through ``page_profile``,
-which computes it for a Document built some other way (a notebook, a test) or whose language was
-set since. Per-block measures live on the blocks (``Block.facts``).
+which computes it for a Document built some other way (a notebook, a test) or whose format or
+language was set since. Per-block measures live on the blocks (``Block.facts``).
+
+The profile says where the text came from (its format and the evidence for it, as names) and what
+language it is in, with the word lists that follow from that.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+import regex
 
 from .document import Document
 from .textrules import TextRules, page_language
 from .textutil import stopword_lists
 
+# evidence names: what the page shows about where its text came from
+PDF_FORMAT = "pdf-format"  # its format is PDF text (text.evidence.pdf_formats)
+PDF_NAME = "pdf-name"  # its name or URL says PDF (text.evidence.pdf_marked)
+HYPHEN_BREAKS = "hyphen-breaks"  # words hyphenated at line ends, as a PDF's fixed lines leave them
+MARKDOWN = "markdown"  # links and headings marked in markdown (an html2text-style dump)
+PDF_EVIDENCE = frozenset({PDF_FORMAT, PDF_NAME, HYPHEN_BREAKS})
+
 
 @dataclass(frozen=True)
 class Profile:
+    format: str  # the reader's format (text, html, pdf)
+    evidence: frozenset[str]  # what shows where the text came from (the names above)
     language: str | None  # the page's language (its primary subtag), None when the guess is unsure
     word_language: str  # the language whose word lists apply: the page's where one exists, else English
     stopwords: frozenset[str] | None  # its most frequent words; None for a language without a list (Chinese, Japanese)
     function_words: frozenset[str]  # words a phrase or a title cannot end on (text.function_words)
 
+    @property
+    def pdf_text(self) -> bool:
+        """Whether the page shows, before any stage looks at its blocks, that its text came from a PDF."""
+        return not self.evidence.isdisjoint(PDF_EVIDENCE)
+
 
 def page_profile(doc: Document, text_rules: TextRules) -> Profile:
     """``doc.profile`` where it is the profile of the page as it stands, else computed."""
-    if doc.profile is not None and doc.profile.language == doc.language:
-        return doc.profile
+    p = doc.profile
+    if p is not None and p.language == doc.language and p.format == doc.format:
+        return p
     return profile_of(doc, text_rules)
 
 
 def profile_of(doc: Document, text_rules: TextRules) -> Profile:
-    """The page's profile: its language (the reader's, else guessed from its longest blocks) and
-    what follows from it."""
+    """The page's profile: the evidence of where its text came from, its language (the reader's,
+    else guessed from its longest blocks) and what follows from it."""
     language = doc.language or page_language([b.text for b in doc.kept], text_rules)
     primary = (language or "en").split("-")[0].lower()
     return Profile(
+        format=doc.format,
+        evidence=format_evidence(doc, text_rules),
         language=language,
         word_language=primary if primary in _word_list_languages() else "en",
         stopwords=stopword_lists().get(primary),
         function_words=text_rules.function_words_of(language),
     )
+
+
+def format_evidence(doc: Document, tr: TextRules) -> frozenset[str]:
+    """The names of what ``doc`` shows about where its text came from."""
+    found = set()
+    if doc.format in tr.pdf_formats:
+        found.add(PDF_FORMAT)
+    if tr.pdf_marked is not None and any(tr.pdf_marked.search(s) for s in (doc.name, doc.url) if s):
+        found.add(PDF_NAME)
+    if doc.format != "html":  # the line breaks of HTML source are not the page's lines
+        if hyphen_breaks(doc.text, tr.min_hyphen_breaks):
+            found.add(HYPHEN_BREAKS)
+        if _at_least(tr.markdown.finditer(doc.text), tr.min_markdown):
+            found.add(MARKDOWN)
+    return frozenset(found)
+
+
+# a hyphen at a line end; the full test (lower-case letters on both sides) runs only where one is
+LINE_END_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*[\r\n]")
+HYPHEN_BREAK = regex.compile(r"\p{Ll}[-\u2010\u00ad][ \t]*(?:\r\n|\r|\n)[ \t]*\p{Ll}")
+
+
+def hyphen_breaks(text: str, at_least: int) -> bool:
+    """Whether ``text`` holds ``at_least`` words hyphenated at a line end ("diffi-\\ncult")."""
+    n = 0
+    for m in LINE_END_HYPHEN.finditer(text):
+        if HYPHEN_BREAK.match(text, max(0, m.start() - 1)):
+            n += 1
+            if n >= at_least:
+                return True
+    return False
+
+
+def _at_least(matches, n: int) -> bool:
+    for k, _ in enumerate(matches, 1):
+        if k >= n:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

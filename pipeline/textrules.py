@@ -54,6 +54,11 @@ class TextRules:
     citation_min_hits: int
     language: Mapping[str, float]  # textutil.guess_language's settings (language.longest_texts aside)
     language_longest_texts: int
+    pdf_formats: frozenset[str]  # evidence: page formats that are PDF text
+    pdf_marked: Any  # evidence: compiled, a page name or URL that says its text came from a PDF (None: none does)
+    min_hyphen_breaks: int  # evidence: words hyphenated at line ends that show a PDF's fixed lines
+    markdown: Any  # evidence: compiled, one mark of markdown (a link, a heading)
+    min_markdown: int  # evidence: that many marks make a markdown dump
 
     def function_words_of(self, language: str | None) -> frozenset[str]:
         """The function words of a page's language (English when it is not known); none for a
@@ -76,6 +81,8 @@ def compile(section: Mapping, where) -> TextRules:
     lang = where.get(section, "language", Mapping, {})
     wl = where.at("language")
     wt, wr, wf = where.at("title"), where.at("references"), where.at("function_words")
+    ev, we = where.get(section, "evidence", Mapping, {}), where.at("evidence")
+    marked = we.get(ev, "pdf_marked", str, None)
     invisible = where.get(section, "invisible", str, "[\u00ad\u200b\u2060\ufeff]")
     wi = where.at("invisible")
     names = where.get(refs, "headings", (list, tuple), ())
@@ -103,6 +110,11 @@ def compile(section: Mapping, where) -> TextRules:
                   "wide_share": wl.number(lang, "wide_share", 0.3, lo=0, hi=1),
                   "kana_share": wl.number(lang, "kana_share", 0.05, lo=0, hi=1)},
         language_longest_texts=wl.integer(lang, "longest_texts", 40, lo=1),
+        pdf_formats=_words(ev, "pdf_formats", we) if "pdf_formats" in ev else frozenset({"pdf"}),
+        pdf_marked=we.at("pdf_marked").regex(marked) if marked is not None else None,
+        min_hyphen_breaks=we.integer(ev, "min_hyphen_breaks", 2, lo=1),
+        markdown=we.at("markdown").regex(we.get(ev, "markdown", str, r"(?m)\]\(|^#{1,6}[ \t]\S")),
+        min_markdown=we.integer(ev, "min_markdown", 3, lo=1),
     )
     # the names are compared as headings are, by their key (which needs the invisible characters)
     return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names))

@@ -116,9 +116,6 @@ class PdfRules:
     header_keep: tuple[regex.Pattern, ...]
     char_map_id: str  # rule id of a character the char map rewrote (a ligature expanded, a soft hyphen dropped)
     hyphen_id: str  # rule id of a hyphen removed where a word broken at a line end was rejoined
-    evidence_formats: frozenset[str]  # page formats that are PDF text
-    evidence_marked: regex.Pattern | None  # a page name or URL that says its text came from a PDF
-    evidence_min_hyphen_breaks: int  # words hyphenated at line ends that show a PDF's line breaks
 
 
 @dataclass(frozen=True)
@@ -237,8 +234,6 @@ def compile(section: Mapping, where) -> PdfRules:
     head_s, head_w = sub("headless")
     pn_s, pn_w = sub("page_number")
     rh_s, rh_w = sub("running_header")
-    ev_s, ev_w = sub("evidence")
-    marked = ev_w.get(ev_s, "marked", str, None)
 
     patterns = pn_w.get(pn_s, "patterns", (list, tuple), [r"\d{1,4}"])
     # each one checked on its own too, so an error (or one that runs too long) names its entry
@@ -295,9 +290,6 @@ def compile(section: Mapping, where) -> PdfRules:
         header_keep=tuple(rh_w.at("keep", i).regex(p) for i, p in enumerate(keep)),
         char_map_id=where.get(section, "char_map_id", str, "ligature"),
         hyphen_id=_rule_id(join_w, join_s, "hyphenation"),
-        evidence_formats=_words_list(ev_w, ev_s, "formats", ["pdf"]),
-        evidence_marked=ev_w.at("marked").regex(marked) if marked is not None else None,
-        evidence_min_hyphen_breaks=_int(ev_w, ev_s, "min_hyphen_breaks", 2, 1),
     )
 
 
@@ -1030,32 +1022,14 @@ def _join_warnings(joins: Sequence[Join], repaired: Sequence[tuple[int, int, str
     return out
 
 
-HYPHEN_BREAK = regex.compile(r"\p{Ll}[-\u2010\u00ad][ \t]*(?:\r\n|\r|\n)[ \t]*\p{Ll}")
-
-
-def _marked_as_pdf(doc: Document, cfg: PdfRules) -> bool:
-    """The page says its text came from a PDF: its format, or its name or URL."""
-    if doc.format in cfg.evidence_formats:
-        return True
-    return cfg.evidence_marked is not None and any(
-        cfg.evidence_marked.search(s) for s in (doc.name, doc.url) if s)
-
-
-def _hyphen_breaks(doc: Document, cfg: PdfRules) -> bool:
-    """Words hyphenated at line ends in the source text, as a PDF's fixed lines leave them."""
-    if doc.format == "html":
-        return False  # the line breaks of HTML source are not the page's lines
-    n = 0
-    for _ in HYPHEN_BREAK.finditer(doc.text):
-        n += 1
-        if n >= cfg.evidence_min_hyphen_breaks:
-            return True
+def _operator_garbage(blocks: Sequence[Block], cfg: PdfRules) -> bool:
+    """Leaked content-stream operators in some block (the runs only: what else is garbled is
+    judged once the page is known to be PDF text)."""
+    for b in blocks:
+        if b.kind in PROSE and cfg.suspect.search(b.text):
+            if _operator_runs([(m.start(), m.end(), m.group()) for m in cfg.token.finditer(b.text)], b.text, cfg):
+                return True
     return False
-
-
-def _operator_garbage(blocks: Sequence[Block], cfg: PdfRules, lang: str) -> bool:
-    """Leaked content-stream operators in some block."""
-    return any(it.op for b in blocks for it in (_find_garbage(b, cfg, lang) or Found([], [])).items)
 
 
 def _join_only(doc: Document, cfg: PdfRules, lang: str) -> Document:
@@ -1078,10 +1052,10 @@ def stage(doc: Document, rules) -> Document:
     blocks = list(doc.kept)
     if not blocks:
         return doc.evolve(NAME)
-    lang = page_profile(doc, rules.text).word_language
+    profile = page_profile(doc, rules.text)
+    lang = profile.word_language
     blocks, gone, page_breaks = _drop_furniture(blocks, doc, cfg, rules.text)
-    if not (page_breaks or _marked_as_pdf(doc, cfg) or _hyphen_breaks(doc, cfg)
-            or _operator_garbage(blocks, cfg, lang)):
+    if not (profile.pdf_text or page_breaks or _operator_garbage(blocks, cfg)):
         return _join_only(doc, cfg, lang)
     blocks, joins, removed, headless = _rejoin(blocks, cfg, lang)
     gone += headless
