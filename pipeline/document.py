@@ -60,6 +60,33 @@ Segment = tuple[int, int, int]
 _INF = float("inf")
 
 
+@dataclass(slots=True, eq=False)
+class Container:
+    """An HTML element that blocks sit in and that says something about them: a sectioning tag
+    (nav, footer, article, ...), class or id words, an ARIA role, or hidden. The reader makes one
+    per such element (a plain ``<p>`` or ``<div>`` makes none: its blocks share the one above) and
+    counts the text of the blocks under it; blocks reach their containers through ``Block.container``
+    and ``parent``. Filled in once by the reader, read-only after."""
+
+    parent: Container | None
+    tag: str
+    names: str  # its class and id attribute values, as written ("" for none)
+    role: str | None  # its ARIA role, lower-cased
+    hidden: bool  # hidden by the hidden attribute, aria-hidden="true" or an inline display:none
+    text_chars: int = 0  # characters of the block text under it
+    link_chars: int = 0  # ...of which link text
+    blocks: int = 0  # blocks under it
+
+    def chain(self) -> list[Container]:
+        """It and its containers, innermost first."""
+        out: list[Container] = []
+        c: Container | None = self
+        while c is not None:
+            out.append(c)
+            c = c.parent
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class Drop:
     """The label of a dropped block: which stage dropped it, by which rule, and what it measured."""
@@ -95,6 +122,7 @@ class Block:
     role: str | None = None
     drop: Drop | None = None
     seq: int = 0
+    container: Container | None = None  # HTML: the innermost element around it that says something (None: none)
     _facts: TextFacts | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -186,7 +214,7 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
     _copy_segments(old_segs, in_order, pos, len(text), out, new_segs)
     b = block  # built directly: dataclasses.replace is slow on this hot path
     return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags, b.role,
-                 b.drop, b.seq)
+                 b.drop, b.seq, b.container)
 
 
 def _copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int, out_at: int,

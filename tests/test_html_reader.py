@@ -297,3 +297,35 @@ def test_the_attribute_limit_is_read_from_the_rules(tmp_path) -> None:
     assert [b.text for b in doc.blocks] == ["Intro", "Text"]
     assert [w.text for w in doc.warnings] == ["an element with more than 3 attributes: the rest were ignored"]
     assert not pipeline.read(html, name="x.html").warnings  # the default limit is far above 5
+
+
+# ------------------------------------------------------------------------- DOM context
+
+def test_a_block_knows_the_elements_around_it_that_say_something_and_plain_ones_make_none():
+    html = ('<body><div class="site-wrap"><nav id="top" role="navigation"><ul><li><a href="/">Home</a></li></ul></nav>'
+            '<div><p>Plain text in a plain div.</p></div></div></body>')
+    home, text = blocks(html)
+    chain = [(c.tag, c.names, c.role) for c in home.container.chain()]
+    assert chain == [("ul", "", None), ("nav", "top", "navigation"), ("div", "site-wrap", None)]
+    assert [(c.tag, c.names) for c in text.container.chain()] == [("div", "site-wrap")]
+
+
+def test_containers_count_the_text_links_and_blocks_under_them():
+    html = ('<div class="menu"><p><a href="/a">Alpha</a> and more</p><p><a href="/b">Beta</a></p></div>'
+            '<p>Outside text.</p>')
+    first, second, outside = blocks(html)
+    menu = first.container
+    assert second.container is menu and outside.container is None
+    assert (menu.text_chars, menu.link_chars, menu.blocks) == (len("Alpha and more") + len("Beta"), 9, 2)
+
+
+@pytest.mark.parametrize("attributes", ['hidden', 'aria-hidden="true"', 'style="color: red; display: none"',
+                                        'style="visibility:hidden"'])
+def test_hidden_elements_are_marked_hidden(attributes):
+    (block,) = blocks(f'<div {attributes}><p>Not shown.</p></div>')
+    assert block.container.hidden
+
+
+def test_a_shown_element_is_not_hidden():
+    (block,) = blocks('<div class="box" aria-hidden="false" style="display: block"><p>Shown.</p></div>')
+    assert not block.container.hidden

@@ -18,6 +18,11 @@ element's path and ``lines`` runs from its start line to the start line of its l
 Non-content elements (script, style, head, ...) make no blocks; from ``<head>`` the title, the
 description and keywords, the canonical URL and ``<html lang>`` go to the Document.
 
+DOM context: each block knows the innermost element around it that says something about it (a
+sectioning tag, class or id words, an ARIA role, hidden), and that element its own (``Container``,
+``Block.container``); each container counts the text and link characters and the blocks under it.
+Stages judge blocks by it (the structure stage); the reader only records it.
+
 Readers take no rules yet, so the tag lists below are module constants.
 """
 from __future__ import annotations
@@ -29,7 +34,8 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
-from ..document import IMAGE_DROPPED, Block, Document, PageWarning, Removal, Span
+from ..document import IMAGE_DROPPED, Block, Container, Document, PageWarning, Removal, Span
+from .htmlmeta import stated_metadata
 
 if TYPE_CHECKING:
     from . import ReadRules
@@ -56,6 +62,26 @@ INHERITED_KINDS = frozenset({"heading", "list_item", "quote", "code"})  # passed
 IMAGE_TAGS = frozenset({"img", "picture"})
 LANG = re.compile(r"[a-z]{2,3}")  # a primary language subtag (ISO 639)
 ABSOLUTE_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
+# elements that say what their content is by their tag alone: each is a Container
+SECTIONING_TAGS = frozenset({
+    "nav", "header", "footer", "aside", "main", "article", "section", "form", "menu", "dialog", "figure",
+    "details", "address", "table", "ul", "ol",
+})
+# an inline style that hides the element
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def container_of(el: etree._Element, tag: str, parent: Container | None) -> Container | None:
+    """The Container of an element that says something about its content, else None."""
+    get = el.get
+    names = " ".join(v for v in (get("class"), get("id")) if v)
+    role = get("role")
+    style = get("style")
+    hidden = (get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true"
+              or (style is not None and HIDDEN_STYLE.search(style) is not None))
+    if not (names or role or hidden or tag in SECTIONING_TAGS):
+        return None
+    return Container(parent, tag, names, role.strip().lower() if role else None, hidden)
 
 
 @dataclass(slots=True, eq=False)
@@ -90,6 +116,7 @@ def _xpaths(nodes: list[_Node]) -> list[str]:
 @dataclass(slots=True)
 class _Cell:
     node: _Node
+    context: Container | None
     text: str
     link_chars: int
     flags: frozenset[str]
@@ -102,6 +129,7 @@ class _Box:
 
     el: etree._Element
     node: _Node
+    context: Container | None  # the innermost container around it (itself, when it is one)
     kind: str
     level: int
     pre: bool  # inside <pre>: whitespace is kept
@@ -170,6 +198,7 @@ class _Walker:
         self.blocks: list[tuple] = []
         self.block_nodes: list[_Node] = []
         self.nodes: list[_Node] = []  # every open element
+        self.contexts: list[Container | None] = []  # per open element, the innermost container around it
         self.stack: list[_Box] = []
         self.links = 0  # open <a> elements
         self.lists = 0  # open ul/ol elements
@@ -186,7 +215,7 @@ class _Walker:
         if self.line > box.last:
             box.last = self.line
 
-    def open_node(self, tag: str) -> None:
+    def open_node(self, el: etree._Element, tag: str) -> None:
         parent = self.nodes[-1] if self.nodes else None
         index = 1
         if parent is not None:
@@ -194,11 +223,23 @@ class _Walker:
                 parent.counts = {}
             index = parent.counts[tag] = parent.counts.get(tag, 0) + 1
         self.nodes.append(_Node(parent, tag, index))
+        around = self.contexts[-1] if self.contexts else None
+        # blocks sit in block-level elements: an inline one (a link, a span) is no container
+        self.contexts.append((container_of(el, tag, around) if tag in BLOCK_TAGS else None) or around)
 
-    def emit(self, node: _Node, kind: str, level: int, text: str, link_chars: int,
+    def close_node(self) -> None:
+        self.nodes.pop()
+        self.contexts.pop()
+
+    def emit(self, node: _Node, context: Container | None, kind: str, level: int, text: str, link_chars: int,
              flags: frozenset[str], lines: tuple[int, int]) -> None:
-        self.blocks.append((kind, text, lines, level, link_chars, flags))
+        self.blocks.append((kind, text, lines, level, link_chars, flags, context))
         self.block_nodes.append(node)
+        while context is not None:  # each container counts the text under it
+            context.text_chars += len(text)
+            context.link_chars += link_chars
+            context.blocks += 1
+            context = context.parent
 
     def finish(self) -> list[Block]:
         """The Blocks, made once their XPaths are known; each block's interim record is let go as
@@ -207,11 +248,12 @@ class _Walker:
         records, self.blocks, self.block_nodes = self.blocks, [], []
         out = []
         for i, xpath in enumerate(xpaths):
-            kind, text, lines, level, link_chars, flags = records[i]
+            kind, text, lines, level, link_chars, flags, context = records[i]
             records[i] = None
             if lines[1] < lines[0]:
                 lines = (lines[0], lines[0])
-            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags, seq=len(out)))
+            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags,
+                             seq=len(out), container=context))
         return out
 
     def flush(self, box: _Box) -> None:
@@ -222,7 +264,8 @@ class _Walker:
             text, links = collapse(box.parts, box.pre)
             if text:
                 first = box.first if box.first is not None else box.last
-                self.emit(box.node, box.kind, box.level, text, links, _frozen(box.flags), (first, box.last))
+                self.emit(box.node, box.context, box.kind, box.level, text, links, _frozen(box.flags),
+                          (first, box.last))
                 box.flags.clear()  # flags not emitted yet (an image before any text) go to the next block
         box.parts = []
         box.first = None
@@ -230,7 +273,7 @@ class _Walker:
     def unrow(self, row: _Box) -> None:
         """A row turned out to hold block content: its cells so far become paragraphs."""
         for c in row.row or ():
-            self.emit(c.node, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
+            self.emit(c.node, c.context, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
         row.row = None
 
     # -- events
@@ -275,7 +318,7 @@ class _Walker:
             kind, level = "paragraph", 0
         if tag in LIST_TAGS:
             self.lists += 1
-        box = _Box(el, self.nodes[-1], kind, level, pre, line, line, line)
+        box = _Box(el, self.nodes[-1], self.contexts[-1], kind, level, pre, line, line, line)
         if tag == "tr":
             box.row = []
         elif tag in CELL_TAGS and parent is not None and parent.row is not None:
@@ -292,7 +335,7 @@ class _Walker:
                 text, links = collapse(box.parts, box.pre)
                 if text and row.row is not None:
                     first = box.first if box.first is not None else box.last
-                    row.row.append(_Cell(box.node, text, links, _frozen(box.flags), (first, box.last)))
+                    row.row.append(_Cell(box.node, box.context, text, links, _frozen(box.flags), (first, box.last)))
                 if box.last > row.last:
                     row.last = box.last
             else:
@@ -308,12 +351,12 @@ class _Walker:
         cells = row.row or []
         if len(cells) == 1:  # one cell is a paragraph laid out in a table, not tabular data
             c = cells[0]
-            self.emit(c.node, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
+            self.emit(c.node, c.context, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
             return
         text = " | ".join(c.text for c in cells)
         flags = frozenset().union(*(c.flags for c in cells))
         lines = (row.start, max(c.lines[1] for c in cells))
-        self.emit(row.node, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
+        self.emit(row.node, row.context, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
 
     def tail(self, el: etree._Element) -> None:
         if self.stack:
@@ -330,7 +373,7 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0) -> None:
         kept = element and tag not in DROP_TAGS
         if event == "start":
             if element:
-                w.open_node(tag)
+                w.open_node(el, tag)
             line = el.sourceline + offset if el.sourceline else w.line
             if tag == "noframes":
                 # the parser keeps <noframes> content as raw text, but it is markup, and on a frameset
@@ -349,7 +392,7 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0) -> None:
             if kept:
                 w.end(el, tag)
             if element:
-                w.nodes.pop()
+                w.close_node()
             if el is not root:
                 w.tail(el)
 
@@ -498,6 +541,7 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     if fatal:
         warnings.append(PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}"))
     title, meta, url = _head_fields(root)
+    meta.update(stated_metadata(root))
     changes: dict = {}
     if doc.title is None and title:
         changes["title"] = title

@@ -698,7 +698,7 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     kind, level = ("list_item", 0) if list_item else (new.kind, new.level)
     # built directly: dataclasses.replace is slow on this hot path
     return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role,
-                 new.drop, new.seq)
+                 new.drop, new.seq, new.container)
 
 
 def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:

@@ -1,0 +1,133 @@
+"""What an HTML page's markup states about the page: its author and its dates.
+
+Read from the places publishers put them, in this order (the first that gives a value wins):
+JSON-LD (``<script type="application/ld+json">``: ``author``, ``datePublished``, ``dateModified``,
+also inside ``@graph``), ``<meta>`` fields (``author``, ``article:published_time``, Dublin Core,
+citation and news-system names), and microdata (``itemprop="author"``, ``itemprop="datePublished"``
+on any element, with ``content`` or ``datetime``). Dates become ``YYYY-MM-DD`` (``dates.parse_date``);
+a date that does not parse is not stated. An author that is a URL (``article:author`` often is) is
+no name. Nothing here reads the page's visible text: a byline in prose is the text stages' concern.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+from lxml import etree
+
+from ..dates import parse_date
+
+# <meta name/property> keys, lower-cased, per field, in order of trust
+META_FIELDS = {
+    "author": ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+               "citation_author", "byl", "twitter:creator"),
+    "published": ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                  "publish-date", "publish_date", "citation_publication_date", "citation_date", "dc.date.issued",
+                  "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created", "parsely-pub-date",
+                  "sailthru.date", "date"),
+    "modified": ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"),
+}
+JSON_LD_FIELDS = {"author": "author", "published": "datePublished", "modified": "dateModified"}
+ITEMPROPS = {"author": "author", "published": "datePublished", "modified": "dateModified"}
+MAX_JSON_LD_CHARS = 1_000_000  # a larger script is not read (it is data, not a page's description)
+MAX_AUTHOR_CHARS = 200
+URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
+BY = re.compile(r"^\s*by\s+", re.I)
+
+
+def stated_metadata(root: etree._Element) -> dict[str, str]:
+    """``author``, ``published`` and ``modified`` as the page's markup states them (absent: not stated)."""
+    found: dict[str, str] = {}
+    for source in (_json_ld, _meta_tags, _microdata):
+        for key, value in source(root):
+            if key not in found:
+                clean = _author(value) if key == "author" else parse_date(value)
+                if clean:
+                    found[key] = clean
+        if len(found) == len(META_FIELDS):
+            break
+    return found
+
+
+def _author(value: str) -> str | None:
+    value = " ".join(BY.sub("", value).split())
+    if not value or URL.match(value) or len(value) > MAX_AUTHOR_CHARS or value.startswith("@"):
+        return None
+    return value
+
+
+def _meta_tags(root: etree._Element) -> Iterator[tuple[str, str]]:
+    wanted = {name: key for key, names in META_FIELDS.items() for name in names}
+    order = {name: i for names in META_FIELDS.values() for i, name in enumerate(names)}
+    hits: list[tuple[int, str, str]] = []
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if name in wanted and content and content.strip():
+            hits.append((order[name], wanted[name], content))
+    for _, key, value in sorted(hits, key=lambda h: h[0]):  # the most trusted name of each field first
+        yield key, value
+
+
+def _microdata(root: etree._Element) -> Iterator[tuple[str, str]]:
+    props = {v.lower(): k for k, v in ITEMPROPS.items()}
+    for el in root.iter():
+        prop = el.get("itemprop") if isinstance(el.tag, str) else None
+        if not prop or prop.strip().lower() not in props:
+            continue
+        key = props[prop.strip().lower()]
+        if key == "author":
+            named = [n for n in el.iter() if isinstance(n.tag, str) and (n.get("itemprop") or "").lower() == "name"]
+            target = named[0] if named else el
+            value = target.get("content") or " ".join("".join(target.itertext()).split())
+        else:
+            value = el.get("content") or el.get("datetime") or "".join(el.itertext())
+        if value:
+            yield key, value
+
+
+def _json_ld(root: etree._Element) -> Iterator[tuple[str, str]]:
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        text = script.text or ""
+        if not text.strip() or len(text) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue  # broken JSON-LD is common: it states nothing
+        for obj in _objects(data):
+            for key, field in JSON_LD_FIELDS.items():
+                value = obj.get(field)
+                if key == "author":
+                    value = _name_of(value)
+                if isinstance(value, str) and value.strip():
+                    yield key, value
+
+
+def _objects(data: Any) -> Iterator[dict]:
+    """The JSON-LD objects in ``data``, through lists and ``@graph``, without recursion."""
+    todo = [data]
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, list):
+            todo[:0] = item
+        elif isinstance(item, dict):
+            yield item
+            if isinstance(item.get("@graph"), list):
+                todo[:0] = item["@graph"]
+
+
+def _name_of(author: Any) -> str | None:
+    """A JSON-LD author's name: a string, ``{"name": ...}``, or the names of a list, joined."""
+    if isinstance(author, str):
+        return author
+    if isinstance(author, dict):
+        name = author.get("name")
+        return name if isinstance(name, str) else None
+    if isinstance(author, list):
+        names = [n for n in (_name_of(a) for a in author[:10]) if n]
+        return ", ".join(names) or None
+    return None

@@ -1,0 +1,228 @@
+"""structure: on HTML pages, blocks inside page furniture go, judged by the elements around them.
+
+The HTML reader records, per block, the elements around it that say what they hold
+(``document.Container``: a sectioning tag, class and id words, an ARIA role, hidden). A block goes
+when the innermost such element that decides is furniture:
+
+* a **content** container (``content``: ``<main>``, ``<article>``, role main) decides for keep:
+  what is inside it is judged by the later stages, whatever is around it;
+* a **furniture** container decides for its rule (``furniture``: navigation, a page header or
+  footer, a sidebar, a search form, a dialog or a consent banner, a share bar, an advert), by its
+  tag, its ARIA role or a word of its class or id. Entries marked ``page_level`` (``<header>``,
+  ``<footer>``, roles banner and contentinfo) count only outside content and sectioning elements:
+  an article's own header holds its title;
+* a **hidden** element (the ``hidden`` attribute, ``aria-hidden="true"``, an inline ``display:none``)
+  is not shown to a reader (rule ``hidden``), unless it holds more than ``hidden_max_prose_share``
+  of the page's prose: a tab or an accordion panel hides text until a click, a menu or a pop-up
+  hides none.
+
+A container that holds more than ``max_text_share`` of the page's text, or more than
+``max_prose_share`` of its prose (text outside links in blocks of at least ``prose_min_words``
+words that end a sentence), is never furniture: a class word on a wrapper of the page's main
+column (``<div class="with-sidebar">``) or a hidden-until-clicked article body says nothing
+about its content. Class and id values are split into words at non-letters and at lower-to-upper case changes
+(``site-footer``, ``mainNav``) and compared lower-cased.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import regex
+
+from ..document import Block, Container, Document, dropped
+
+NAME = "structure"
+FORMATS = ("html",)  # only HTML blocks have containers
+REQUIRES = ()
+PROVIDES = ()
+INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
+
+NAME_RUN = regex.compile(r"[\p{L}\p{N}]+")
+CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
+MIN_CAMEL_PART = 3  # "mainNav" is two words; "adKqa" (a generated suffix) is none
+
+
+@dataclass(frozen=True)
+class Furniture:
+    id: str
+    tags: frozenset[str]
+    roles: frozenset[str]
+    names: frozenset[str]
+    page_level: bool  # counts only outside content and sectioning elements
+
+
+@dataclass(frozen=True)
+class StructureRules:
+    content_tags: frozenset[str]
+    content_roles: frozenset[str]
+    sectioning_tags: frozenset[str]  # what a page_level entry must not sit in
+    furniture: tuple[Furniture, ...]
+    hidden_id: str | None  # None: hidden elements are not judged
+    hidden_max_prose_share: float  # a hidden element with more of the page's prose is shown on a click (a tab)
+    max_text_share: float
+    max_prose_share: float
+    prose_min_words: int
+    ignore_tags: frozenset[str]  # never judged by their names (the page's root wrappers)
+    named_tags: frozenset[str]  # elements whose class and id words count (a heading's id is its text, slugged)
+
+
+def _names(section: Mapping, key: str, where) -> frozenset[str]:
+    items = where.get(section, key, (list, tuple), ())
+    for i, w in enumerate(items):
+        if not isinstance(w, str) or not w.strip():
+            raise where.at(key, i).error(f"expected a word, got {w!r}")
+    return frozenset(w.strip().lower() for w in items)
+
+
+def compile(section: Mapping, where) -> StructureRules:
+    content = where.get(section, "content", Mapping, {})
+    wc = where.at("content")
+    furniture = []
+    for i, entry in enumerate(where.get(section, "furniture", (list, tuple), ())):
+        w = where.at("furniture", i)
+        if not isinstance(entry, Mapping):
+            raise w.error("expected a mapping with id and tags / roles / names")
+        furniture.append(Furniture(
+            id=w.get(entry, "id", str), tags=_names(entry, "tags", w), roles=_names(entry, "roles", w),
+            names=_names(entry, "names", w), page_level=w.get(entry, "page_level", bool, False)))
+        if not furniture[-1].id:
+            raise w.at("id").error("a furniture entry needs an id: it is the rule removed[] names")
+    return StructureRules(
+        content_tags=_names(content, "tags", wc),
+        content_roles=_names(content, "roles", wc),
+        sectioning_tags=_names(section, "sectioning_tags", where),
+        furniture=tuple(furniture),
+        hidden_id=where.get(section, "hidden_id", str, None),
+        hidden_max_prose_share=where.number(section, "hidden_max_prose_share", 0.0, lo=0, hi=1),
+        max_text_share=where.number(section, "max_text_share", 0.5, lo=0, hi=1),
+        max_prose_share=where.number(section, "max_prose_share", 0.5, lo=0, hi=1),
+        prose_min_words=where.integer(section, "prose_min_words", 10, lo=1),
+        ignore_tags=_names(section, "ignore_tags", where),
+        named_tags=_names(section, "named_tags", where),
+    )
+
+
+def name_words(names: str) -> frozenset[str]:
+    """The words of class and id values: ``"site-footer mainNav"`` -> site, footer, main, nav. A run
+    with a digit is a generated name (``b5343ad4``, ``col-md-12``'s ``12``), no word; a camel-case run
+    splits only into parts of at least three letters."""
+    out: set[str] = set()
+    for run in NAME_RUN.findall(names):
+        if any(ch.isdigit() for ch in run):
+            continue
+        parts = CAMEL_PART.findall(run)
+        if len(parts) > 1 and "".join(parts) == run and min(map(len, parts)) >= MIN_CAMEL_PART:
+            out.update(p.lower() for p in parts)
+        else:
+            out.add(run.lower())
+    return frozenset(out)
+
+
+Verdict = tuple[str, str] | None  # (rule, why), or None: nothing around it decides for a drop
+
+
+_KEEP = ("", "")  # a container's own decision: content, keep what is inside
+
+
+class _Judge:
+    """Verdicts per container, each decided once (many blocks share one). Chains are walked in
+    loops, not by recursion: a page may nest elements thousands deep."""
+
+    def __init__(self, cfg: StructureRules, page_chars: int, prose: dict[int, int]):
+        self.cfg = cfg
+        self.page_chars = max(1, page_chars)
+        self.prose = prose  # container id -> prose characters under it
+        self.page_prose = max(1, prose.get(0, 0))
+        self.memo: dict[int, Verdict] = {}
+        self.enclosed: dict[int, bool] = {}  # whether content or a sectioning element is around it
+
+    def verdict(self, c: Container | None) -> Verdict:
+        """The innermost decision around ``c``: a furniture rule, or None (content, or nothing)."""
+        todo: list[Container] = []
+        while c is not None and id(c) not in self.memo:
+            todo.append(c)
+            c = c.parent
+        v = self.memo[id(c)] if c is not None else None
+        for x in reversed(todo):  # outermost first: each inherits its parent's verdict
+            own = self._own(x)
+            v = None if own is _KEEP else own if own is not None else v
+            self.memo[id(x)] = v
+        return v
+
+    def _own(self, c: Container) -> Verdict:
+        """What ``c`` itself says: _KEEP for content, a (rule, why) for furniture, None for nothing."""
+        cfg = self.cfg
+        if c.tag in cfg.content_tags or (c.role is not None and c.role in cfg.content_roles):
+            return _KEEP
+        if c.tag in cfg.ignore_tags or c.text_chars > cfg.max_text_share * self.page_chars \
+                or self.prose.get(id(c), 0) > cfg.max_prose_share * self.page_prose:
+            return None
+        if c.hidden and cfg.hidden_id and self.prose.get(id(c), 0) <= cfg.hidden_max_prose_share * self.page_prose:
+            return cfg.hidden_id, f"in a hidden <{c.tag}>{_label(c)}"
+        words = name_words(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
+        for f in cfg.furniture:
+            if f.page_level and self.inside_sections(c.parent):
+                continue
+            if c.tag in f.tags:
+                return f.id, f"in <{c.tag}>{_label(c)}"
+            if c.role is not None and c.role in f.roles:
+                return f.id, f"in role={c.role}{_label(c)}"
+            hit = words & f.names
+            if hit:
+                return f.id, f"in <{c.tag}> named {', '.join(sorted(hit))}{_label(c)}"
+        return None
+
+    def inside_sections(self, c: Container | None) -> bool:
+        """Whether ``c`` or an element around it is content or a sectioning element."""
+        todo: list[Container] = []
+        while c is not None and id(c) not in self.enclosed:
+            todo.append(c)
+            c = c.parent
+        inside = self.enclosed[id(c)] if c is not None else False
+        cfg = self.cfg
+        for x in reversed(todo):
+            inside = inside or x.tag in cfg.content_tags or x.tag in cfg.sectioning_tags or (
+                x.role is not None and x.role in cfg.content_roles)
+            self.enclosed[id(x)] = inside
+        return inside
+
+
+PROSE_KINDS = ("paragraph", "quote", "list_item")
+
+
+def _prose(blocks: tuple[Block, ...], cfg: StructureRules) -> dict[int, int]:
+    """Prose characters (text outside links, in blocks long enough and ending a sentence) under each
+    container, by id, and under the whole page (key 0)."""
+    out: dict[int, int] = {0: 0}
+    for b in blocks:
+        if b.kind not in PROSE_KINDS or 2 * b.link_chars > len(b.text):
+            continue
+        facts = b.facts
+        if facts.tokens < cfg.prose_min_words or not facts.ends_sentence:
+            continue
+        n = len(b.text) - b.link_chars
+        out[0] += n
+        c = b.container
+        while c is not None:
+            out[id(c)] = out.get(id(c), 0) + n
+            c = c.parent
+    return out
+
+
+def _label(c: Container) -> str:
+    shown = " ".join(c.names.split())
+    return f' ("{shown[:60]}")' if shown else ""
+
+
+def stage(doc: Document, rules) -> Document:
+    cfg: StructureRules = rules.stage(NAME)
+    blocks = doc.kept
+    if not blocks or all(b.container is None for b in blocks):
+        return doc.evolve(NAME)
+    judge = _Judge(cfg, sum(len(b.text) for b in doc.blocks), _prose(blocks, cfg))
+    out: list[Block] = []
+    for b in blocks:
+        v = judge.verdict(b.container)
+        out.append(b if v is None else dropped(b, NAME, v[0], v[1]))
+    return doc.evolve(NAME, blocks=out)

@@ -1,0 +1,100 @@
+"""structure: HTML blocks inside page furniture go, judged by the elements around them."""
+from __future__ import annotations
+
+import pytest
+
+import pipeline
+from pipeline.document import Block, Container, Document, Span
+from pipeline.stages import structure
+
+PROSE = ("The river rose through the night and by morning the lower streets of the town were under water, "
+         "so the council opened the school hall to the families who had to leave their homes.")
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return pipeline.load_rules()
+
+
+def judged(html: str, rules) -> list[tuple[str, str | None]]:
+    doc = structure.stage(pipeline.read(html, name="x.html", rules=rules), rules)
+    return [(b.text[:20], b.drop.rule if b.drop else None) for b in doc.blocks]
+
+
+def page(*parts: str) -> str:
+    return "<html><body>" + "".join(parts) + f"<main><p>{PROSE}</p><p>{PROSE}</p></main></body></html>"
+
+
+def test_blocks_in_nav_footer_and_aside_go_with_the_rule_of_each(rules):
+    html = page('<nav><a href="/">Home</a></nav>', '<aside><p>Popular this week</p></aside>',
+                '<footer><p>Contact us</p></footer>')
+    assert judged(html, rules)[:3] == [("Home", "navigation"), ("Popular this week", "sidebar"),
+                                       ("Contact us", "page-footer")]
+    assert [r for _, r in judged(html, rules)[3:]] == [None, None]
+
+
+def test_class_and_id_words_are_split_at_dashes_and_case_changes(rules):
+    html = page('<div class="site-footer"><p>All rights reserved</p></div>', '<div id="mainNav"><p>Sections</p></div>',
+                '<div class="shadow"><p>Not a word of the lists</p></div>')
+    assert [r for _, r in judged(html, rules)[:3]] == ["page-footer", "navigation", None]
+    assert structure.name_words("site-footer mainNav XMLHttp") == {"site", "footer", "main", "nav", "xml", "http"}
+    # generated names hold no words: hashes, and camel-case parts too short to be words
+    assert structure.name_words("w-node-b5343ad4 root__adKqa sp_adID") == {"w", "node", "root", "adkqa", "sp", "adid"}
+
+
+def test_roles_and_hidden_elements_are_furniture(rules):
+    html = page('<div role="search"><p>Search this site</p></div>', '<div hidden><p>Sign in to continue</p></div>')
+    assert [r for _, r in judged(html, rules)[:2]] == ["search", "hidden"]
+
+
+def test_content_inside_furniture_is_kept_and_furniture_inside_content_goes(rules):
+    html = ('<body><div class="sidebar-layout"><article><p>' + PROSE + '</p><div class="share"><a href="/s">Share</a></div>'
+            '</article></div><div class="sidebar"><p>Other stories</p></div></body>')
+    assert [r for _, r in judged(html, rules)] == [None, "share", "sidebar"]
+
+
+def test_an_articles_own_header_and_footer_are_not_page_furniture(rules):
+    html = ('<body><header><p>Site name</p></header><article><header><h1>The flood</h1></header><p>' + PROSE +
+            '</p><footer><p>Filed under weather</p></footer></article></body>')
+    assert [r for _, r in judged(html, rules)] == ["page-header", None, None, None]
+
+
+def test_a_furniture_word_on_the_container_of_the_pages_prose_does_not_drop_it(rules):
+    html = ('<body><div class="content-with-sidebar"><p>' + PROSE + '</p><p>' + PROSE + '</p></div>'
+            '<div class="sidebar"><p>Other stories</p></div></body>')
+    assert [r for _, r in judged(html, rules)] == [None, None, "sidebar"]
+
+
+def test_the_reason_names_the_element_and_the_word_that_decided(rules):
+    doc = structure.stage(pipeline.read(page('<div class="newsletter-box"><p>Sign up now</p></div>'),
+                                        name="x.html", rules=rules), rules)
+    assert doc.blocks[0].drop.why == 'in <div> named newsletter ("newsletter-box")'
+
+
+def test_text_pages_pass_through(rules):
+    doc = pipeline.read("Menu\n\nSome text here.\n", name="x.txt", rules=rules)
+    assert pipeline.run(doc, rules, stages=["structure"]).blocks == doc.blocks
+
+
+def test_a_deeply_nested_page_is_judged_without_recursion(rules):
+    # deeper than Python's recursion limit (lxml itself stops far earlier; a reader may not)
+    c = Container(None, "div", "sidebar", None, False)
+    for _ in range(5000):
+        c = Container(c, "div", "x", None, False)
+    block = Block("paragraph", "Deep text.", Span(None, (1, 1)), container=c)
+    doc = structure.stage(Document(name="x.html", format="html", blocks=(block,)), rules)
+    assert [b.drop.rule for b in doc.blocks] == ["sidebar"]
+
+
+def test_furniture_entries_need_an_id(tmp_path):
+    text = pipeline.rules.DEFAULT_RULES.read_text(encoding="utf-8").replace("    - id: search\n", "    - id: ''\n")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(pipeline.rules.RulesError, match="structure.furniture"):
+        pipeline.load_rules(path)
+
+
+def test_a_hidden_panel_that_holds_prose_is_kept_and_a_hidden_menu_goes(rules):
+    html = ('<body><div class="menu-panel" hidden><ul><li><a href="/a">Shop</a></li></ul></div>'
+            f'<div class="tab-panel" style="display:none"><p>{PROSE}</p></div><main><p>{PROSE}</p></main></body>')
+    assert [r for _, r in judged(html, rules)] == ["hidden", None, None]
