@@ -191,6 +191,7 @@ def segments(length: int, blocks: Sequence[Mapping], removals: Sequence[Mapping]
         if a == b:
             if key[0] == "r":
                 points.setdefault(a, []).append(key[1])
+                cuts.add(a)
             return
         starts.setdefault(a, []).append(key)
         ends.setdefault(b, []).append(key)
