@@ -107,10 +107,21 @@ def build_report(clean_dir: Path, out_dir: Path, rules: Rules, *, roots: list[Pa
         rows.append(row)
         if tick:
             tick(listed.path or listed.output or "")
+    shared = _shared_folder([r["path"] for r in rows if r.get("path")])
+    for r in rows:  # the folder every page is in is said once, in the index's heading
+        r["shown"] = os.path.relpath(r["path"], shared) if shared and r.get("path") and r["path"] != shared else r.get("path")
     totals = model.corpus_totals(rows, families)
-    index = render.index_html(rows, totals, [f.to_json() for f in families.families], str(clean_dir))
+    index = render.index_html(rows, totals, [f.to_json() for f in families.families], str(clean_dir), shared)
     built.bytes += _write(out_dir / "index.html", index) + write_assets(out_dir)
     return built
+
+
+def _shared_folder(paths: list[str]) -> str:
+    """The folder all ``paths`` are in ('' when none, or when they mix absolute and relative)."""
+    try:
+        return os.path.commonpath(paths) if paths else ""
+    except ValueError:
+        return ""
 
 
 def _rows(clean_dir: Path, out_dir: Path, rules: Rules, roots: list[Path], built: Built) -> Iterator[tuple[Listed, dict]]:

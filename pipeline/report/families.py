@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
@@ -40,11 +41,12 @@ class Families:
     by_rule: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     by_stage: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
+    @cached_property
+    def _by_name(self) -> Mapping[str, Family]:
+        return MappingProxyType({f.name: f for f in self.families})
+
     def named(self, name: str) -> Family:
-        for f in self.families:
-            if f.name == name:
-                return f
-        return self.families[-1]
+        return self._by_name.get(name) or self.families[-1]
 
     def of(self, stage: str | None, rule: str | None) -> Family:
         """The family of a removal by ``stage`` under rule id ``rule``."""

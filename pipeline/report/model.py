@@ -290,10 +290,9 @@ def page_view(page: Mapping, families: Families, text: str | None = None, note: 
             x["text"] = _short(x["text"], MAX_TEXT)
     else:
         view["items"] = item_order(blocks, removals)
-    view["blocks"] = [_compact(b, ("i", "section", "kind", "level", "text", "where", "chars", "page", "xpath"))
-                      for b in blocks]
-    view["removed"] = [_compact(r, ("i", "stage", "rule", "family", "why", "text", "where", "chars", "page", "xpath"))
-                       for r in removals]
+    # what the page's script reads of each: ``where`` already names the lines, the page and the XPath
+    view["blocks"] = [_compact(b, ("section", "kind", "level", "text", "where")) for b in blocks]
+    view["removed"] = [_compact(r, ("stage", "rule", "family", "why", "text", "where")) for r in removals]
     return view
 
 

@@ -31,6 +31,21 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# the fields of a removal and a kept block as page.js reads them: a page file carries rows as arrays
+# (a page of 100,000 removals is a third smaller without the keys repeated in every row)
+REMOVAL_FIELDS = ("stage", "rule", "family", "why", "text", "where")
+BLOCK_FIELDS = ("section", "kind", "level", "text", "where")
+
+
+def packed(view: Mapping) -> dict:
+    """The view as a page file embeds it: removals and blocks as arrays of ``*_FIELDS``."""
+    out = dict(view)
+    out["removed"] = [[r.get(k) for k in REMOVAL_FIELDS] for r in view["removed"]]
+    out["blocks"] = [[b.get(k) for k in BLOCK_FIELDS] for b in view["blocks"]]
+    out["fields"] = {"removed": REMOVAL_FIELDS, "blocks": BLOCK_FIELDS}
+    return out
+
+
 def page_html(view: Mapping, assets: str, index_href: str | None) -> str:
     """A page view; ``assets`` is the relative URL of the folder holding report.css and page.js."""
     stats = view.get("stats") or {}
@@ -64,20 +79,22 @@ def page_html(view: Mapping, assets: str, index_href: str | None) -> str:
 <div class="pane" id="pane-outline"><div id="outline"></div></div>
 <div class="pane" id="pane-warnings"><div id="warnings"></div></div>
 </aside></div>
-<script type="application/json" id="page-data">{embed(view)}</script>
+<script type="application/json" id="page-data">{embed(packed(view))}</script>
 <script src="{_e(assets)}/page.js"></script>
 </body></html>
 """
 
 
-def index_html(rows: Sequence[Mapping], totals: Mapping, families: Sequence[Mapping], source: str) -> str:
+def index_html(rows: Sequence[Mapping], totals: Mapping, families: Sequence[Mapping], source: str,
+               shared: str = "") -> str:
     data = {"rows": rows, "totals": totals, "families": families}
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Report · {_e(source)}</title>
 <link rel="stylesheet" href="assets/report.css"></head>
 <body>
-<header class="top"><h1>What was kept, what was removed: {_e(source)}</h1><div class="small" id="summary"></div></header>
+<header class="top"><h1>What was kept, what was removed: {_e(source)}</h1><div class="small" id="summary"></div>
+<div class="small muted">{"pages under " + _e(shared) if shared else ""}</div></header>
 <div class="filters">
 <input type="search" id="f-text" placeholder="filter: page, title, URL, error">
 <select id="f-status"><option value="">any status</option></select>

@@ -112,10 +112,11 @@
     tr.appendChild(el('td', '', r.status));
     var td = el('td');
     if (r.href) {
-      var a = el('a', '', r.path);
+      var a = el('a', '', r.shown || r.path);
       a.href = r.href;
       td.appendChild(a);
-    } else td.textContent = r.path;
+    } else td.textContent = r.shown || r.path;
+    td.title = r.path || '';
     tr.appendChild(td);
     tr.appendChild(el('td', '', r.format || ''));
     tr.appendChild(el('td', '', r.language || ''));

@@ -4,7 +4,14 @@
 (function () {
   'use strict';
   var V = JSON.parse(document.getElementById('page-data').textContent);
-  var R = V.removed, B = V.blocks, S = V.segments || [], T = V.text || '';
+  function unpack(rows, fields) {
+    return rows.map(function (row, i) {
+      var x = {i: i};
+      fields.forEach(function (f, k) { if (row[k] !== null) x[f] = row[k]; });
+      return x;
+    });
+  }
+  var R = unpack(V.removed, V.fields.removed), B = unpack(V.blocks, V.fields.blocks), S = V.segments || [], T = V.text || '';
   var FAM = {};
   V.families.forEach(function (f) { FAM[f.name] = f; });
   var CHUNK_CHARS = 20000, CHUNK_PIECES = 1500, CHUNK_ITEMS = 300, LIST_STEP = 300;
@@ -50,7 +57,7 @@
     h.appendChild(famChip(x.family));
     d.appendChild(h);
     d.appendChild(el('div', '', 'stage: ' + x.stage));
-    d.appendChild(el('div', '', 'why: ' + (x.why || '(the rule measured nothing it reports)')));
+    d.appendChild(el('div', '', 'why: ' + (x.why || '(not given by the rule)')));
     d.appendChild(el('div', 'muted small', x.where || ''));
     d.appendChild(el('pre', '', x.text));
     if (seg !== undefined && S[seg]) {
@@ -135,14 +142,14 @@
     }
   }
   function buildSource() {
-    var from = 0, chars = 0, lines = 0;
+    var from = 0, chars = 0;
     for (var k = 0; k < S.length; k++) {
-      var n = S[k][1] - S[k][0];
-      chars += n;
-      if (n) lines += (T.slice(S[k][0], S[k][1]).match(/\n/g) || []).length;
+      chars += S[k][1] - S[k][0];
       if (chars >= CHUNK_CHARS || k - from + 1 >= CHUNK_PIECES || k === S.length - 1) {
+        // a placeholder about as tall as the chunk will be: its lines, and long lines wrapped
+        var lines = (T.slice(S[from][0], S[k][1]).match(/\n/g) || []).length;
         addChunk(from, k + 1, (lines + chars / 110) * 19.5);
-        from = k + 1; chars = 0; lines = 0;
+        from = k + 1; chars = 0;
       }
     }
   }
@@ -160,12 +167,18 @@
   }
 
   // --- items mode: kept blocks and removals in source order ----------------------------------
+  function shortWhere(w) {  // "line 7, /html/body/div[2]/.../p[3]": the lines and the end of the XPath
+    var k = w.indexOf(', /');
+    if (k < 0 || w.length <= 38) return w;
+    var path = w.slice(k + 2);
+    return w.slice(0, k) + ', …' + path.slice(Math.max(0, path.length - (36 - k)));
+  }
   var I = V.items || [];
   function renderItems(c, frag) {
     for (var k = c.from; k < c.to; k++) {
       var kind = I[k][0], i = I[k][1], x = kind === 'b' ? B[i] : R[i];
       var row = el('div', kind === 'b' ? 'it k' : 'it r f-' + x.family + (quiet(i) ? ' q' : ''));
-      var w = el('div', 'w', x.where || '');
+      var w = el('div', 'w', shortWhere(x.where || ''));
       w.title = x.where || '';
       row.appendChild(w);
       var t = el('div', 't', x.text.length > 600 ? x.text.slice(0, 600) + '…' : x.text);
