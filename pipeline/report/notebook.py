@@ -81,14 +81,15 @@ def document_html(doc: Any) -> str:
 class Explanation(list):
     """Rows of removals (dicts: stage, rule, family, why, text, where, ...), shown as a table."""
 
-    def __init__(self, rows: list, colours: Mapping[str, str] | None = None):
+    def __init__(self, rows: list, colours: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None):
         super().__init__(rows)
         self.colours = dict(colours or {})
+        self.labels = dict(labels or {})  # family name -> the label the legend shows
 
     def _repr_html_(self) -> str:
         from .render import explain_html
 
-        return explain_html(self, self.colours)
+        return explain_html(self, self.colours, self.labels)
 
     def __repr__(self) -> str:
         lines = [f"{len(self)} removals"]
@@ -117,4 +118,5 @@ def explain(data_or_doc: Any, *, name: str | None = None, rules: Any = None, qui
         page = document_page(data_or_doc)
     families = _families(rules)
     rows = [r for r in model.removal_rows(page, families) if quiet or not r["quiet"]]
-    return Explanation(rows, {f.name: f.colour for f in families.families})
+    return Explanation(rows, {f.name: f.colour for f in families.families},
+                       {f.name: f.label or f.name for f in families.families})

@@ -191,7 +191,7 @@ def notebook_html(view: Mapping) -> str:
             f'<div style="width:280px;max-height:480px;overflow:auto;font-size:12px">{outline}{warnings}</div></div></div>')
 
 
-def explain_html(rows: Sequence[Mapping], colours: Mapping[str, str]) -> str:
+def explain_html(rows: Sequence[Mapping], colours: Mapping[str, str], labels: Mapping[str, str] | None = None) -> str:
     """The table ``pipeline.explain`` shows in a notebook."""
     head = "".join(f"<th style='text-align:left'>{h}</th>" for h in ("stage", "rule", "family", "why", "text", "where"))
     body = []
@@ -199,6 +199,7 @@ def explain_html(rows: Sequence[Mapping], colours: Mapping[str, str]) -> str:
         text = r["text"] if len(r["text"]) <= 200 else r["text"][:200] + "…"
         body.append(f"<tr><td>{_e(r['stage'])}</td><td><b>{_e(r['rule'])}</b></td>"
                     f"<td><span style='background:{colours.get(r['family'], '#ddd')};padding:0 5px;border-radius:6px'>"
-                    f"{_e(r['family'])}</span></td><td>{_e(r.get('why') or '')}</td><td>{_e(text)}</td>"
+                    f"{_e((labels or {}).get(r['family'], r['family']))}</span></td><td>{_e(r.get('why') or '')}</td>"
+                    f"<td>{_e(text)}</td>"
                     f"<td><small>{_e(r.get('where') or '')}</small></td></tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
