@@ -234,6 +234,13 @@ def test_page_text_cannot_close_the_data_element() -> None:
     assert json.loads(render.embed({"t": "</script>"})) == {"t": "</script>"}
 
 
+def test_only_a_web_address_the_page_states_becomes_a_link() -> None:
+    view = model.page_view({"source": {"url": "javascript:alert(1)", "format": "text"}}, FAMILIES)
+    assert 'href="javascript' not in render.page_html(view, "assets", None)
+    view = model.page_view({"source": {"url": "https://example.org/a?b=1&c=2", "format": "text"}}, FAMILIES)
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in render.page_html(view, "assets", None)
+
+
 def test_report_needs_one_of_clean_dir_and_compare(tmp_path: Path) -> None:
     assert run_main("report", "-o", tmp_path / "r").returncode == 2
     assert run_main("report", tmp_path, "--compare", tmp_path, tmp_path).returncode == 2

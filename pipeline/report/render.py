@@ -52,7 +52,10 @@ def page_html(view: Mapping, assets: str, index_href: str | None) -> str:
     facts = " · ".join(str(x) for x in (view.get("format"), view.get("language"), view.get("encoding")) if x)
     back = f'<a href="{_e(index_href)}">← index</a> · ' if index_href else ""
     title = view.get("title") or view.get("id") or "page"
-    url = f' · <a href="{_e(view["url"])}" rel="noreferrer">{_e(view["url"])}</a>' if view.get("url") else ""
+    url = view.get("url") or ""
+    if url:  # a page states its own URL: only a web address becomes a link (never javascript: or data:)
+        url = (f' · <a href="{_e(url)}" rel="noreferrer">{_e(url)}</a>' if url.lower().startswith(("http://", "https://"))
+               else f" · {_e(url)}")
     note = f'<div class="note" id="note">{_e(view["note"])}</div>' if view.get("note") else ""
     summary = (f'kept {stats.get("chars_out", 0):,} of {stats.get("chars_in", 0):,} characters in '
                f'{stats.get("sections", 0)} sections; {len(view.get("removed") or [])} removal entries; '
