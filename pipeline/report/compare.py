@@ -210,13 +210,17 @@ def _diff_html(diff: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
+KINDS = {"changed": "kept text changed", "rules": "only removals changed", "added": "only in the new run",
+         "gone": "only in the old run"}
+
+
 def compare_html(c: Comparison) -> str:
     """compare.html: the summary, then each page's diff of kept text and its rule changes."""
     sections = []
     for p in c.pages:
         rules = _rule_changes(p)
         body = _diff_html(p.diff) if p.diff else '<span class="gap">kept text the same</span>'
-        sections.append(f'<section><h3>{_e(p.path or p.key)} <small>{_e(p.kind)}</small></h3>'
+        sections.append(f'<section><h3>{_e(p.path or p.key)} <small>{_e(KINDS[p.kind])}</small></h3>'
                         f'<div class="rules">{_e(rules)}</div><div class="diff">{body}</div></section>')
     summary = "\n".join(summary_lines(c)[:1] + [x for x in summary_lines(c) if x.startswith("rules that")])
     return f"""<!doctype html>

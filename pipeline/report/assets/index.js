@@ -120,7 +120,8 @@
     tr.appendChild(td);
     tr.appendChild(el('td', '', r.format || ''));
     tr.appendChild(el('td', '', r.language || ''));
-    var t = el('td', 'title', r.status === 'error' ? r.error : (r.title || ''));
+    var t = el('td', 'title' + (r.status !== 'error' && !r.title ? ' muted' : ''),
+               r.status === 'error' ? r.error : (r.title || '(no title; id ' + r.id + ')'));
     if (r.url) t.title = r.url;
     tr.appendChild(t);
     ['kept', 'removed', 'cuts', 'sections', 'warnings'].forEach(function (k) { tr.appendChild(el('td', 'num', num(r[k]))); });

@@ -169,9 +169,9 @@
   // --- items mode: kept blocks and removals in source order ----------------------------------
   function shortWhere(w) {  // "line 7, /html/body/div[2]/.../p[3]": the lines and the end of the XPath
     var k = w.indexOf(', /');
-    if (k < 0 || w.length <= 38) return w;
+    if (k < 0 || w.length <= 34) return w;
     var path = w.slice(k + 2);
-    return w.slice(0, k) + ', …' + path.slice(Math.max(0, path.length - (36 - k)));
+    return w.slice(0, k) + ', …' + path.slice(Math.max(0, path.length - (31 - k)));
   }
   var I = V.items || [];
   function renderItems(c, frag) {
