@@ -27,12 +27,23 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--window-size=1400,900")
 PAGE = "001_f9349a33ef4975a7"
+# an invented HTML page beside the seeds: HTML blocks have no character offsets, so its view lists
+# kept blocks and removals in source order with their XPath
+HTML_PAGE = ("<html><head><title>Tea</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+             "<li><a href='/shop'>Shop</a></li><li><a href='/about'>About us</a></li></ul></nav><main><h1>Green tea</h1>"
+             + "<p>Green tea is made from leaves that are steamed or pan-fired soon after picking, which keeps "
+               "them from oxidising and gives the tea its colour and its grassy taste.</p>" * 2
+             + "<p>Brew it with water below boiling, for two or three minutes, and it stays sweet.</p></main>"
+               "<footer><p>Copyright 2025 Tea Shop. All rights reserved. Privacy policy. Terms of use.</p></footer>"
+               "</body></html>")
+PAGES = len(SEED_PAGES) + 1
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("browser")
     shutil.copytree(SEED_PAGES[0].parent, base / "raw")
+    (base / "raw" / "tea.html").write_text(HTML_PAGE, encoding="utf-8")
     assert run_main("clean", base / "raw", "-o", base / "clean", "-q").returncode == 0
     assert run_main("report", base / "clean", "-o", base / "report", "-q").returncode == 0
     return base / "clean", base / "report"
@@ -70,7 +81,7 @@ def test_the_index_lists_every_page_and_filters_and_sorts(report, browser, shots
     _, site = report
     browser.get((site / "index.html").as_uri())
     ready(browser)
-    assert len(page_rows(browser)) == len(SEED_PAGES)
+    assert len(page_rows(browser)) == PAGES
     browser.save_screenshot(str(shots / "index.png"))
     box = browser.find_element(By.ID, "f-text")
     box.send_keys("003_")
@@ -81,11 +92,11 @@ def test_the_index_lists_every_page_and_filters_and_sorts(report, browser, shots
     box.clear()
     Select(browser.find_element(By.ID, "f-rule")).select_by_value("orphan-citation")
     rows = page_rows(browser)
-    assert 1 <= len(rows) < len(SEED_PAGES)
+    assert 1 <= len(rows) < PAGES
     Select(browser.find_element(By.ID, "f-rule")).select_by_value("")
     browser.find_element(By.CSS_SELECTOR, "th[data-key=kept]").click()  # sorted by kept characters, most first
     kept = [int(r.find_elements(By.TAG_NAME, "td")[5].text.replace(",", "")) for r in page_rows(browser)]
-    assert len(kept) == len(SEED_PAGES) and kept == sorted(kept, reverse=True)
+    assert len(kept) == PAGES and kept == sorted(kept, reverse=True)
 
 
 def test_a_page_view_shows_every_rule_and_a_click_shows_the_rule_and_why(report, browser, shots: Path) -> None:
@@ -124,3 +135,22 @@ def test_a_removal_in_the_list_scrolls_the_source_to_it(report, browser) -> None
         "var s = arguments[0].getBoundingClientRect(), b = document.getElementById('src').getBoundingClientRect();"
         "return s.bottom > b.top && s.top < b.bottom;", selected)
     assert inside, "the source was not scrolled to the removal"
+
+
+def test_an_html_page_lists_its_blocks_with_xpaths_and_a_click_shows_the_rule(report, browser, shots: Path) -> None:
+    clean, site = report
+    page = json.loads((clean / "tea.json").read_text(encoding="utf-8"))
+    assert page["removed"], "the invented page should lose its navigation or footer"
+    browser.get((site / "pages" / "tea.html").as_uri())
+    ready(browser)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#src .it")
+    blocks = sum(len(s["blocks"]) for s in page["sections"])
+    assert len(rows) == blocks + len(page["removed"])
+    assert all("/html/body" in r.find_element(By.CSS_SELECTOR, ".w").get_attribute("title") for r in rows)
+    # in document order although the page is one line: the menu, the article, the footer
+    assert "Home" in rows[0].text and "Copyright" in rows[-1].text
+    removed = browser.find_elements(By.CSS_SELECTOR, "#src .it.r")
+    removed[0].click()
+    rule = browser.find_element(By.ID, "details").get_attribute("data-rule")
+    assert rule in {r["rule"] for r in page["removed"]} and removed[0].get_attribute("title").startswith(rule)
+    browser.save_screenshot(str(shots / "html-page.png"))

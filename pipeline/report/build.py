@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..rules import Rules
 from . import model, render
-from .source import source_text
+from .source import element_order, source_text
 
 MANIFEST = "manifest.json"
 PAGE_SCHEMA = "scraped-text-clean/1"
@@ -137,10 +137,15 @@ def _rows(clean_dir: Path, out_dir: Path, rules: Rules, roots: list[Path], built
             built.errors.append(problem)
             yield listed, model.error_row(listed.path or listed.output, problem)
             continue
-        text, note = None, None
-        if (page.get("source") or {}).get("format") != "html":  # HTML spans have no characters
-            text, note = source_text(page, roots, rules)
-        view = model.page_view(page, rules.report, text, note)
+        text, note = source_text(page, roots, rules)
+        order = None
+        if (page.get("source") or {}).get("format") == "html":  # HTML spans have no characters: the
+            # source orders the elements (a page on one line has one line number for all of them)
+            order = element_order(text) if text is not None else None
+            text = None
+            if note:
+                note = note.replace("are listed without it", "are listed by line; on one line their order is a guess")
+        view = model.page_view(page, rules.report, text, note, order)
         href = page_href(listed.output)
         depth = href.count("/")
         target = out_dir / "pages" / Path(*(listed.output[:-len(".json")] + ".html").split("/"))

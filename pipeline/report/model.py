@@ -248,11 +248,28 @@ def xpath_key(xpath: str | None) -> tuple:
     return tuple((int(m.group(2) or 1), m.group(1)) for m in _STEP.finditer(xpath))
 
 
-def item_order(blocks: Sequence[Mapping], removals: Sequence[Mapping]) -> list[list]:
+def element_rank(xpath: str | None, order: Mapping[str, int]) -> int:
+    """The document position of an XPath's element, or of its nearest ancestor found in ``order``."""
+    while xpath:
+        if xpath in order:
+            return order[xpath]
+        xpath = xpath.rpartition("/")[0]
+    return -1
+
+
+def item_order(blocks: Sequence[Mapping], removals: Sequence[Mapping], order: Mapping[str, int] | None = None
+               ) -> list[list]:
     """Kept blocks and removals in source order, for pages without character spans (HTML) or whose
-    source is not at hand: ``["b", i]`` / ``["r", i]``, by first line, XPath, then as logged."""
-    items = [((b.get("lines") or [0])[0], xpath_key(b.get("xpath")), 0, b["i"], "b") for b in blocks]
-    items += [((r.get("lines") or [0])[0], xpath_key(r.get("xpath")), 1, r["i"], "r") for r in removals]
+    source is not at hand: ``["b", i]`` / ``["r", i]``. With ``order`` (XPath -> document position,
+    from the source) by element; else by first line, then XPath (siblings of different tags on one
+    line keep no reliable order), then as logged."""
+    def key(x: Mapping) -> tuple:
+        line = (x.get("lines") or [0])[0]
+        if order:
+            return (element_rank(x.get("xpath"), order), line)
+        return (line, xpath_key(x.get("xpath")))
+
+    items = [(key(b), 0, b["i"], "b") for b in blocks] + [(key(r), 1, r["i"], "r") for r in removals]
     items.sort()
     return [[kind, i] for *_, i, kind in items]
 
@@ -261,10 +278,12 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more characters]"
 
 
-def page_view(page: Mapping, families: Families, text: str | None = None, note: str | None = None) -> dict:
+def page_view(page: Mapping, families: Families, text: str | None = None, note: str | None = None,
+              order: Mapping[str, int] | None = None) -> dict:
     """Everything a page view shows. With ``text`` (the decoded source the spans index into), the
     source is shown with every kept block and removal marked (``segments``); without it, or for
-    HTML (no character spans), the kept blocks and removals are listed in source order (``items``)."""
+    HTML (no character spans), the kept blocks and removals are listed in source order (``items``;
+    ``order`` maps an HTML page's XPaths to document positions)."""
     source = page.get("source") or {}
     blocks = kept_blocks(page)
     removals = removal_rows(page, families)
@@ -289,7 +308,7 @@ def page_view(page: Mapping, families: Families, text: str | None = None, note: 
         for x in [*blocks, *removals]:  # the source shows the text: the details need only its start
             x["text"] = _short(x["text"], MAX_TEXT)
     else:
-        view["items"] = item_order(blocks, removals)
+        view["items"] = item_order(blocks, removals, order)
     # what the page's script reads of each: ``where`` already names the lines, the page and the XPath
     view["blocks"] = [_compact(b, ("section", "kind", "level", "text", "where")) for b in blocks]
     view["removed"] = [_compact(r, ("stage", "rule", "family", "why", "text", "where")) for r in removals]

@@ -14,6 +14,7 @@ from typing import Iterable, Mapping
 
 from .. import sources
 from ..rules import Rules
+from ..sources import html as html_reader
 from ..stages import decode
 
 
@@ -41,10 +42,12 @@ def decoded_text(data: bytes, name: str | None, rules: Rules) -> str:
     return decode.decode_bytes(raw, settings)[0]
 
 
-def source_text(page: Mapping, roots: Iterable[Path], rules: Rules) -> tuple[str | None, str | None]:
-    """(decoded source text, None) for a page whose source is found unchanged; else (None, why)."""
+def _decoded(page: Mapping, roots: Iterable[Path], rules: Rules, found: Path | None = None
+             ) -> tuple[str | None, str | None]:
+    """(the decoded text of the page's source file, None) when it is found and unchanged, else
+    (None, why not)."""
     source = page.get("source") or {}
-    found = find_source(page, roots)
+    found = found or find_source(page, roots)
     if found is None:
         return None, f"source file {source.get('path')!r} not found: kept blocks and removals are listed without it"
     try:
@@ -54,9 +57,28 @@ def source_text(page: Mapping, roots: Iterable[Path], rules: Rules) -> tuple[str
     if source.get("sha256") and hashlib.sha256(data).hexdigest() != source["sha256"]:
         return None, f"source file {found} changed since it was cleaned: kept blocks and removals are listed without it"
     try:
-        text = decoded_text(data, source.get("path"), rules)
+        return decoded_text(data, source.get("path"), rules), None
     except sources.SourceError as exc:
         return None, f"source file {found} cannot be decoded ({exc})"
+
+
+def element_order(html_text: str) -> dict[str, int]:
+    """{XPath: position in document order} of every element of an HTML page, parsed by the HTML
+    reader's own ``parse`` (its XPaths are lxml's getpath form). The JSON's lines cannot order the
+    elements of a page written on one line; this can."""
+    root, _ = html_reader.parse(html_text)
+    if root is None:
+        return {}
+    tree = root.getroottree()
+    return {tree.getpath(el): i for i, el in enumerate(root.iter()) if isinstance(el.tag, str)}
+
+
+def source_text(page: Mapping, roots: Iterable[Path], rules: Rules) -> tuple[str | None, str | None]:
+    """(decoded source text, None) for a page whose source is found unchanged; else (None, why)."""
+    found = find_source(page, roots)
+    text, note = _decoded(page, roots, rules, found)
+    if text is None:
+        return None, note
     chars_in = (page.get("stats") or {}).get("chars_in")
     if chars_in is not None and chars_in != len(text):
         return None, (f"source file {found} decodes to {len(text)} characters, the run read {chars_in} "
