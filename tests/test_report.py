@@ -46,6 +46,13 @@ def test_a_family_is_found_by_rule_id_first_then_by_stage_then_other() -> None:
     assert FAMILIES.families[-1].name == families.OTHER
 
 
+def test_every_rule_that_fires_on_the_seed_pages_has_a_family_of_its_own() -> None:
+    for path in SEED_PAGES:
+        page = pipeline.clean(path.read_bytes(), name=path.name)
+        strays = {(r["stage"], r["rule"]) for r in page["removed"] if FAMILIES.of(r["stage"], r["rule"]).name == families.OTHER}
+        assert not strays, f"{path.name}: rules in no family of rules.yaml's report: section: {sorted(strays)}"
+
+
 def test_family_counts_follow_the_legend_order_and_skip_families_that_did_not_fire() -> None:
     removed = [{"stage": "markup", "rule": "emphasis"}, {"stage": "boilerplate", "rule": "menu"},
                {"stage": "markup", "rule": "link-target"}]
