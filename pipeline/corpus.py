@@ -423,14 +423,16 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
         errors(f"warning {path}: skipped: {why}")
     todo, refused = _plan(found.pages, out)
     results: list[Result] = []
+    failed = [0]  # kept as a count: a bar updated per page must not recount every result
 
     def take(result: Result, owns_output: bool) -> None:
         results.append(result)
+        failed[0] += result.status == "error"
         if result.status == "error" and owns_output:
             _remove_old_output(out / result.page.output, errors)
         _report(result, len(results), len(found.pages), out, progress if per_page else None, errors)
         if on_page is not None:
-            on_page(len(results), len(found.pages), sum(1 for r in results if r.status == "error"))
+            on_page(len(results), len(found.pages), failed[0])
 
     for r in refused:
         take(r, owns_output=False)
