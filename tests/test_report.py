@@ -357,3 +357,23 @@ def test_explain_lists_removals_with_stage_rule_family_why_and_text() -> None:
     table = rows._repr_html_()
     assert table.count("<tr>") == len(rows) + 1 and "menu" in table
     assert repr(rows).startswith(f"{len(rows)} removals")
+
+
+# --- the CLI's progress bar -----------------------------------------------------------------------
+
+def test_the_progress_bar_shows_pages_done_rate_time_left_and_failures() -> None:
+    import io
+
+    from pipeline.progress import PageBar
+
+    stream = io.StringIO()
+    bar = PageBar(stream, disable=False)  # shown although the stream is no terminal
+    for done in range(1, 4):
+        bar(done, 3, failed=1)
+    bar.write("error raw/x.txt: binary data")
+    out = stream.getvalue()
+    assert "3/3" in out and "page/s" in out and "<00:00" in out and "1 failed" in out
+    assert out.endswith("error raw/x.txt: binary data\n")
+    quiet = io.StringIO()
+    PageBar(quiet)(1, 1)  # no terminal: no bar
+    assert quiet.getvalue() == ""
