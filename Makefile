@@ -8,7 +8,10 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 SHARED ?= ../shared
 JOBS   ?= 1
 
-.PHONY: setup clean-all test check-large check-corpus check-install bench goldens distclean
+BROWSER_STAMP := $(VENV)/.browser-installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: setup clean-all report test test-browser check-large check-corpus check-install bench goldens distclean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,14 +21,32 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# raw/ -> clean/: one JSON per page, a progress line per page, a summary and clean/manifest.json.
+# raw/ -> clean/: one JSON per page, a progress bar (a line per page with --verbose), a summary and
+# clean/manifest.json.
 # clean/ mirrors raw/: --prune removes the JSON an earlier run wrote for pages no longer in raw/
 # (only files the previous manifest lists as this tool's output; anything else in clean/ stays).
 clean-all: $(STAMP)
 	$(BIN)/python -m pipeline clean raw -o clean --jobs $(JOBS) --prune
 
+# clean/ -> report/: a static site (report/index.html, a page view per page) of what was kept and
+# removed, by which rule and why; opens from disk, offline.
+report: $(STAMP)
+	$(BIN)/python -m pipeline report clean -o report
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The report in a real browser: Debian's chromium and chromium-driver (installed here when missing;
+# as root, as on CI) driven by Selenium (the `browser` extra), on a report of the seed pages.
+# Screenshots go to $(REPORT_SHOTS) when set.
+$(BROWSER_STAMP): $(STAMP)
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,browser]'
+	touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	$(BIN)/python -m pytest tests_browser
 
 # Every page of every benchmark set (and the seeds) through clean: each failure (an exception, or
 # a result that fails the checks of tests/page_checks.py) is printed with its page; none is allowed.
@@ -69,4 +90,4 @@ bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python $(SHARED)/bench/bench.py --anchors trafilatura,justext,readability,ftfy
 
 distclean:
-	rm -rf $(VENV) $(BENCH_VENV) clean/*.json clean/.templates.json
+	rm -rf $(VENV) $(BENCH_VENV) clean/*.json clean/.templates.json report

@@ -6,7 +6,8 @@
 
 For tuning in a notebook: ``doc = pipeline.read(data, name=...)`` gives the Document right after
 the reader, ``pipeline.run(doc, rules, stages=[...])`` runs chosen stages, and every stage in
-``pipeline.stages`` is usable alone on a Document.
+``pipeline.stages`` is usable alone on a Document. ``pipeline.explain(page)`` lists a page's
+removals (stage, rule, why, text) as a table; a page dict and a Document display inline.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from .core import clean, read, run  # noqa: E402
 from .document import Block, Document, PageWarning, Removal, Section, Span  # noqa: E402
 from .rules import Rules, RulesError, load_rules  # noqa: E402
 from .sources import SourceError  # noqa: E402
+from .report.notebook import explain  # noqa: E402
 from .stages.mojibake import fix_text  # noqa: E402
 
-__all__ = ["__version__", "clean", "read", "run", "fix_text", "load_rules", "Rules", "RulesError",
+__all__ = ["__version__", "clean", "read", "run", "explain", "fix_text", "load_rules", "Rules", "RulesError",
            "SourceError", "Document", "Block", "Span", "Removal", "PageWarning", "Section"]

@@ -10,6 +10,7 @@ from .output import to_json
 from .rules import Rules, load_rules
 from .stages import FORMATS, STAGES, decode
 from .profile import profile_of
+from .report.notebook import Page
 
 
 def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
@@ -61,4 +62,4 @@ def clean(data: bytes | str, *, name: str | None = None, url: str | None = None,
     compiled = _rules(rules, site_rules)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = run(read(data, name=name, url=url, format=format, rules=compiled, templates=templates), compiled)
-    return to_json(doc, raw, version=__version__, rules_sha256=compiled.sha256)
+    return Page(to_json(doc, raw, version=__version__, rules_sha256=compiled.sha256), doc.text)  # a dict, shown in notebooks

@@ -72,6 +72,7 @@ class Result:
     sections: int = 0
     removed: int = 0
     warnings: int = 0
+    families: tuple[tuple[str, int], ...] = ()  # removals per rule family (rules.yaml's report:)
 
 
 def _one_line(message: str) -> str:
@@ -358,8 +359,9 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
     except Exception as exc:  # a bug on one page must not cost the others their output
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip().replace("\n", " ")
         return Result(page, "error", f"{page.path}: internal error while cleaning: {detail}", traceback.format_exc())
+    families = tuple(rules.report.count(doc["removed"]).items()) if rules.report else ()
     return Result(page, "ok" if doc["sections"] else "empty", None, None, len(doc["sections"]),
-                  len(doc["removed"]), len(doc["warnings"]))
+                  len(doc["removed"]), len(doc["warnings"]), families)
 
 
 def _cleaned(todo: list[Page], out: Path, jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
@@ -398,11 +400,14 @@ def _print_to_stderr(line: str) -> None:
 def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: Rules, site_rules: bool = True,
                jobs: int = 1, fmt: str = "auto", url: str | None = None, url_map: dict[str, str] | None = None,
                url_map_path: str | None = None, prune: bool = False, progress: Callable[[str], None] = print,
-               errors: Callable[[str], None] = _print_to_stderr) -> int:
+               errors: Callable[[str], None] = _print_to_stderr, per_page: bool = True,
+               on_page: Callable[[int, int, int], None] | None = None) -> int:
     """Clean every page under ``sources`` into ``out``; returns the exit status (1 if any page failed
     or a SRC or folder could not be used).
 
-    ``progress`` gets one line per page cleaned, the stale outputs removed and a summary line;
+    ``progress`` gets one line per page cleaned (unless ``per_page`` is false), the stale outputs
+    removed, the removals by rule family and a summary line; ``on_page(done, total, failed)`` is
+    called after each page (a progress bar);
     ``errors`` gets error lines (a page that failed, a SRC or folder not usable), warnings (what
     was skipped, stale outputs left) and the traceback of an internal error after its line.
     Raises UsageError before touching anything when the run cannot start as asked. On Ctrl-C
@@ -418,12 +423,16 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
         errors(f"warning {path}: skipped: {why}")
     todo, refused = _plan(found.pages, out)
     results: list[Result] = []
+    failed = [0]  # kept as a count: a bar updated per page must not recount every result
 
     def take(result: Result, owns_output: bool) -> None:
         results.append(result)
+        failed[0] += result.status == "error"
         if result.status == "error" and owns_output:
             _remove_old_output(out / result.page.output, errors)
-        _report(result, len(results), len(found.pages), out, progress, errors)
+        _report(result, len(results), len(found.pages), out, progress if per_page else None, errors)
+        if on_page is not None:
+            on_page(len(results), len(found.pages), failed[0])
 
     for r in refused:
         take(r, owns_output=False)
@@ -476,13 +485,13 @@ def _remove_old_output(target: Path, errors: Callable[[str], None]) -> None:
         errors(f"warning cannot remove the earlier output {target} of this failed page: {exc.strerror or exc}")
 
 
-def _report(result: Result, done: int, total: int, out: Path, progress: Callable[[str], None],
+def _report(result: Result, done: int, total: int, out: Path, progress: Callable[[str], None] | None,
             errors: Callable[[str], None]) -> None:
     if result.status == "error":
         errors(f"[{done}/{total}] error {_one_line(result.error or result.page.path)}")
         if result.detail:
             errors(result.detail.rstrip("\n"))
-    else:
+    elif progress is not None:
         progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
                  f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings)")
 
@@ -506,6 +515,10 @@ def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], pr
         status = 1
     seconds = time.monotonic() - started
     total = len(found.pages)
+    by_family = family_totals(results)
+    if by_family:
+        label = (lambda name: rules.report.named(name).label or name) if rules.report else str
+        progress("removals by rule family: " + ", ".join(f"{n} {label(name)}" for name, n in by_family))
     progress((f"interrupted after {len(results)} of {total} pages: " if interrupted else f"{total} pages: ")
              + f"{counts['ok']} ok, {counts['empty']} empty, {counts['error']} failed"
              + (f", {len(found.problems)} SRC or folders not usable" if found.problems else "")
@@ -514,6 +527,16 @@ def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], pr
              + (f", {len(pruned)} stale outputs removed" if pruned else "")
              + f" in {seconds:.1f}s; manifest {out / MANIFEST_NAME}")
     return status
+
+
+def family_totals(results: Iterable[Result]) -> list[tuple[str, int]]:
+    """Removals per rule family over the pages cleaned, most first: what the summary counts, since
+    a raw count of entries is mostly inline markup cuts."""
+    totals: dict[str, int] = {}
+    for r in results:
+        for name, n in r.families:
+            totals[name] = totals.get(name, 0) + n
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _stale_outputs(out: Path, stale: list[str], prune: bool, had_problems: bool, progress: Callable[[str], None],

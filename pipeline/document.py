@@ -482,6 +482,15 @@ class Document:
         return replace(self, cuts=self.cuts + tuple(cuts), warnings=self.warnings + tuple(warnings),
                        stages=self.stages + (stage,), **changes)
 
+    # notebook display (pipeline/report/notebook.py): a short repr, not every byte and block
+    def __repr__(self) -> str:
+        from .report.notebook import document_repr
+        return document_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .report.notebook import document_html
+        return document_html(self)
+
 
 def _seq(block: Block) -> int:
     return block.seq

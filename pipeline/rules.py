@@ -26,12 +26,13 @@ import regex
 import yaml
 
 from . import sources, textrules
+from .report import families
 
 # The default rules: the repo's top-level rules.yaml. pipeline/rules.yaml is a symbolic link to it
 # in the source tree (so a checkout or an editable install reads the top-level file) and becomes a
 # copy of it, as package data, in a built wheel (so `pip install .` finds it too).
 DEFAULT_RULES = (Path(__file__).resolve().parent / "rules.yaml").resolve()
-TOP_LEVEL_KEYS = {"version", "stages", "sites", "text", "read"}
+TOP_LEVEL_KEYS = {"version", "stages", "sites", "text", "read", "report"}
 
 
 class RulesError(Exception):
@@ -394,6 +395,7 @@ class Rules:
     read: Any = None  # the readers' settings (sources.ReadRules, from the read: section)
     sites: Mapping[str, Site] = field(default_factory=lambda: MappingProxyType({}))
     site_rules: bool = True
+    report: Any = None  # rule families for the report and the summary (report.families.Families, report:)
 
     def stage(self, name: str) -> Any:
         return self.compiled[name]
@@ -453,8 +455,10 @@ def _compile(file: str, data: bytes) -> Rules:
             raise where.at("stages", i).error(f"unknown stage {name!r} (known: {', '.join(STAGES)})")
     for i, problem in order_problems(stages)[:1]:
         raise where.at("stages", i).error(problem)
-    text_rules, read_rules = (_compile_shared(raw, name, compiler, where)
-                              for name, compiler in ((textrules.NAME, textrules.compile), (sources.NAME, sources.compile)))
+    text_rules, read_rules, report_rules = (
+        _compile_shared(raw, name, compiler, where)
+        for name, compiler in ((textrules.NAME, textrules.compile), (sources.NAME, sources.compile),
+                               (families.NAME, families.compile)))
     compiled = {}
     for name in STAGES:
         section = raw.get(name)
@@ -496,7 +500,7 @@ def _compile(file: str, data: bytes) -> Rules:
             site_stages[key] = _compile_section(COMPILERS[key], section, w.at(key))
         sites[domain.lower()] = Site(domain.lower(), tuple(s.strip() for s in signatures), MappingProxyType(site_stages))
     return Rules(file, hashlib.sha256(data).hexdigest(), tuple(stages), MappingProxyType(compiled), text_rules,
-                 read_rules, MappingProxyType(sites))
+                 read_rules, MappingProxyType(sites), report=report_rules)
 
 
 def _compile_shared(raw: Mapping, name: str, compiler: Any, where: Where) -> Any:

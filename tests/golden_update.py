@@ -1,10 +1,12 @@
 """Rewrite the golden files: ``make goldens`` (or ``python -m tests.golden_update``).
 
-Run it only after a change whose effect on the seed pages you intend; then read
+Run it only after a change whose effect on the seed pages you intend; it prints which pages' kept
+text changed (a word diff) and which rules started or stopped firing; then read
 ``git diff tests/golden`` before committing: the goldens are reviewed by reading them.
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -28,12 +30,24 @@ def clean_seed(name: str, site_rules: bool = True) -> dict:
     return pipeline.clean(path.read_bytes(), name=f"raw/{name}", site_rules=site_rules)
 
 
+def golden_changes(new: dict[str, dict]) -> list[str]:
+    """What ``new`` (golden file name -> page) changes against the golden files as they are: the
+    summary ``python -m pipeline report --compare`` prints (kept text, rules started or stopped)."""
+    from pipeline.report.compare import compare_pages, summary_lines
+
+    old = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLDEN.glob("*.json"))}
+    return summary_lines(compare_pages(old, new, "tests/golden (before)", "now"))
+
+
 def main() -> int:
     GOLDEN.mkdir(exist_ok=True)
-    for name in SEED_NAMES:
-        out = GOLDEN / (Path(name).stem + ".json")
-        out.write_text(dumps(golden_view(clean_seed(name))), encoding="utf-8")
+    new = {Path(name).stem + ".json": golden_view(clean_seed(name)) for name in SEED_NAMES}
+    changes = golden_changes(new)  # read before the files are rewritten
+    for file_name, page in new.items():
+        out = GOLDEN / file_name
+        out.write_text(dumps(page), encoding="utf-8")
         print(f"wrote {out.relative_to(ROOT)}")
+    print("\n".join(changes))
     return 0
 
 

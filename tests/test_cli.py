@@ -102,16 +102,31 @@ def test_manifest_has_one_row_per_page_with_status_error_and_counts(tmp_path: Pa
     assert bad["status"] == "error" and "logo.png" in bad["error"] and bad["output"] is None
 
 
-def test_a_progress_line_per_page_and_a_summary_line(tmp_path: Path) -> None:
+def test_verbose_gives_a_progress_line_per_page_and_a_summary_line(tmp_path: Path) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     names = ["one.txt", "two.txt", "sub/three.txt"]
     for name in names:
         write(src / name, PAGE)
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_cli("clean", src, "-o", out, "--verbose")
     lines = proc.stdout.splitlines()
     for name in names:
         assert sum(1 for line in lines if str(src / name) in line) == 1, proc.stdout
     assert "3 pages" in lines[-1] and "3 ok" in lines[-1], lines[-1]
+
+
+def test_without_verbose_no_line_per_page_and_the_summary_counts_removals_by_family(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    write(src / "one.txt", "Skip to content\n\n" + PAGE + "\nSee [the guide](https://example.org/guide) on *side "
+                           "effects* before the operation, and ask your doctor about it.\n")
+    proc = run_cli("clean", src, "-o", out)  # stderr is no terminal here: no bar either
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert not any(str(src / "one.txt") in line for line in lines), proc.stdout
+    assert proc.stderr == ""
+    assert lines[-1].startswith("1 pages: 1 ok"), lines
+    # the markdown link target and the emphasis marks are inline cuts; "Skip to content" a navigation drop
+    assert lines[-2].startswith("removals by rule family: ") and "markup (inline)" in lines[-2] \
+        and "navigation" in lines[-2], lines
 
 
 def test_out_inside_src_is_not_cleaned_and_a_page_named_twice_is_cleaned_once(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def test_error_lines_go_to_stderr_and_progress_lines_to_stdout(tmp_path: Path) -
     src, out, missing = tmp_path / "src", tmp_path / "out", tmp_path / "missing"
     write(src / "good.txt", PAGE)
     write(src / "logo.png", png_bytes())
-    proc = run_cli("clean", src, missing, "-o", out)
+    proc = run_cli("clean", src, missing, "-o", out, "--verbose")
     assert proc.returncode == 1
     assert error_lines(proc.stdout) == [], proc.stdout
     errors = error_lines(proc.stderr)

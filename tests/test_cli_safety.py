@@ -166,7 +166,7 @@ def test_a_file_name_that_is_not_utf8_gets_its_row_like_any_other(tmp_path: Path
     write(src / "a.txt", PAGE)
     with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:
         fh.write(PAGE.encode("utf-8"))
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_cli("clean", src, "-o", out, "--verbose")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     shown = str(src / "caf\\xe9.txt")  # the undecodable byte written as \xNN
