@@ -56,10 +56,12 @@ class Page(dict):
 
 
 def document_repr(doc: Any) -> str:
-    """A Document's short form: name, format, blocks, removals, warnings, stages run."""
+    """A Document's short form: name, format, blocks kept of all, removals, warnings, stages run."""
     stages = getattr(doc, "stages", ()) or ()
+    blocks = getattr(doc, "blocks", ()) or ()
+    kept = getattr(doc, "kept", blocks)
     return (f"<Document {getattr(doc, 'name', None)!r} {getattr(doc, 'format', '?')}: "
-            f"{len(getattr(doc, 'blocks', ()) or ())} blocks, {len(getattr(doc, 'removed', ()) or ())} removed, "
+            f"{len(kept)} of {len(blocks)} blocks kept, {len(getattr(doc, 'removed', ()) or ())} removed, "
             f"{len(getattr(doc, 'warnings', ()) or ())} warnings, {len(getattr(doc, 'text', '') or '')} chars; "
             f"stages: {', '.join(stages) if stages else 'none'}>")
 
