@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rules file (default: the rules.yaml that comes with the package; in a checkout, the "
                         "repo's rules.yaml)")
     c.add_argument("--no-site-rules", action="store_true", help="ignore the sites: section of the rules")
+    c.add_argument("--no-templates", action="store_true",
+                   help="clean each page on its own: no count of the lines a site's pages share (no template pass)")
     c.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     c.add_argument("--format", choices=("auto", "text", "html", "pdf"), default="auto",
                    help="input format of the pages (default auto: by the file's extension, else by its "
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                           site_rules=not args.no_site_rules, jobs=args.jobs, fmt=args.format, url=url,
                           url_map=url_map, url_map_path=args.url_map, prune=args.prune,
                           progress=(lambda line: None) if args.quiet else _say, errors=bar.write,
-                          per_page=args.verbose, on_page=bar)
+                          per_page=args.verbose, on_page=bar, templates=not args.no_templates)
     except UsageError as exc:
         _warn(f"error: {exc}")
         return 2

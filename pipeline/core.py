@@ -10,6 +10,7 @@ from .output import to_json
 from .rules import Rules, load_rules
 from .stages import FORMATS, STAGES, decode
 from .profile import profile_of
+from .templates import PageLines, TemplateState, page_lines
 from .report.notebook import Page
 
 
@@ -19,12 +20,11 @@ def _rules(rules: Rules | str | None, site_rules: bool) -> Rules:
 
 
 def read(data: bytes | str, *, name: str | None = None, url: str | None = None, format: str = "auto",
-         rules: Rules | str | None = None, templates: object = None) -> Document:
-    """A Document with the page's Blocks, before any cleaning stage (decode and reader only)."""
-    if templates is not None:
-        # the corpus template pass (DESIGN: Templates) is not built yet; accepting its state and
-        # ignoring it would give a result that differs from the corpus run it claims to reproduce
-        raise NotImplementedError("template state is not supported yet: pages are cleaned on their own")
+         rules: Rules | str | None = None, templates: TemplateState | dict | None = None) -> Document:
+    """A Document with the page's Blocks, before any cleaning stage (decode and reader only).
+    ``templates``: a corpus run's template state (or its JSON form, ``clean/.templates.json``)."""
+    if templates is not None and not isinstance(templates, TemplateState):
+        templates = TemplateState.from_json(templates)
     rules = _rules(rules, True)
     if format != "auto" and format not in sources.FORMATS:
         raise sources.SourceError(f"unknown format {format!r} (known: auto, {', '.join(sources.FORMATS)})")
@@ -40,7 +40,17 @@ def read(data: bytes | str, *, name: str | None = None, url: str | None = None, 
     # the page's language and word lists, known before any stage reads a word list (pdf's joins,
     # boilerplate's stopwords, the function words)
     profile = profile_of(doc, rules.text)
-    return replace(doc, language=profile.language, profile=profile)
+    return replace(doc, language=profile.language, profile=profile, templates=templates)
+
+
+def template_lines_of(data: bytes | str, *, name: str | None = None, url: str | None = None, format: str = "auto",
+                      rules: Rules | str | None = None, site_rules: bool = True) -> PageLines:
+    """The corpus template pass for one page: its name, its site and its line keys, as the template
+    stage will compare them (the stages before it run first)."""
+    compiled = _rules(rules, site_rules)
+    before = compiled.stages[:compiled.stages.index("template")] if "template" in compiled.stages else compiled.stages
+    doc = run(read(data, name=name, url=url, format=format, rules=compiled), compiled, stages=before)
+    return name or "", doc.site, page_lines(doc, compiled.stage("template"), compiled.text)
 
 
 def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] | None = None) -> Document:
@@ -55,7 +65,8 @@ def run(doc: Document, rules: Rules | str | None = None, stages: Iterable[str] |
 
 
 def clean(data: bytes | str, *, name: str | None = None, url: str | None = None, format: str = "auto",
-          rules: Rules | str | None = None, site_rules: bool = True, templates: object = None) -> dict:
+          rules: Rules | str | None = None, site_rules: bool = True,
+          templates: TemplateState | dict | None = None) -> dict:
     """Clean one page; returns exactly the dict the CLI writes as JSON for it."""
     from . import __version__
 

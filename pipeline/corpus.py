@@ -29,11 +29,14 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from . import __version__
-from .core import clean
+from .core import clean, template_lines_of
 from .output import dumps, file_stem, is_page_output, iter_dumps, remove_partial_writes, write_atomic
 from .rules import Rules, RulesError, load_rules
 from .sources import SourceError
+from .templates import PageLines, TemplateState, build
 from .workers import DIED, run_in_workers
+
+TEMPLATES_FILE = ".templates.json"  # the corpus run's template state, under OUT
 
 MANIFEST_SCHEMA = "scraped-text-clean-manifest/1"
 MANIFEST_NAME = "manifest.json"
@@ -274,7 +277,7 @@ def _previous_outputs(out: Path) -> list[str]:
 
 def _is_output_name(name: str) -> bool:
     parts = name.split("/")
-    return (name.endswith(".json") and name != MANIFEST_NAME and not os.path.isabs(name)
+    return (name.endswith(".json") and name not in (MANIFEST_NAME, TEMPLATES_FILE) and not os.path.isabs(name)
             and all(p not in ("", ".", "..") for p in parts))
 
 
@@ -286,9 +289,9 @@ def _plan(pages: list[Page], out: Path) -> tuple[list[Page], list[Result]]:
     refused: list[Result] = []
     for page in pages:
         target = out / page.output
-        if page.output == MANIFEST_NAME:
-            error = (f"its output {target} would be the run's manifest; rename the page or move it into "
-                     "a subfolder")
+        if page.output in (MANIFEST_NAME, TEMPLATES_FILE):
+            error = (f"its output {target} would be the run's {'manifest' if page.output == MANIFEST_NAME else 'template state'}; "
+                     "rename the page or move it into a subfolder")
         elif page.output in owner:
             error = f"its output {page.output} would overwrite that of {owner[page.output]}"
         elif not _inside(real_out, os.path.realpath(target)):
@@ -325,8 +328,37 @@ def read_regular_file(path: str) -> bytes:
         return fh.read()
 
 
+def _count_one(page: Page, rules: Rules | None, rules_path: str | None, rules_sha256: str, site_rules: bool,
+               fmt: str) -> PageLines | None:
+    """The template pass of one page (its site and line keys); None when it cannot be read or
+    read as a page: the cleaning pass reports why."""
+    try:
+        if rules is None:
+            rules = load_rules(rules_path)
+            if rules.sha256 != rules_sha256:
+                return None
+        data = read_regular_file(page.file)
+        return template_lines_of(data, name=page.path, url=page.url, format=fmt, rules=rules, site_rules=site_rules)
+    except (OSError, SourceError, RulesError, MemoryError, RecursionError):
+        return None
+    except Exception:  # a bug on one page is reported when the page is cleaned; it only counts nothing
+        return None
+
+
+def _template_state(todo: list[Page], jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
+                    fmt: str) -> TemplateState:
+    """Every page's lines counted per site: the first of the corpus run's two passes."""
+    if jobs <= 1 or len(todo) <= 1:
+        counted = [_count_one(p, rules, rules_path, rules.sha256, site_rules, fmt) for p in todo]
+    else:
+        args = (None, rules_path, rules.sha256, site_rules, fmt)
+        with closing(run_in_workers(todo, min(jobs, len(todo)), _count_one, args)) as results:
+            counted = [r for _, r in results if r is not DIED]
+    return build((c for c in counted if c is not None), rules.stage("template"))
+
+
 def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None, rules_sha256: str,
-               site_rules: bool, fmt: str) -> Result:
+               site_rules: bool, fmt: str, templates: TemplateState | None = None) -> Result:
     """Clean one page and write its JSON; never raises for a problem with the page."""
     try:
         if rules is None:  # in a worker process: load (cached per process) and check it is the same file
@@ -340,7 +372,8 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
         except OSError as exc:
             return Result(page, "error", f"{page.path}: cannot read: {exc.strerror or exc}")
         try:
-            doc = clean(data, name=page.path, url=page.url, format=fmt, rules=rules, site_rules=site_rules)
+            doc = clean(data, name=page.path, url=page.url, format=fmt, rules=rules, site_rules=site_rules,
+                        templates=templates)
         except SourceError as exc:
             return Result(page, "error", f"{page.path}: {exc}")
         except RecursionError:
@@ -365,15 +398,15 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
 
 
 def _cleaned(todo: list[Page], out: Path, jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
-             fmt: str, late: list[Result]) -> Iterator[Result]:
+             fmt: str, late: list[Result], templates: TemplateState | None = None) -> Iterator[Result]:
     """Results of cleaning ``todo``, in this process or in worker processes, as they finish. When
     the run is stopped early, results that workers had sent but were not yet taken go to ``late``."""
     if jobs <= 1 or len(todo) <= 1:  # in this process the rules already compiled are used as they are
         for page in todo:
-            yield _clean_one(page, str(out), rules, rules_path, rules.sha256, site_rules, fmt)
+            yield _clean_one(page, str(out), rules, rules_path, rules.sha256, site_rules, fmt, templates)
         return
     # workers load the rules themselves (compiled rules do not pickle) and check the hash
-    args = (str(out), None, rules_path, rules.sha256, site_rules, fmt)
+    args = (str(out), None, rules_path, rules.sha256, site_rules, fmt, templates)
 
     def stopped(page: Page, outcome: Result | object) -> None:
         if isinstance(outcome, Result):
@@ -401,13 +434,15 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
                jobs: int = 1, fmt: str = "auto", url: str | None = None, url_map: dict[str, str] | None = None,
                url_map_path: str | None = None, prune: bool = False, progress: Callable[[str], None] = print,
                errors: Callable[[str], None] = _print_to_stderr, per_page: bool = True,
-               on_page: Callable[[int, int, int], None] | None = None) -> int:
+               on_page: Callable[[int, int, int], None] | None = None, templates: bool = True) -> int:
     """Clean every page under ``sources`` into ``out``; returns the exit status (1 if any page failed
     or a SRC or folder could not be used).
 
     ``progress`` gets one line per page cleaned (unless ``per_page`` is false), the stale outputs
     removed, the removals by rule family and a summary line; ``on_page(done, total, failed)`` is
-    called after each page (a progress bar);
+    called after each page (a progress bar); ``templates``: count the pages' lines per site first
+    and drop a site's template lines (written to OUT/.templates.json), when the rules run the
+    template stage;
     ``errors`` gets error lines (a page that failed, a SRC or folder not usable), warnings (what
     was skipped, stale outputs left) and the traceback of an internal error after its line.
     Raises UsageError before touching anything when the run cannot start as asked. On Ctrl-C
@@ -438,7 +473,17 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
         take(r, owns_output=False)
     interrupted: KeyboardInterrupt | None = None
     late: list[Result] = []
-    stream = _cleaned(todo, out, jobs, rules, rules_path, site_rules, fmt, late)
+    state = None
+    try:
+        if templates and "template" in rules.stages and todo:
+            state = _template_state(todo, jobs, rules, rules_path, site_rules, fmt)
+            write_atomic(out / TEMPLATES_FILE, json.dumps(state.to_json(), ensure_ascii=False, indent=1) + "\n")
+    except KeyboardInterrupt as exc:  # stopped while counting: no page was cleaned, the manifest says so
+        interrupted = exc
+    except OSError as exc:
+        errors(f"error cannot write {out / TEMPLATES_FILE}: {exc.strerror or exc}; pages are cleaned without templates")
+        state = None
+    stream = _cleaned(todo if interrupted is None else [], out, jobs, rules, rules_path, site_rules, fmt, late, state)
     try:
         for r in stream:
             take(r, owns_output=True)

@@ -428,6 +428,8 @@ class Document:
     blocks: tuple[Block, ...] = ()
     # what is measured once about the page after the reader (profile.Profile: language, word lists)
     profile: Any = None
+    # a corpus run's template state (templates.TemplateState), None for a page cleaned on its own
+    templates: Any = None
     # what was cut out of a block's text or rewritten in it, and source text that never became a
     # block: the part of ``removed`` that labels cannot hold
     cuts: tuple[Removal, ...] = ()

@@ -191,8 +191,8 @@ def test_provenance_check_catches_text_that_is_not_in_its_slice() -> None:
     assert provenance_problem("caf&eacute; noir", {"text": "café noir", "source": {"chars": [0, 16]}}) is None
 
 
-def test_template_state_is_refused_until_the_template_pass_exists() -> None:
-    with pytest.raises(NotImplementedError, match="template"):
+def test_a_template_state_that_is_not_one_is_refused_saying_so() -> None:
+    with pytest.raises(ValueError, match="not a template state"):
         pipeline.clean(b"Some text.", name="x.txt", templates={"example.org": {}})
 
 

@@ -53,7 +53,9 @@ def error_lines(text: str) -> list[str]:
 
 
 def json_files(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json") if p.name != "manifest.json")
+    # the pages' JSON: not the run's own files (its manifest, its template state)
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")
+                  if p.relative_to(out).as_posix() not in ("manifest.json", ".templates.json"))
 
 
 # --- where pages go, the manifest, progress --------------------------------------------------
@@ -288,7 +290,7 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(tmp_path: Path) -> None:
         assert proc.returncode == 1, proc.stdout + proc.stderr  # bad.png
         outs[jobs] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert sorted(outs["1"]) == sorted(outs["2"])
-    assert len(outs["1"]) == len(SEED_PAGES) + 2  # + x.json + manifest.json
+    assert len(outs["1"]) == len(SEED_PAGES) + 3  # + x.json + manifest.json + .templates.json
     for name in outs["1"]:
         assert outs["1"][name] == outs["2"][name], name
 
@@ -296,7 +298,8 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(tmp_path: Path) -> None:
 def test_a_run_leaves_no_temporary_files(seed_run) -> None:
     _, out, proc = seed_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted([p.stem + ".json" for p in SEED_PAGES] + ["manifest.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([p.stem + ".json" for p in SEED_PAGES]
+                                                           + ["manifest.json", ".templates.json"])
 
 
 def test_write_atomic_replaces_an_existing_file_whole_with_the_usual_mode(tmp_path: Path) -> None:

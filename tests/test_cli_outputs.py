@@ -44,7 +44,7 @@ def test_a_page_named_manifest_gets_an_error_row_and_the_manifest_stays_the_runs
     assert rows["manifest.txt"]["status"] == "error" and rows["manifest.txt"]["output"] is None
     assert rows["sub/manifest.txt"]["status"] == "ok" and rows["sub/manifest.txt"]["output"] == "sub/manifest.json"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == \
-        ["a.json", "manifest.json", "sub/manifest.json"]
+        [".templates.json", "a.json", "manifest.json", "sub/manifest.json"]
     assert json.loads((out / "sub" / "manifest.json").read_text(encoding="utf-8"))["id"] == "manifest"
 
 
@@ -94,7 +94,7 @@ def test_prune_removes_stale_outputs_this_tool_wrote_and_nothing_else(tmp_path: 
     assert any(str(out / "sub" / "b.json") in line and "removed" in line for line in proc.stdout.splitlines())
     assert not (out / "sub").exists()  # the folder it left empty goes too
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == \
-        ["a.json", "c.json", "manifest.json", "notes.json"]
+        [".templates.json", "a.json", "c.json", "manifest.json", "notes.json"]
     assert json.loads((out / "c.json").read_text()) == {"replaced": "by the user"}
     assert manifest(out)["pruned"] == ["sub/b.json"] and manifest(out)["stale"] == []
 

@@ -44,7 +44,8 @@ def start_cli(src: Path, out: Path, jobs: int, logs: Path) -> subprocess.Popen:
 
 
 def page_outputs(out: Path) -> set[str]:
-    return {p.name for p in out.glob("*.json") if p.name != "manifest.json"} if out.exists() else set()
+    return {p.name for p in out.glob("*.json") if p.name not in ("manifest.json", ".templates.json")} \
+        if out.exists() else set()
 
 
 def wait_for_outputs(proc: subprocess.Popen, out: Path, count: int) -> None:

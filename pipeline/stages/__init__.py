@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from . import boilerplate, decode, dedupe, header, markup, mojibake, normalize, pdf, sections, structure
+from . import boilerplate, decode, dedupe, header, markup, mojibake, normalize, pdf, sections, structure, template
 
 # decode always runs first (it makes the text the reader reads); the rest run in rules.yaml's order
-MODULES = (decode, header, mojibake, markup, pdf, structure, boilerplate, dedupe, sections, normalize)
+MODULES = (decode, header, mojibake, markup, pdf, template, structure, boilerplate, dedupe, sections, normalize)
 STAGES = {m.NAME: m.stage for m in MODULES}
 COMPILERS = {m.NAME: m.compile for m in MODULES if hasattr(m, "compile")}
 DEFAULT_ORDER = tuple(m.NAME for m in MODULES if m is not decode)
