@@ -468,3 +468,42 @@ def test_a_bullet_is_cut_unless_markup_at_the_block_start_took_it_first(rules):
     bullet = r.bullet.match("▪ Water weekly")
     assert markup_stage._bullet_cut(bullet, [(8, 14, "emphasis")], r) == (0, 2, "bullet")
     assert markup_stage._bullet_cut(bullet, [(0, 4, "image")], r) is None
+
+
+# --- the one walk that logs and applies a block's cuts --------------------------------------------
+
+@st.composite
+def mapped_block_and_cuts(draw):
+    """A block whose origin maps runs of its text (in text order, with unmapped text between and
+    around them, as a rewrite leaves), and sorted non-overlapping cuts over its text."""
+    text = draw(st.text(alphabet="ab ", min_size=1, max_size=30))
+    bounds = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
+    segs, source = [], 100
+    for a, b in zip(bounds[::2], bounds[1::2]):
+        if b > a:
+            source += draw(st.integers(0, 3))
+            segs.append((a, source, b - a))
+            source += b - a
+    points = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
+    cuts = [(a, b, "r") for a, b in zip(points[::2], points[1::2]) if b > a]
+    span = pipeline.document.Span((90, source + 5), (1, 2))
+    return pipeline.document.Block("paragraph", text, span, 0, tuple(segs)), cuts
+
+
+@settings(max_examples=300, deadline=None)
+@given(mapped_block_and_cuts())
+def test_logging_and_cutting_in_one_walk_agrees_with_removal_and_edit_text(case):
+    block, cuts = case
+    logged: list = []
+    text, origin = markup_stage._log_and_cut(block, cuts, logged)
+    assert logged == [pipeline.document.removal(markup_stage.NAME, rule, block, s, e) for s, e, rule in cuts]
+    edited = pipeline.document.edit_text(block, [(s, e, "") for s, e, _ in cuts])
+    assert (text, origin) == (edited.text, edited.origin)
+
+
+def test_a_cut_of_a_whole_block_is_logged_with_the_block_span(rules):
+    block = pipeline.read("Some text here\n", name="p.md").blocks[0]
+    logged: list = []
+    text, origin = markup_stage._log_and_cut(block, [(0, len(block.text), "image")], logged)
+    assert (text, origin) == ("", ())
+    assert logged[0].span == block.span and logged[0].text == block.text

@@ -22,7 +22,8 @@ from typing import Mapping, Sequence
 
 import regex
 
-from ..document import IMAGE_DROPPED, Block, Document, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, Removal, Segment, edit_text, removal
+from ..document import Span as SourceSpan
 from ..patterns import required_chars
 
 NAME = "markup"
@@ -688,16 +689,100 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     if not cuts:
         return block
     cuts = _tidy(cuts, text, content_rules)
-    for s, e, rule in cuts:
-        removed.append(removal(NAME, rule, block, s, e))
-    new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
-    if not new.text.strip():
+    new_text, origin = _log_and_cut(block, cuts, removed)
+    if not new_text.strip():
         return None  # its removals say why
-    new = _squeeze_blanks(new)
-    flags = block.flags | {IMAGE_DROPPED} if had_image else new.flags
-    kind, level = ("list_item", 0) if list_item else (new.kind, new.level)
+    new_text, origin = _squeeze_blanks(block, new_text, origin)
+    flags = block.flags | {IMAGE_DROPPED} if had_image else block.flags
+    kind, level = ("list_item", 0) if list_item else (block.kind, block.level)
     # built directly: dataclasses.replace is slow on this hot path
-    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role)
+    return Block(kind, new_text, block.span, level, origin, block.link_chars + link_chars, flags, block.role)
+
+
+def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple[str, tuple[Segment, ...]]:
+    """(text, origin) of the block with ``cuts`` (sorted, none overlapping) taken out, each cut
+    logged in ``removed``: the same entries ``removal`` logs and the same text and origin
+    ``edit_text`` makes, found in one walk over the origin's segments for all the cuts (not a
+    search per cut and a second walk to cut). A helper for document.py's ``Block``, kept private
+    here: only this stage cuts many pieces per block."""
+    text = block.text
+    segs = block.origin
+    span = block.span
+    chars = span.chars
+    if chars is None or not segs or not _in_text_order(segs):
+        for s, e, rule in cuts:  # the general way (no reader's block): per cut
+            removed.append(removal(NAME, rule, block, s, e))
+        new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
+        return new.text, new.origin
+    lines, page, xpath = span.lines, span.page, span.xpath
+    size = len(text)
+    last = len(segs) - 1
+    k = 0  # the last segment that starts at or before the position looked up (0 if none does)
+    j = 0  # the same, for the start of the text copied next
+    pieces: list[str] = []
+    new_segs: list[Segment] = []
+    pos = out = 0  # where the next copy starts, in the old text and in the new one
+    for s, e, rule in cuts:
+        if s < pos or e <= s:
+            raise ValueError("cuts must be sorted, non-empty and not overlapping")
+        if s == 0 and e >= size:  # the whole block, logged as ``removal`` logs it
+            removed.append(Removal(NAME, rule, span, text, None))
+        else:
+            # the source offsets Block.source_offset gives for s and for the end e
+            while k < last and segs[k + 1][0] <= s:
+                k += 1
+            t, src, n = segs[k]
+            a = segs[0][1] if t > s else src + s - t if s < t + n else src + n
+            while k < last and segs[k + 1][0] < e:  # the last starting at or before e - 1
+                k += 1
+            t, src, n = segs[k]
+            if t >= e:
+                b = chars[0]
+            elif e - t <= n:
+                b = src + e - t
+            else:  # text no segment maps: it stands for the source up to the next mapped text
+                b = segs[k + 1][1] if k < last else chars[1]
+            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
+                                   text[s:e], None))
+        if s > pos:
+            pieces.append(text[pos:s])
+            j = _copy_mapped(segs, j, pos, s, out, new_segs)
+            out += s - pos
+        pos = e
+    if pos < size:
+        pieces.append(text[pos:])
+        _copy_mapped(segs, j, pos, size, out, new_segs)
+    return "".join(pieces), tuple(new_segs)
+
+
+def _in_text_order(segs: tuple[Segment, ...]) -> bool:
+    if len(segs) < 2:
+        return True
+    return all(x[0] <= y[0] for x, y in zip(segs, segs[1:]))
+
+
+def _copy_mapped(segs: tuple[Segment, ...], j: int, a: int, b: int, out_at: int, new_segs: list[Segment]) -> int:
+    """Append to ``new_segs`` the mapping of old text[a:b] placed at ``out_at`` (as edit_text's
+    copy does: a segment that continues the last one in both texts extends it), starting the
+    search at segment ``j``; returns the segment to start the next copy at (a copy further on)."""
+    last = len(segs) - 1
+    while j < last and segs[j + 1][0] <= a:
+        j += 1
+    for k in range(j, last + 1):
+        t, s, n = segs[k]
+        if t >= b:
+            break
+        lo = a if a > t else t
+        hi = b if b < t + n else t + n
+        if lo < hi:
+            start, source = out_at + lo - a, s + lo - t
+            if new_segs:
+                pt, ps, pn = new_segs[-1]
+                if pt + pn == start and ps + pn == source:
+                    new_segs[-1] = (pt, ps, pn + hi - lo)
+                    continue
+            new_segs.append((start, source, hi - lo))
+    return j
 
 
 def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:
@@ -708,19 +793,24 @@ def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | N
     return (0, bullet.end(), r.bullet_id)
 
 
-def _squeeze_blanks(block: Block) -> Block:
-    """Blanks a cut left at an end or doubled between words go: whitespace, not text, so not logged."""
-    text = block.text
+def _squeeze_blanks(block: Block, text: str, origin: tuple[Segment, ...]) -> tuple[str, tuple[Segment, ...]]:
+    """Blanks a cut left at an end or doubled between words go (``text`` and ``origin``: the block's
+    after its cuts): whitespace, not text, so not logged."""
     lead = len(text) - len(text.lstrip())
     trail = len(text.rstrip())
     # a run of two blanks holds a tab or two spaces: most texts skip the pattern
     doubled = "\t" in text or "  " in text
+    if not (lead or doubled or trail < len(text)):
+        return text, origin
     blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(text, lead, trail)] if doubled else []
     if lead:
         blanks.insert(0, (0, lead, ""))
     if trail < len(text):
         blanks.append((trail, len(text), ""))
-    return edit_text(block, blanks) if blanks else block
+    if not blanks:
+        return text, origin
+    new = edit_text(Block(block.kind, text, block.span, block.level, origin), blanks)
+    return new.text, new.origin
 
 
 def _definitions(text: str, r: MarkupRules) -> bool:
