@@ -456,7 +456,7 @@ def test_struck_text_goes_whole_taking_the_cuts_made_inside_it_before(rules):
 def test_a_link_inside_struck_text_is_no_anchor_and_no_image_is_dropped_with_it(rules):
     r = rules.stage("markup")
     block = pipeline.read("Sow ~~[rye](/rye) and ![oats](o.png)~~ now, then [wheat](/w).\n", name="p.md").blocks[0]
-    cuts, link_chars, had_image = markup_stage._block_cuts(block, r, set(block.text) | {markup_stage.MASK})
+    cuts, link_chars, had_image = markup_stage._block_cuts(block, r)
     assert [(block.text[s:e], rule) for s, e, rule in cuts] == [
         ("~~[rye](/rye) and ![oats](o.png)~~", "strikethrough"), ("[", "link-target"), ("](/w)", "link-target")]
     assert link_chars == len("wheat")
@@ -507,3 +507,23 @@ def test_a_cut_of_a_whole_block_is_logged_with_the_block_span(rules):
     text, origin = markup_stage._log_and_cut(block, [(0, len(block.text), "image")], logged)
     assert (text, origin) == ("", ())
     assert logged[0].span == block.span and logged[0].text == block.text
+
+
+def test_a_gate_opens_only_on_a_text_holding_a_character_of_each_set_it_needs():
+    gate = markup_stage._gate((frozenset("[("), frozenset("]")))
+    assert markup_stage._may_hold("a [b] c", gate)
+    assert not markup_stage._may_hold("a [b c", gate)  # no "]"
+    assert not markup_stage._may_hold("a b] c", gate)  # neither "[" nor "("
+    # the masked text may always hold MASK: a set holding it is always met
+    assert markup_stage._gate((frozenset({markup_stage.MASK, "x"}),)) == ()
+    # the empty set is never met (a pattern that never matches)
+    assert not markup_stage._may_hold("anything", markup_stage._gate((frozenset(),)))
+
+
+def test_the_unmasked_text_holds_the_characters_the_masked_text_holds_but_mask():
+    taken = markup_stage._Taken("ab[cd](ef) gh")
+    taken.claim([(2, 3), (5, 10), (7, 9)])
+    assert taken.unmasked() == "abcd gh"
+    assert set(taken.masked()) - {markup_stage.MASK} == set("abcd gh")
+    taken.claim([(0, 1)])  # spans masked before stay MASK in it
+    assert taken.unmasked() == "b" + markup_stage.MASK + "cd" + markup_stage.MASK * 5 + " gh"

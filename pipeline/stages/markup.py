@@ -15,6 +15,7 @@ the source.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -34,7 +35,7 @@ PROVIDES = ("plain-text", "link-counts", "image-flags")
 INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
 MASK = "\ue000"  # stands for characters a pass has claimed; also in rules (\uE000) where it matters
 SKIP_KINDS = ("code",)
-BLANKS = regex.compile(r"[ \t]{2,}")
+BLANKS = re.compile(r"[ \t]{2,}")
 OPENING_BRACKETS = "([{"
 
 
@@ -75,6 +76,10 @@ class MarkupRules:
     # blocks skip most passes, and a block of links alone skips them all
     needs: Mapping[str, tuple[frozenset[str], ...]]
     emphasis_needs: tuple[tuple[frozenset[str], ...], ...]
+    # the same, each set as a character class searched for in C (``_may_hold``): asking a text
+    # whether it holds one of a few characters costs less than a set of all its characters
+    gates: Mapping[str, Gate]
+    emphasis_gates: tuple[Gate, ...]
 
 
 NEVER = regex.compile(r"(?!)")
@@ -87,10 +92,24 @@ def _needs(pattern) -> tuple[frozenset[str], ...]:
     return required_chars(pattern.pattern, pattern.flags)
 
 
-def _may_match(present: set[str], needs: tuple[frozenset[str], ...]) -> bool:
-    """Whether a text made of the characters ``present`` may hold a match (False: surely none)."""
-    for chars in needs:
-        if present.isdisjoint(chars):
+# one character class per set of characters a match needs: a text lacking one of them has no match
+Gate = tuple[re.Pattern, ...]
+
+
+def _gate(needs: tuple[frozenset[str], ...]) -> Gate:
+    """The gate of a pattern that ``needs`` those sets. The passes read a masked text, which may
+    hold MASK where the text does not: a set holding MASK is always met, and left out."""
+    return tuple(re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else NO_CHARS
+                 for chars in needs if MASK not in chars)
+
+
+NO_CHARS = re.compile(r"(?!)")  # the empty set of characters: no text holds one
+
+
+def _may_hold(text: str, gate: Gate) -> bool:
+    """Whether ``text`` (or the masked text made from it) may hold a match (False: surely none)."""
+    for chars in gate:
+        if chars.search(text) is None:
             return False
     return True
 
@@ -172,7 +191,9 @@ def compile(section: Mapping, where) -> MarkupRules:
     needs = {key: _needs(value) for key, value in found.items() if hasattr(value, "pattern")}
     emphasis_needs = tuple(_needs(p) for p in emphasis)
     needs["passes"] = _any_of([needs[key] for key in PATTERN_PASSES] + list(emphasis_needs))
-    return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs)
+    gates = {key: _gate(sets) for key, sets in needs.items()}
+    return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs,
+                       gates=MappingProxyType(gates), emphasis_gates=tuple(_gate(sets) for sets in emphasis_needs))
 
 
 # the passes that run after the links, by their pattern fields (and the emphasis patterns)
@@ -204,9 +225,10 @@ def _escaped(text: str, i: int) -> bool:
     return n % 2 == 1
 
 
-BRACKET_MARKS = regex.compile(r"\\.|[\[\]]", regex.S)
-PAREN_MARKS = regex.compile(r"\\.|[()]|(?<=[ \t])[\"']", regex.S)
-_PAREN_SPECIAL = regex.compile(r"[()\\\"']")  # what may make PAREN_MARKS find more than a ")"
+# the scanner's own patterns are simple: the standard library's engine runs them with less overhead
+BRACKET_MARKS = re.compile(r"\\.|[\[\]]", re.S)
+PAREN_MARKS = re.compile(r"\\.|[()]|(?<=[ \t])[\"']", re.S)
+_PAREN_SPECIAL = re.compile(r"[()\\\"']")  # what may make PAREN_MARKS find more than a ")"
 
 
 def _close_bracket(masked: str, j: int, end: int, limit: int) -> int | None:
@@ -268,7 +290,7 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
         j = masked.find("[", i, end)
         if j < 0:
             return
-        if _escaped(masked, j):
+        if j and masked[j - 1] == "\\" and _escaped(masked, j):  # most have no backslash before
             i = j + 1
             continue
         close = _close_bracket(masked, j, end, r.max_link_text)
@@ -331,6 +353,23 @@ class _Taken:
             self._pending = []
         return self._masked
 
+    def unmasked(self) -> str:
+        """The masked text without the spans claimed or cut since it was last made: it holds the
+        characters the masked text holds, MASK aside, and is cheaper to make when the spans cover
+        much (link targets). The passes after the links may all be skipped, and then no masked
+        text is needed."""
+        text = self._masked
+        pieces: list[str] = []
+        pos = 0
+        for a, b in sorted(self._pending):
+            if a < pos:
+                a = pos
+            if b > a:
+                pieces.append(text[pos:a])
+                pos = b
+        pieces.append(text[pos:])
+        return "".join(pieces)
+
     def claim(self, spans: list[Span]) -> None:
         self._pending += spans
 
@@ -360,15 +399,16 @@ def _mask(text: str, spans: list[Span]) -> str:
     return "".join(pieces)
 
 
-def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[Cut], int, bool]:
-    """(cuts, link_chars, had_image) for a block that holds markup. ``present``: the characters of
-    its text and MASK; a pass whose pattern needs a character the text lacks is skipped."""
+def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[Cut], int, bool]:
+    """(cuts, link_chars, had_image) for a block that holds markup. A pass whose pattern needs a
+    character the (masked) text lacks is skipped."""
     text = block.text
-    needs = r.needs
+    gates = r.gates
+    present = text  # a text that holds the characters of the masked text (but MASK)
     taken = _Taken(text)
-    if _may_match(present, needs["code_span"]):
+    if _may_hold(present, gates["code_span"]):
         taken.claim(_code_spans(text, r))
-    links = _links(taken.masked(), r) if (r.links or r.images) and "[" in present else []
+    links = _links(taken.masked(), r) if (r.links or r.images) and "[" in text else []
     anchors: Sequence[_Link] = ()  # links whose text stays
     images: Sequence[_Link] = ()
     if links:
@@ -377,42 +417,45 @@ def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[C
         if marks:
             taken.cut([(ln.start, ln.end, r.footnote_id) for ln in marks])
         # the passes below read the masked text: without the link targets it has fewer characters
-        present = set(taken.masked())
-        present.add(MASK)
+        present = taken.unmasked()
     urls: Sequence[Span] = ()  # of autolinks: anchors like link texts
     struck = None
-    if _may_match(present, needs["passes"]):
+    if _may_hold(present, gates["passes"]):
         link_ends = {ln.end for ln in anchors}  # where a footnote mark may follow
-        if _may_match(present, needs["autolink"]):
+        if _may_hold(present, gates["autolink"]):
             brackets, urls = _autolinks(taken.masked(), r)
             taken.cut(brackets)
             taken.claim(urls)
-        if _may_match(present, needs["url"]):
+        if _may_hold(present, gates["url"]):
             taken.claim(_urls(taken.masked(), r))
-        if _may_match(present, needs["dangling"]):
+        if _may_hold(present, gates["dangling"]):
             dangling = _dangling_targets(taken.masked(), r)
             taken.cut(dangling)
             link_ends.update(e for _, e, _ in dangling)
-        if _may_match(present, needs["escape"]):
+        if _may_hold(present, gates["escape"]):
             backslashes, escaped = _escapes(taken.masked(), r)
             taken.cut(backslashes)
             taken.claim(escaped)
-        if _may_match(present, needs["strike"]):
+        if _may_hold(present, gates["strike"]):
             spans = _struck_through(taken.masked(), r)
             if spans:
                 struck = _Spans(spans)
                 taken.cut_whole(struck, r.strike_id)
-        for pattern, pattern_needs in zip(r.emphasis, r.emphasis_needs):
-            if _may_match(present, pattern_needs):  # each pattern reads what the one before left
+        for pattern, pattern_gate in zip(r.emphasis, r.emphasis_gates):
+            if _may_hold(present, pattern_gate):  # each pattern reads what the one before left
                 taken.cut(_emphasis_markers(taken.masked(), pattern, r.emphasis_id))
-        if _may_match(present, needs["superscript"]):
+        if _may_hold(present, gates["superscript"]):
             taken.cut(_superscript_marks(taken.masked(), r, link_ends))
-        if _may_match(present, needs["citation"]):
+        if _may_hold(present, gates["citation"]):
             taken.cut(_citations(taken.masked(), r))
     if struck is not None:  # links inside struck-through text went with it
         anchors = [ln for ln in anchors if not struck.holds(ln.start, ln.end)]
         images = [ln for ln in images if not struck.holds(ln.start, ln.end)]
     # link cuts come last: they are markup a pass may never read, claimed since the links pass
+    if not taken.cuts and not images and not urls:
+        # links alone (most blocks): their cuts are their markup, apart from their texts
+        cuts = _settle(_link_cuts(anchors, images, r))
+        return cuts, sum(ln.text_end - ln.text_start for ln in anchors), False
     cuts = _settle(taken.cuts + _link_cuts(anchors, images, r))
     return cuts, _link_chars(cuts, anchors, urls), bool(images)
 
@@ -665,21 +708,16 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
     none, or None when it held nothing but markup."""
     text = block.text
-    present = None
     bullet = None
     # a bullet is never a letter or digit: most blocks skip the pattern
-    if block.kind == "paragraph" and text and not text[0].isalnum():
-        present = set(text)
-        if _may_match(present, r.needs["bullet"]):
-            bullet = r.bullet.match(text)
+    if block.kind == "paragraph" and text and not text[0].isalnum() and _may_hold(text, r.gates["bullet"]):
+        bullet = r.bullet.match(text)
     if not bullet and not r.trigger.search(text):
         return block
-    present = present or set(text)
-    present.add(MASK)  # passes read the masked text: it may hold MASK where the text does not
-    if _may_match(present, r.needs["definition"]) and _definitions(text, r):
+    if _may_hold(text, r.gates["definition"]) and _definitions(text, r):
         removed.append(removal(NAME, r.definition_id, block))
         return None
-    cuts, link_chars, had_image = _block_cuts(block, r, present)
+    cuts, link_chars, had_image = _block_cuts(block, r)
     list_item = False
     if bullet:
         cut = _bullet_cut(bullet, cuts, r)
@@ -714,6 +752,8 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
             removed.append(removal(NAME, rule, block, s, e))
         new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
         return new.text, new.origin
+    if len(segs) == 1:
+        return _log_and_cut_one_run(block, cuts, removed)
     lines, page, xpath = span.lines, span.page, span.xpath
     size = len(text)
     last = len(segs) - 1
@@ -752,6 +792,63 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
     if pos < size:
         pieces.append(text[pos:])
         _copy_mapped(segs, j, pos, size, out, new_segs)
+    return "".join(pieces), tuple(new_segs)
+
+
+def _log_and_cut_one_run(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple[str, tuple[Segment, ...]]:
+    """``_log_and_cut`` for a block whose origin is one run of the source (most blocks): each offset
+    is the run's, or an end of it; no two pieces kept join into one segment (a cut lies between)."""
+    text = block.text
+    span = block.span
+    (t0, s0, n0), = block.origin
+    t1 = t0 + n0
+    first, end = span.chars
+    lines, page, xpath = span.lines, span.page, span.xpath
+    size = len(text)
+    pieces: list[str] = []
+    new_segs: list[Segment] = []
+    pos = out = 0
+    if t0 == 0 and n0 == size:  # the run maps the whole text: offsets are the run's, shifted
+        for s, e, rule in cuts:
+            if s < pos or e <= s:
+                raise ValueError("cuts must be sorted, non-empty and not overlapping")
+            if s == 0 and e >= size:
+                removed.append(Removal(NAME, rule, span, text, None))
+            else:
+                removed.append(Removal(NAME, rule, SourceSpan((s0 + s, s0 + e), lines, page, xpath), text[s:e], None))
+            if s > pos:
+                pieces.append(text[pos:s])
+                new_segs.append((out, s0 + pos, s - pos))
+                out += s - pos
+            pos = e
+        if pos < size:
+            pieces.append(text[pos:])
+            new_segs.append((out, s0 + pos, size - pos))
+        return "".join(pieces), tuple(new_segs)
+    for s, e, rule in cuts:
+        if s < pos or e <= s:
+            raise ValueError("cuts must be sorted, non-empty and not overlapping")
+        if s == 0 and e >= size:
+            removed.append(Removal(NAME, rule, span, text, None))
+        else:
+            a = s0 if t0 > s else s0 + s - t0 if s < t1 else s0 + n0
+            b = first if t0 >= e else s0 + e - t0 if e <= t1 else end
+            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
+                                   text[s:e], None))
+        if s > pos:
+            pieces.append(text[pos:s])
+            lo = pos if pos > t0 else t0
+            hi = s if s < t1 else t1
+            if lo < hi:
+                new_segs.append((out + lo - pos, s0 + lo - t0, hi - lo))
+            out += s - pos
+        pos = e
+    if pos < size:
+        pieces.append(text[pos:])
+        lo = pos if pos > t0 else t0
+        hi = size if size < t1 else t1
+        if lo < hi:
+            new_segs.append((out + lo - pos, s0 + lo - t0, hi - lo))
     return "".join(pieces), tuple(new_segs)
 
 
