@@ -527,3 +527,32 @@ def test_the_unmasked_text_holds_the_characters_the_masked_text_holds_but_mask()
     assert set(taken.masked()) - {markup_stage.MASK} == set("abcd gh")
     taken.claim([(0, 1)])  # spans masked before stay MASK in it
     assert taken.unmasked() == "b" + markup_stage.MASK + "cd" + markup_stage.MASK * 5 + " gh"
+
+
+LINK_TEXT = st.lists(st.sampled_from(["[a b](/x)", "[1](#c)", "![i](s.png)", "[t][1]", " ", "x", "*", ".",
+                                      "`", "[", "]", "(", ")", "\\", "²", "~", "<", ">"]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINK_TEXT)
+def test_a_block_of_links_alone_is_cut_as_all_the_passes_would_cut_it(text):
+    r = pipeline.load_rules().stage("markup")
+    block = pipeline.document.Block("paragraph", text, pipeline.document.Span((0, len(text)), (1, 1)), 0,
+                                    ((0, 0, len(text)),))
+    if "[" not in text or markup_stage._may_hold(text, r.gates["code_span"]):
+        return  # links alone are looked for in blocks without code spans only
+    links = markup_stage._links(text, r)
+    alone = markup_stage._links_alone(text, links, r) if links else None
+    if alone is not None:
+        assert markup_stage._block_cuts(block, r, links) == (alone[0], alone[1], False)
+        assert markup_stage._block_cuts(block, r) == (alone[0], alone[1], False)
+
+
+def test_links_alone_are_told_from_links_with_other_markup(rules):
+    r = rules.stage("markup")
+    text = "[Home](/) | [News](/news)"
+    cuts, link_chars = markup_stage._links_alone(text, markup_stage._links(text, r), r)
+    assert [text[s:e] for s, e, _ in cuts] == ["[", "](/)", "[", "](/news)"]
+    assert link_chars == len("Home") + len("News")
+    for other in ("[Home](/) and *more*", "![logo](l.png) [Home](/)", "Studies[1](#c1)"):
+        assert markup_stage._links_alone(other, markup_stage._links(other, r), r) is None

@@ -49,6 +49,9 @@ class MarkupRules:
     link_id: str
     max_link_text: int
     max_target: int
+    # a link with nothing nested, escaped or quoted: "[", a text without "[", "]" or a backslash,
+    # "](", a target without parentheses, backslashes or quotes, ")" (the scanner's common case)
+    simple_link: re.Pattern
     reference_label: regex.Pattern
     image_id: str
     autolink_id: str
@@ -165,6 +168,7 @@ def compile(section: Mapping, where) -> MarkupRules:
         link_id=rid(link, wl, "link-target"),
         max_link_text=max_text,
         max_target=max_target,
+        simple_link=_simple_link(max_text, max_target),
         reference_label=rx(link, "reference_label", wl),
         image_id=rid(image, wi, "image"),
         autolink_id=rid(auto, wa, "autolink"),
@@ -231,6 +235,13 @@ PAREN_MARKS = re.compile(r"\\.|[()]|(?<=[ \t])[\"']", re.S)
 _PAREN_SPECIAL = re.compile(r"[()\\\"']")  # what may make PAREN_MARKS find more than a ")"
 
 
+def _simple_link(max_text: int, max_target: int) -> re.Pattern:
+    """What ``_close_bracket`` and ``_close_paren`` find at once where nothing is nested, escaped or
+    quoted: the text (group 1) ends at the first "]" and the target at the first ")", within the
+    same limits."""
+    return re.compile(r"\[([^\[\]\\]{0,%d})\]\([^()\\\"']{0,%d}\)" % (max_text, max_target))
+
+
 def _close_bracket(masked: str, j: int, end: int, limit: int) -> int | None:
     """Index of the "]" matching the "[" at ``j`` (nesting and escapes respected), or None."""
     stop = min(end, j + limit + 2)
@@ -293,11 +304,20 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
         if j and masked[j - 1] == "\\" and _escaped(masked, j):  # most have no backslash before
             i = j + 1
             continue
+        image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
+        simple = r.simple_link.match(masked, j, end)
+        if simple is not None:  # the common case, found with one match
+            if not (r.images if image else r.links):
+                i = j + 1  # plain bracketed text
+                continue
+            if not inner or image:
+                out.append(_Link(j - 1 if image else j, j + 1, simple.end(1), simple.end(), image))
+            i = simple.end()
+            continue
         close = _close_bracket(masked, j, end, r.max_link_text)
         if close is None:
             i = j + 1
             continue
-        image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
         k = close + 1
         link = None
         if k < end and masked[k] == "(":
@@ -399,16 +419,18 @@ def _mask(text: str, spans: list[Span]) -> str:
     return "".join(pieces)
 
 
-def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[Cut], int, bool]:
+def _block_cuts(block: Block, r: MarkupRules, links: list[_Link] | None = None) -> tuple[list[Cut], int, bool]:
     """(cuts, link_chars, had_image) for a block that holds markup. A pass whose pattern needs a
-    character the (masked) text lacks is skipped."""
+    character the (masked) text lacks is skipped. ``links``: the links, where they were found
+    already (in a block without code spans)."""
     text = block.text
     gates = r.gates
     present = text  # a text that holds the characters of the masked text (but MASK)
     taken = _Taken(text)
-    if _may_hold(present, gates["code_span"]):
-        taken.claim(_code_spans(text, r))
-    links = _links(taken.masked(), r) if (r.links or r.images) and "[" in text else []
+    if links is None:
+        if _may_hold(present, gates["code_span"]):
+            taken.claim(_code_spans(text, r))
+        links = _links(taken.masked(), r) if (r.links or r.images) and "[" in text else []
     anchors: Sequence[_Link] = ()  # links whose text stays
     images: Sequence[_Link] = ()
     if links:
@@ -460,6 +482,30 @@ def _block_cuts(block: Block, r: MarkupRules) -> tuple[list[Cut], int, bool]:
     return cuts, _link_chars(cuts, anchors, urls), bool(images)
 
 
+def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int] | None:
+    """(cuts, link_chars) of a block without code spans whose only markup is ``links`` (not images,
+    not footnote marks), as ``_block_cuts`` gives them: most blocks are menu entries and link lists,
+    and for them no pass after the links runs, so none of its bookkeeping is needed. None for any
+    other block (an image, a mark, or a character a later pass needs outside the link markup)."""
+    link_id = r.link_id
+    cuts: list[Cut] = []
+    rest: list[str] = []  # the text the passes would read: the links' markup masked
+    pos = link_chars = 0
+    for ln in links:  # in text order: the scanner goes on after each link's end
+        if ln.image or _is_mark(text, ln, r):
+            return None
+        rest.append(text[pos:ln.start])
+        rest.append(text[ln.text_start:ln.text_end])
+        cuts.append((ln.start, ln.text_start, link_id))
+        cuts.append((ln.text_end, ln.end, link_id))
+        link_chars += ln.text_end - ln.text_start
+        pos = ln.end
+    rest.append(text[pos:])
+    if _may_hold("".join(rest), r.gates["passes"]):
+        return None
+    return cuts, link_chars
+
+
 # --- the passes, in the order they run ------------------------------------------------------------
 
 def _code_spans(text: str, r: MarkupRules) -> list[Span]:
@@ -497,12 +543,17 @@ def _sort_links(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[_Li
     for ln in links:
         if ln.image:
             images.append(ln)
-        elif ln.start > 0 and not text[ln.start - 1].isspace() and text[ln.start - 1] not in OPENING_BRACKETS \
-                and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end):
+        elif _is_mark(text, ln, r):
             marks.append(ln)
         else:
             anchors.append(ln)
     return anchors, marks, images
+
+
+def _is_mark(text: str, ln: _Link, r: MarkupRules) -> bool:
+    """Whether a link (not an image) is a footnote mark: its text a number, glued to a word."""
+    return ln.start > 0 and not text[ln.start - 1].isspace() and text[ln.start - 1] not in OPENING_BRACKETS \
+        and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end) is not None
 
 
 def _autolinks(masked: str, r: MarkupRules) -> tuple[list[Cut], list[Span]]:
@@ -717,16 +768,24 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     if _may_hold(text, r.gates["definition"]) and _definitions(text, r):
         removed.append(removal(NAME, r.definition_id, block))
         return None
-    cuts, link_chars, had_image = _block_cuts(block, r)
-    list_item = False
-    if bullet:
-        cut = _bullet_cut(bullet, cuts, r)
-        if cut is not None:
-            cuts.insert(0, cut)
-            list_item = True
-    if not cuts:
-        return block
-    cuts = _tidy(cuts, text, content_rules)
+    # without code spans the links are found in the text itself: found once, for both ways below
+    links = _links(text, r) if (r.links or r.images) and "[" in text \
+        and not _may_hold(text, r.gates["code_span"]) else None
+    alone = None if not links or bullet or r.link_id in content_rules else _links_alone(text, links, r)
+    if alone is not None:  # what _block_cuts would find, found with less work; nothing to tidy
+        cuts, link_chars = alone
+        had_image = list_item = False
+    else:
+        cuts, link_chars, had_image = _block_cuts(block, r, links)
+        list_item = False
+        if bullet:
+            cut = _bullet_cut(bullet, cuts, r)
+            if cut is not None:
+                cuts.insert(0, cut)
+                list_item = True
+        if not cuts:
+            return block
+        cuts = _tidy(cuts, text, content_rules)
     new_text, origin = _log_and_cut(block, cuts, removed)
     if not new_text.strip():
         return None  # its removals say why
