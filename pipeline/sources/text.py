@@ -192,10 +192,10 @@ TRAILING_BLANKS = " \t\x0b\x0c"
 def _content(line: Line, start_col: int) -> tuple[int, str]:
     """(source offset, text) of a line's content from column ``start_col``, outer blanks stripped."""
     raw = line.text[start_col:]
-    if not raw.strip():
+    text = raw.lstrip()
+    if not text:
         return line.start + start_col, ""
-    lead = len(raw) - len(raw.lstrip())
-    return line.start + start_col + lead, raw[lead:].rstrip(TRAILING_BLANKS)
+    return line.start + start_col + len(raw) - len(text), text.rstrip(TRAILING_BLANKS)
 
 
 class _Builder:
