@@ -802,17 +802,17 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
     ``edit_text`` makes, found in one walk over the origin's segments for all the cuts (not a
     search per cut and a second walk to cut). A helper for document.py's ``Block``, kept private
     here: only this stage cuts many pieces per block."""
-    text = block.text
     segs = block.origin
     span = block.span
     chars = span.chars
+    if len(segs) == 1 and chars is not None:  # most blocks: one run of the source
+        return _log_and_cut_one_run(block, cuts, removed)
+    text = block.text
     if chars is None or not segs or not _in_text_order(segs):
         for s, e, rule in cuts:  # the general way (no reader's block): per cut
             removed.append(removal(NAME, rule, block, s, e))
         new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
         return new.text, new.origin
-    if len(segs) == 1:
-        return _log_and_cut_one_run(block, cuts, removed)
     lines, page, xpath = span.lines, span.page, span.xpath
     size = len(text)
     last = len(segs) - 1
@@ -951,13 +951,13 @@ def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | N
 
 def _squeeze_blanks(block: Block, text: str, origin: tuple[Segment, ...]) -> tuple[str, tuple[Segment, ...]]:
     """Blanks a cut left at an end or doubled between words go (``text`` and ``origin``: the block's
-    after its cuts): whitespace, not text, so not logged."""
+    after its cuts; not blank): whitespace, not text, so not logged."""
+    # a run of two blanks holds a tab or two spaces: most texts have no blank to squeeze
+    if not (text[0].isspace() or text[-1].isspace() or "\t" in text or "  " in text):
+        return text, origin
     lead = len(text) - len(text.lstrip())
     trail = len(text.rstrip())
-    # a run of two blanks holds a tab or two spaces: most texts skip the pattern
     doubled = "\t" in text or "  " in text
-    if not (lead or doubled or trail < len(text)):
-        return text, origin
     blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(text, lead, trail)] if doubled else []
     if lead:
         blanks.insert(0, (0, lead, ""))
