@@ -201,6 +201,10 @@ def _content(line: Line, start_col: int) -> tuple[int, str]:
 class _Builder:
     """Accumulates the lines of one block and emits it."""
 
+    # its fields are read and set a few times per line: slots, not a dict
+    __slots__ = ("blocks", "removed", "kind", "level", "parts", "first", "last", "indent", "open_brackets",
+                 "open_parens", "counted")
+
     def __init__(self):
         self.blocks: list[Block] = []
         self.removed: list[Removal] = []
