@@ -139,6 +139,16 @@ def test_signatures_are_not_used_when_site_rules_are_off(rules):
     assert doc.site == "other.net"  # the URL's host is always the site
 
 
+def test_a_signature_is_found_in_a_block_that_starts_with_blanks(rules):
+    from pipeline.document import Block, Span
+    from pipeline.stages.header import _site_from_signatures
+    r = with_sites(rules, {"example.org": ["Example Health Library"], "other.net": ["Other  Health"]})
+    blocks = tuple(Block("paragraph", text, Span((0, 1), (1, 1)))
+                   for text in ("Text.", "\u00a0 Example Health\tLibrary "))
+    assert _site_from_signatures(blocks, r) == "example.org"
+    assert _site_from_signatures(blocks[:1], r) is None
+
+
 def test_a_signature_must_equal_a_whole_block(rules):
     r = with_sites(rules, {"example.org": ["Example Health Library"]})
     _, doc = header("Welcome to the Example Health Library today.\n", r)

@@ -456,7 +456,7 @@ def test_struck_text_goes_whole_taking_the_cuts_made_inside_it_before(rules):
 def test_a_link_inside_struck_text_is_no_anchor_and_no_image_is_dropped_with_it(rules):
     r = rules.stage("markup")
     block = pipeline.read("Sow ~~[rye](/rye) and ![oats](o.png)~~ now, then [wheat](/w).\n", name="p.md").blocks[0]
-    cuts, link_chars, had_image = markup_stage._block_cuts(block, r, set(block.text) | {markup_stage.MASK})
+    cuts, link_chars, had_image = markup_stage._block_cuts(block, r)
     assert [(block.text[s:e], rule) for s, e, rule in cuts] == [
         ("~~[rye](/rye) and ![oats](o.png)~~", "strikethrough"), ("[", "link-target"), ("](/w)", "link-target")]
     assert link_chars == len("wheat")
@@ -468,3 +468,91 @@ def test_a_bullet_is_cut_unless_markup_at_the_block_start_took_it_first(rules):
     bullet = r.bullet.match("▪ Water weekly")
     assert markup_stage._bullet_cut(bullet, [(8, 14, "emphasis")], r) == (0, 2, "bullet")
     assert markup_stage._bullet_cut(bullet, [(0, 4, "image")], r) is None
+
+
+# --- the one walk that logs and applies a block's cuts --------------------------------------------
+
+@st.composite
+def mapped_block_and_cuts(draw):
+    """A block whose origin maps runs of its text (in text order, with unmapped text between and
+    around them, as a rewrite leaves), and sorted non-overlapping cuts over its text."""
+    text = draw(st.text(alphabet="ab ", min_size=1, max_size=30))
+    bounds = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
+    segs, source = [], 100
+    for a, b in zip(bounds[::2], bounds[1::2]):
+        if b > a:
+            source += draw(st.integers(0, 3))
+            segs.append((a, source, b - a))
+            source += b - a
+    points = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
+    cuts = [(a, b, "r") for a, b in zip(points[::2], points[1::2]) if b > a]
+    span = pipeline.document.Span((90, source + 5), (1, 2))
+    return pipeline.document.Block("paragraph", text, span, 0, tuple(segs)), cuts
+
+
+@settings(max_examples=300, deadline=None)
+@given(mapped_block_and_cuts())
+def test_logging_and_cutting_in_one_walk_agrees_with_removal_and_edit_text(case):
+    block, cuts = case
+    logged: list = []
+    text, origin = markup_stage._log_and_cut(block, cuts, logged)
+    assert logged == [pipeline.document.removal(markup_stage.NAME, rule, block, s, e) for s, e, rule in cuts]
+    edited = pipeline.document.edit_text(block, [(s, e, "") for s, e, _ in cuts])
+    assert (text, origin) == (edited.text, edited.origin)
+
+
+def test_a_cut_of_a_whole_block_is_logged_with_the_block_span(rules):
+    block = pipeline.read("Some text here\n", name="p.md").blocks[0]
+    logged: list = []
+    text, origin = markup_stage._log_and_cut(block, [(0, len(block.text), "image")], logged)
+    assert (text, origin) == ("", ())
+    assert logged[0].span == block.span and logged[0].text == block.text
+
+
+def test_a_gate_opens_only_on_a_text_holding_a_character_of_each_set_it_needs():
+    gate = markup_stage._gate((frozenset("[("), frozenset("]")))
+    assert markup_stage._may_hold("a [b] c", gate)
+    assert not markup_stage._may_hold("a [b c", gate)  # no "]"
+    assert not markup_stage._may_hold("a b] c", gate)  # neither "[" nor "("
+    # the masked text may always hold MASK: a set holding it is always met
+    assert markup_stage._gate((frozenset({markup_stage.MASK, "x"}),)) == ()
+    # the empty set is never met (a pattern that never matches)
+    assert not markup_stage._may_hold("anything", markup_stage._gate((frozenset(),)))
+
+
+def test_the_unmasked_text_holds_the_characters_the_masked_text_holds_but_mask():
+    taken = markup_stage._Taken("ab[cd](ef) gh")
+    taken.claim([(2, 3), (5, 10), (7, 9)])
+    assert taken.unmasked() == "abcd gh"
+    assert set(taken.masked()) - {markup_stage.MASK} == set("abcd gh")
+    taken.claim([(0, 1)])  # spans masked before stay MASK in it
+    assert taken.unmasked() == "b" + markup_stage.MASK + "cd" + markup_stage.MASK * 5 + " gh"
+
+
+LINK_TEXT = st.lists(st.sampled_from(["[a b](/x)", "[1](#c)", "![i](s.png)", "[t][1]", " ", "x", "*", ".",
+                                      "`", "[", "]", "(", ")", "\\", "²", "~", "<", ">"]), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINK_TEXT)
+def test_a_block_of_links_alone_is_cut_as_all_the_passes_would_cut_it(text):
+    r = pipeline.load_rules().stage("markup")
+    block = pipeline.document.Block("paragraph", text, pipeline.document.Span((0, len(text)), (1, 1)), 0,
+                                    ((0, 0, len(text)),))
+    if "[" not in text or markup_stage._may_hold(text, r.gates["code_span"]):
+        return  # links alone are looked for in blocks without code spans only
+    links = markup_stage._links(text, r)
+    alone = markup_stage._links_alone(text, links, r) if links else None
+    if alone is not None:
+        assert markup_stage._block_cuts(block, r, links) == (alone[0], alone[1], False)
+        assert markup_stage._block_cuts(block, r) == (alone[0], alone[1], False)
+
+
+def test_links_alone_are_told_from_links_with_other_markup(rules):
+    r = rules.stage("markup")
+    text = "[Home](/) | [News](/news)"
+    cuts, link_chars = markup_stage._links_alone(text, markup_stage._links(text, r), r)
+    assert [text[s:e] for s, e, _ in cuts] == ["[", "](/)", "[", "](/news)"]
+    assert link_chars == len("Home") + len("News")
+    for other in ("[Home](/) and *more*", "![logo](l.png) [Home](/)", "Studies[1](#c1)"):
+        assert markup_stage._links_alone(other, markup_stage._links(other, r), r) is None

@@ -156,6 +156,15 @@ def test_fix_text_equals_ftfy_and_skips_only_what_ftfy_leaves_alone(text):
     assert needs_fix(text) or expected == text
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_text())
+def test_the_hint_is_given_where_no_fix_is_needed_and_holds_only_in_non_ascii_text(text):
+    hint = mojibake._hint_unless_fix(text)
+    if hint is not None:  # no fix needed: ftfy leaves the text alone
+        assert ftfy_fix(text) == text
+        assert hint == (not text.isascii() and mojibake._mojibake_hint(text))
+
+
 @settings(max_examples=100, deadline=None)
 @given(messy_text())
 def test_the_stage_fixes_a_block_exactly_as_fix_text(text):

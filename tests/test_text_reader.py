@@ -1,8 +1,12 @@
 """The text reader: structure from markdown-ish dumps, each block mapped back to its source."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import pipeline
-from pipeline.sources.text import Line, _in_context, _ReadState, list_marker, nest, quote_marker, setext_level
+from pipeline.sources.text import (Line, _going_on_lengths, _in_context, _ReadState, list_marker, nest, quote_marker,
+                                   setext_level, text_lines)
 
 
 def read(text: str):
@@ -140,3 +144,25 @@ def test_a_line_at_the_margin_ends_the_list_unless_it_comes_right_under_an_item(
     assert state.list_indents == [0]
     state.paragraph(later, None)
     assert state.list_indents == []
+
+
+def lengths_going_on(text: str, max_width: int) -> list[int]:
+    """The histogram ``_going_on_lengths`` gives, counted over the lines ``text_lines`` gives."""
+    expected = [0] * (max_width + 1)
+    lines = list(text_lines(text))
+    for line, after in zip(lines, lines[1:]):
+        if line.number + 1 == after.number and len(line.text.rstrip()) <= max_width:
+            expected[len(line.text.rstrip())] += 1
+    return expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \t\n\r\xa0", max_size=60), st.integers(1, 12))
+def test_going_on_lengths_count_each_line_that_the_next_line_follows_by_its_trimmed_length(text, max_width) -> None:
+    assert _going_on_lengths(text, max_width) == lengths_going_on(text, max_width)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \t\n\xa0\u2028\x0c", max_size=60), st.integers(1, 12))
+def test_going_on_lengths_of_a_page_with_line_feeds_only_agree_with_its_lines(text, max_width) -> None:
+    assert _going_on_lengths(text, max_width) == lengths_going_on(text, max_width)

@@ -8,8 +8,10 @@ Every block's ``origin`` maps its text back to the source, line by line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from operator import itemgetter
+from typing import TYPE_CHECKING, Iterator
 
 from ..document import Block, Document, Removal, Span
 
@@ -119,7 +121,7 @@ def last_line(text: str) -> Line | None:
     return Line(number, start, text[start:end])
 
 
-def wrap_width(lines: Iterable[Line], cfg: ReadRules) -> int | None:
+def wrap_width(page: str, cfg: ReadRules) -> int | None:
     """The width a dump was hard-wrapped at, or None where its lines were not wrapped.
 
     Lines followed by another non-blank line are the candidates; a wrapped page has most of them
@@ -128,14 +130,7 @@ def wrap_width(lines: Iterable[Line], cfg: ReadRules) -> int | None:
     ``wrap_max_width``): no list per line.
     """
     max_width = cfg.wrap_max_width
-    counts = [0] * (max_width + 1)
-    prev: Line | None = None
-    for line in lines:
-        if prev is not None and prev.number + 1 == line.number:
-            n = len(prev.text.rstrip())
-            if n <= max_width:
-                counts[n] += 1
-        prev = line
+    counts = _going_on_lengths(page, max_width)
     total = sum(counts)
     if total < cfg.wrap_min_lines:
         return None
@@ -151,6 +146,43 @@ def wrap_width(lines: Iterable[Line], cfg: ReadRules) -> int | None:
     return width if near >= cfg.wrap_min_share * total else None
 
 
+def _going_on_lengths(text: str, max_width: int) -> list[int]:
+    """How many lines followed right away by another non-blank line have each length (blanks at
+    the end left out) up to ``max_width``: a histogram, indexed by the length.
+
+    Such lines are found by one pattern (``GOING_ON``) searched over the page in C: no object is
+    made for a line that is blank or ends a paragraph, and none is kept for any line.
+    """
+    counts = [0] * (max_width + 1)
+    if "\r" in text:
+        prev: Line | None = None
+        for line in _text_lines_any_end(text):
+            if prev is not None and prev.number + 1 == line.number:
+                n = len(prev.text.rstrip())
+                if n <= max_width:
+                    counts[n] += 1
+            prev = line
+        return counts
+    # group 1 is the line (from its start): counted in C, one line at a time, none kept
+    lengths = Counter(map(len, map(itemgetter(1), GOING_ON.finditer(text))))
+    first = FIRST_GOING_ON.match(text)
+    if first:
+        lengths[len(first[1])] += 1
+    for n, count in lengths.items():
+        if n <= max_width:
+            counts[n] = count
+    return counts
+
+
+# a line with a non-blank character, group 1 running to its last one, whose next line holds one
+# too; the blank test is ``text_lines``' (\S: str.strip's whitespace). Each line after the first
+# is found after its "\n" (a literal the engine searches fast, where "^" is tried everywhere).
+# Atomic: a line whose next line is blank is not tried again at each shorter length (quadratic)
+GOING_ON_LINE = r"(?>([^\n]*\S))[^\n]*+(?=\n[^\S\n]*+\S)"
+GOING_ON = re.compile("\n" + GOING_ON_LINE)
+FIRST_GOING_ON = re.compile(GOING_ON_LINE)
+
+
 # Blanks stripped from the end of a line: ASCII ones only. A no-break space there may be half of a
 # mis-decoded one ("Â\xa0"), which the mojibake stage can repair only if it is still there; the
 # normalize stage takes what whitespace is left.
@@ -160,14 +192,18 @@ TRAILING_BLANKS = " \t\x0b\x0c"
 def _content(line: Line, start_col: int) -> tuple[int, str]:
     """(source offset, text) of a line's content from column ``start_col``, outer blanks stripped."""
     raw = line.text[start_col:]
-    if not raw.strip():
+    text = raw.lstrip()
+    if not text:
         return line.start + start_col, ""
-    lead = len(raw) - len(raw.lstrip())
-    return line.start + start_col + lead, raw[lead:].rstrip(TRAILING_BLANKS)
+    return line.start + start_col + len(raw) - len(text), text.rstrip(TRAILING_BLANKS)
 
 
 class _Builder:
     """Accumulates the lines of one block and emits it."""
+
+    # its fields are read and set a few times per line: slots, not a dict
+    __slots__ = ("blocks", "removed", "kind", "level", "parts", "first", "last", "indent", "open_brackets",
+                 "open_parens", "counted")
 
     def __init__(self):
         self.blocks: list[Block] = []
@@ -178,27 +214,32 @@ class _Builder:
         self.first: Line | None = None
         self.last: Line | None = None
         self.indent = 0
-        # "[" minus "]" and "(" minus ")" over the block's parts so far: kept as lines come, so
-        # asking whether a bracket is still open never rejoins the block (quadratic on long blocks)
-        self.open_brackets = self.open_parens = 0
+        # "[" minus "]" and "(" minus ")" over the block's first ``counted`` parts: counted on from
+        # there when asked, so asking whether a bracket is still open never rejoins the block
+        # (quadratic on long blocks), and a block nobody asks about (most) is never counted
+        self.open_brackets = self.open_parens = self.counted = 0
 
     def open(self, kind: str, line: Line, col: int, level: int = 0, indent: int = 0) -> None:
         self.close()
         self.kind, self.level, self.first, self.last, self.indent = kind, level, line, line, indent
         self.parts = []
-        self.open_brackets = self.open_parens = 0
+        self.open_brackets = self.open_parens = self.counted = 0
         self.add(line, col)
 
     def add(self, line: Line, col: int) -> None:
         off, text = _content(line, col)
         if text:
             self.parts.append((off, text))
-            self.open_brackets += text.count("[") - text.count("]")
-            self.open_parens += text.count("(") - text.count(")")
         self.last = line
 
     def unbalanced(self) -> bool:
         """A "[" or (beyond one stray) a "(" still open in the block: its next line goes on with it."""
+        parts = self.parts
+        for k in range(self.counted, len(parts)):
+            text = parts[k][1]
+            self.open_brackets += text.count("[") - text.count("]")
+            self.open_parens += text.count("(") - text.count(")")
+        self.counted = len(parts)
         return self.open_brackets > 0 or self.open_parens > 1
 
     def close(self) -> None:
@@ -431,14 +472,15 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     numbers, and "the line before/after" means the one numbered so.
     """
     page = doc.text
-    state = _ReadState(wrap_width(text_lines(page), cfg), cfg.header_lines)
+    state = _ReadState(wrap_width(page, cfg), cfg.header_lines)
     b = state.block
     for line, before, nxt, after_blank in _in_context(text_lines(page)):
         if state.underline_taken:
             state.underline_taken = False
             continue
         text = line.text
-        head = text.lstrip(" \t")[:1]
+        # the first character after the indent (a line visited is never blank); most lines have none
+        head = text[0] if text[0] not in " \t" else text.lstrip(" \t")[:1]
         if state.in_fence:
             state.fenced_line(line, head)
             continue

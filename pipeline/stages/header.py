@@ -183,11 +183,17 @@ def _site_from_signatures(blocks: tuple[Block, ...], rules) -> str | None:
     if not by_line:
         return None
     shortest = min(len(k) for k in by_line)
+    # a block's text folded as a line is only made where its first character (after blanks) is
+    # one a signature line starts with: most blocks are told apart by one character
+    firsts = frozenset(k[0] for k in by_line)
     for b in blocks:
-        if len(b.text) >= shortest:
-            domain = by_line.get(" ".join(b.text.split()))
-            if domain:
-                return domain
+        text = b.text
+        if len(text) >= shortest:
+            first = text[0] if not text[0].isspace() else text.lstrip()[:1]
+            if first in firsts:
+                domain = by_line.get(" ".join(text.split()))
+                if domain:
+                    return domain
     return None
 
 

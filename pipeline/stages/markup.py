@@ -15,6 +15,7 @@ the source.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,7 +23,8 @@ from typing import Mapping, Sequence
 
 import regex
 
-from ..document import IMAGE_DROPPED, Block, Document, dropped, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, Removal, Segment, dropped, edit_text, removal
+from ..document import Span as SourceSpan
 from ..patterns import required_chars
 
 NAME = "markup"
@@ -33,7 +35,7 @@ PROVIDES = ("plain-text", "link-counts", "image-flags")
 INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides one runs before it
 MASK = "\ue000"  # stands for characters a pass has claimed; also in rules (\uE000) where it matters
 SKIP_KINDS = ("code",)
-BLANKS = regex.compile(r"[ \t]{2,}")
+BLANKS = re.compile(r"[ \t]{2,}")
 OPENING_BRACKETS = "([{"
 
 
@@ -47,6 +49,9 @@ class MarkupRules:
     link_id: str
     max_link_text: int
     max_target: int
+    # a link with nothing nested, escaped or quoted: "[", a text without "[", "]" or a backslash,
+    # "](", a target without parentheses, backslashes or quotes, ")" (the scanner's common case)
+    simple_link: re.Pattern
     reference_label: regex.Pattern
     image_id: str
     autolink_id: str
@@ -74,6 +79,10 @@ class MarkupRules:
     # blocks skip most passes, and a block of links alone skips them all
     needs: Mapping[str, tuple[frozenset[str], ...]]
     emphasis_needs: tuple[tuple[frozenset[str], ...], ...]
+    # the same, each set as a character class searched for in C (``_may_hold``): asking a text
+    # whether it holds one of a few characters costs less than a set of all its characters
+    gates: Mapping[str, Gate]
+    emphasis_gates: tuple[Gate, ...]
 
 
 NEVER = regex.compile(r"(?!)")
@@ -86,10 +95,24 @@ def _needs(pattern) -> tuple[frozenset[str], ...]:
     return required_chars(pattern.pattern, pattern.flags)
 
 
-def _may_match(present: set[str], needs: tuple[frozenset[str], ...]) -> bool:
-    """Whether a text made of the characters ``present`` may hold a match (False: surely none)."""
-    for chars in needs:
-        if present.isdisjoint(chars):
+# one character class per set of characters a match needs: a text lacking one of them has no match
+Gate = tuple[re.Pattern, ...]
+
+
+def _gate(needs: tuple[frozenset[str], ...]) -> Gate:
+    """The gate of a pattern that ``needs`` those sets. The passes read a masked text, which may
+    hold MASK where the text does not: a set holding MASK is always met, and left out."""
+    return tuple(re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else NO_CHARS
+                 for chars in needs if MASK not in chars)
+
+
+NO_CHARS = re.compile(r"(?!)")  # the empty set of characters: no text holds one
+
+
+def _may_hold(text: str, gate: Gate) -> bool:
+    """Whether ``text`` (or the masked text made from it) may hold a match (False: surely none)."""
+    for chars in gate:
+        if chars.search(text) is None:
             return False
     return True
 
@@ -145,6 +168,7 @@ def compile(section: Mapping, where) -> MarkupRules:
         link_id=rid(link, wl, "link-target"),
         max_link_text=max_text,
         max_target=max_target,
+        simple_link=_simple_link(max_text, max_target),
         reference_label=rx(link, "reference_label", wl),
         image_id=rid(image, wi, "image"),
         autolink_id=rid(auto, wa, "autolink"),
@@ -171,7 +195,9 @@ def compile(section: Mapping, where) -> MarkupRules:
     needs = {key: _needs(value) for key, value in found.items() if hasattr(value, "pattern")}
     emphasis_needs = tuple(_needs(p) for p in emphasis)
     needs["passes"] = _any_of([needs[key] for key in PATTERN_PASSES] + list(emphasis_needs))
-    return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs)
+    gates = {key: _gate(sets) for key, sets in needs.items()}
+    return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs,
+                       gates=MappingProxyType(gates), emphasis_gates=tuple(_gate(sets) for sets in emphasis_needs))
 
 
 # the passes that run after the links, by their pattern fields (and the emphasis patterns)
@@ -203,9 +229,17 @@ def _escaped(text: str, i: int) -> bool:
     return n % 2 == 1
 
 
-BRACKET_MARKS = regex.compile(r"\\.|[\[\]]", regex.S)
-PAREN_MARKS = regex.compile(r"\\.|[()]|(?<=[ \t])[\"']", regex.S)
-_PAREN_SPECIAL = regex.compile(r"[()\\\"']")  # what may make PAREN_MARKS find more than a ")"
+# the scanner's own patterns are simple: the standard library's engine runs them with less overhead
+BRACKET_MARKS = re.compile(r"\\.|[\[\]]", re.S)
+PAREN_MARKS = re.compile(r"\\.|[()]|(?<=[ \t])[\"']", re.S)
+_PAREN_SPECIAL = re.compile(r"[()\\\"']")  # what may make PAREN_MARKS find more than a ")"
+
+
+def _simple_link(max_text: int, max_target: int) -> re.Pattern:
+    """What ``_close_bracket`` and ``_close_paren`` find at once where nothing is nested, escaped or
+    quoted: the text (group 1) ends at the first "]" and the target at the first ")", within the
+    same limits."""
+    return re.compile(r"\[([^\[\]\\]{0,%d})\]\([^()\\\"']{0,%d}\)" % (max_text, max_target))
 
 
 def _close_bracket(masked: str, j: int, end: int, limit: int) -> int | None:
@@ -267,14 +301,23 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
         j = masked.find("[", i, end)
         if j < 0:
             return
-        if _escaped(masked, j):
+        if j and masked[j - 1] == "\\" and _escaped(masked, j):  # most have no backslash before
             i = j + 1
+            continue
+        image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
+        simple = r.simple_link.match(masked, j, end)
+        if simple is not None:  # the common case, found with one match
+            if not (r.images if image else r.links):
+                i = j + 1  # plain bracketed text
+                continue
+            if not inner or image:
+                out.append(_Link(j - 1 if image else j, j + 1, simple.end(1), simple.end(), image))
+            i = simple.end()
             continue
         close = _close_bracket(masked, j, end, r.max_link_text)
         if close is None:
             i = j + 1
             continue
-        image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
         k = close + 1
         link = None
         if k < end and masked[k] == "(":
@@ -330,6 +373,23 @@ class _Taken:
             self._pending = []
         return self._masked
 
+    def unmasked(self) -> str:
+        """The masked text without the spans claimed or cut since it was last made: it holds the
+        characters the masked text holds, MASK aside, and is cheaper to make when the spans cover
+        much (link targets). The passes after the links may all be skipped, and then no masked
+        text is needed."""
+        text = self._masked
+        pieces: list[str] = []
+        pos = 0
+        for a, b in sorted(self._pending):
+            if a < pos:
+                a = pos
+            if b > a:
+                pieces.append(text[pos:a])
+                pos = b
+        pieces.append(text[pos:])
+        return "".join(pieces)
+
     def claim(self, spans: list[Span]) -> None:
         self._pending += spans
 
@@ -359,15 +419,18 @@ def _mask(text: str, spans: list[Span]) -> str:
     return "".join(pieces)
 
 
-def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[Cut], int, bool]:
-    """(cuts, link_chars, had_image) for a block that holds markup. ``present``: the characters of
-    its text and MASK; a pass whose pattern needs a character the text lacks is skipped."""
+def _block_cuts(block: Block, r: MarkupRules, links: list[_Link] | None = None) -> tuple[list[Cut], int, bool]:
+    """(cuts, link_chars, had_image) for a block that holds markup. A pass whose pattern needs a
+    character the (masked) text lacks is skipped. ``links``: the links, where they were found
+    already (in a block without code spans)."""
     text = block.text
-    needs = r.needs
+    gates = r.gates
+    present = text  # a text that holds the characters of the masked text (but MASK)
     taken = _Taken(text)
-    if _may_match(present, needs["code_span"]):
-        taken.claim(_code_spans(text, r))
-    links = _links(taken.masked(), r) if (r.links or r.images) and "[" in present else []
+    if links is None:
+        if _may_hold(present, gates["code_span"]):
+            taken.claim(_code_spans(text, r))
+        links = _links(taken.masked(), r) if (r.links or r.images) and "[" in text else []
     anchors: Sequence[_Link] = ()  # links whose text stays
     images: Sequence[_Link] = ()
     if links:
@@ -376,44 +439,71 @@ def _block_cuts(block: Block, r: MarkupRules, present: set[str]) -> tuple[list[C
         if marks:
             taken.cut([(ln.start, ln.end, r.footnote_id) for ln in marks])
         # the passes below read the masked text: without the link targets it has fewer characters
-        present = set(taken.masked())
-        present.add(MASK)
+        present = taken.unmasked()
     urls: Sequence[Span] = ()  # of autolinks: anchors like link texts
     struck = None
-    if _may_match(present, needs["passes"]):
+    if _may_hold(present, gates["passes"]):
         link_ends = {ln.end for ln in anchors}  # where a footnote mark may follow
-        if _may_match(present, needs["autolink"]):
+        if _may_hold(present, gates["autolink"]):
             brackets, urls = _autolinks(taken.masked(), r)
             taken.cut(brackets)
             taken.claim(urls)
-        if _may_match(present, needs["url"]):
+        if _may_hold(present, gates["url"]):
             taken.claim(_urls(taken.masked(), r))
-        if _may_match(present, needs["dangling"]):
+        if _may_hold(present, gates["dangling"]):
             dangling = _dangling_targets(taken.masked(), r)
             taken.cut(dangling)
             link_ends.update(e for _, e, _ in dangling)
-        if _may_match(present, needs["escape"]):
+        if _may_hold(present, gates["escape"]):
             backslashes, escaped = _escapes(taken.masked(), r)
             taken.cut(backslashes)
             taken.claim(escaped)
-        if _may_match(present, needs["strike"]):
+        if _may_hold(present, gates["strike"]):
             spans = _struck_through(taken.masked(), r)
             if spans:
                 struck = _Spans(spans)
                 taken.cut_whole(struck, r.strike_id)
-        for pattern, pattern_needs in zip(r.emphasis, r.emphasis_needs):
-            if _may_match(present, pattern_needs):  # each pattern reads what the one before left
+        for pattern, pattern_gate in zip(r.emphasis, r.emphasis_gates):
+            if _may_hold(present, pattern_gate):  # each pattern reads what the one before left
                 taken.cut(_emphasis_markers(taken.masked(), pattern, r.emphasis_id))
-        if _may_match(present, needs["superscript"]):
+        if _may_hold(present, gates["superscript"]):
             taken.cut(_superscript_marks(taken.masked(), r, link_ends))
-        if _may_match(present, needs["citation"]):
+        if _may_hold(present, gates["citation"]):
             taken.cut(_citations(taken.masked(), r))
     if struck is not None:  # links inside struck-through text went with it
         anchors = [ln for ln in anchors if not struck.holds(ln.start, ln.end)]
         images = [ln for ln in images if not struck.holds(ln.start, ln.end)]
     # link cuts come last: they are markup a pass may never read, claimed since the links pass
+    if not taken.cuts and not images and not urls:
+        # links alone (most blocks): their cuts are their markup, apart from their texts
+        cuts = _settle(_link_cuts(anchors, images, r))
+        return cuts, sum(ln.text_end - ln.text_start for ln in anchors), False
     cuts = _settle(taken.cuts + _link_cuts(anchors, images, r))
     return cuts, _link_chars(cuts, anchors, urls), bool(images)
+
+
+def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int] | None:
+    """(cuts, link_chars) of a block without code spans whose only markup is ``links`` (not images,
+    not footnote marks), as ``_block_cuts`` gives them: most blocks are menu entries and link lists,
+    and for them no pass after the links runs, so none of its bookkeeping is needed. None for any
+    other block (an image, a mark, or a character a later pass needs outside the link markup)."""
+    link_id = r.link_id
+    cuts: list[Cut] = []
+    rest: list[str] = []  # the text the passes would read: the links' markup masked
+    pos = link_chars = 0
+    for ln in links:  # in text order: the scanner goes on after each link's end
+        if ln.image or _is_mark(text, ln, r):
+            return None
+        rest.append(text[pos:ln.start])
+        rest.append(text[ln.text_start:ln.text_end])
+        cuts.append((ln.start, ln.text_start, link_id))
+        cuts.append((ln.text_end, ln.end, link_id))
+        link_chars += ln.text_end - ln.text_start
+        pos = ln.end
+    rest.append(text[pos:])
+    if _may_hold("".join(rest), r.gates["passes"]):
+        return None
+    return cuts, link_chars
 
 
 # --- the passes, in the order they run ------------------------------------------------------------
@@ -453,12 +543,17 @@ def _sort_links(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[_Li
     for ln in links:
         if ln.image:
             images.append(ln)
-        elif ln.start > 0 and not text[ln.start - 1].isspace() and text[ln.start - 1] not in OPENING_BRACKETS \
-                and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end):
+        elif _is_mark(text, ln, r):
             marks.append(ln)
         else:
             anchors.append(ln)
     return anchors, marks, images
+
+
+def _is_mark(text: str, ln: _Link, r: MarkupRules) -> bool:
+    """Whether a link (not an image) is a footnote mark: its text a number, glued to a word."""
+    return ln.start > 0 and not text[ln.start - 1].isspace() and text[ln.start - 1] not in OPENING_BRACKETS \
+        and r.footnote_link_text.fullmatch(text, ln.text_start, ln.text_end) is not None
 
 
 def _autolinks(masked: str, r: MarkupRules) -> tuple[list[Cut], list[Span]]:
@@ -664,41 +759,190 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
     none, or dropped when it held nothing but markup."""
     text = block.text
-    present = None
     bullet = None
     # a bullet is never a letter or digit: most blocks skip the pattern
-    if block.kind == "paragraph" and text and not text[0].isalnum():
-        present = set(text)
-        if _may_match(present, r.needs["bullet"]):
-            bullet = r.bullet.match(text)
+    if block.kind == "paragraph" and text and not text[0].isalnum() and _may_hold(text, r.gates["bullet"]):
+        bullet = r.bullet.match(text)
     if not bullet and not r.trigger.search(text):
         return block
-    present = present or set(text)
-    present.add(MASK)  # passes read the masked text: it may hold MASK where the text does not
-    if _may_match(present, r.needs["definition"]) and _definitions(text, r):
+    if _may_hold(text, r.gates["definition"]) and _definitions(text, r):
         return dropped(block, NAME, r.definition_id)
-    cuts, link_chars, had_image = _block_cuts(block, r, present)
-    list_item = False
-    if bullet:
-        cut = _bullet_cut(bullet, cuts, r)
-        if cut is not None:
-            cuts.insert(0, cut)
-            list_item = True
-    if not cuts:
-        return block
-    cuts = _tidy(cuts, text, content_rules)
-    for s, e, rule in cuts:
-        removed.append(removal(NAME, rule, block, s, e))
-    new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
-    if not new.text.strip():
+    # without code spans the links are found in the text itself: found once, for both ways below
+    links = _links(text, r) if (r.links or r.images) and "[" in text \
+        and not _may_hold(text, r.gates["code_span"]) else None
+    alone = None if not links or bullet or r.link_id in content_rules else _links_alone(text, links, r)
+    if alone is not None:  # what _block_cuts would find, found with less work; nothing to tidy
+        cuts, link_chars = alone
+        had_image = list_item = False
+    else:
+        cuts, link_chars, had_image = _block_cuts(block, r, links)
+        list_item = False
+        if bullet:
+            cut = _bullet_cut(bullet, cuts, r)
+            if cut is not None:
+                cuts.insert(0, cut)
+                list_item = True
+        if not cuts:
+            return block
+        cuts = _tidy(cuts, text, content_rules)
+    new_text, origin = _log_and_cut(block, cuts, removed)
+    if not new_text.strip():
         # blank: nothing is left to log, the cuts say what it held
-        return dropped(new, NAME, cuts[-1][2], why="nothing but markup", by_cuts=True)
-    new = _squeeze_blanks(new)
-    flags = block.flags | {IMAGE_DROPPED} if had_image else new.flags
-    kind, level = ("list_item", 0) if list_item else (new.kind, new.level)
+        blank = Block(block.kind, new_text, block.span, block.level, origin, block.link_chars, block.flags,
+                      block.role, None, block.seq, block.container)
+        return dropped(blank, NAME, cuts[-1][2], why="nothing but markup", by_cuts=True)
+    new_text, origin = _squeeze_blanks(block, new_text, origin)
+    flags = block.flags | {IMAGE_DROPPED} if had_image else block.flags
+    kind, level = ("list_item", 0) if list_item else (block.kind, block.level)
     # built directly: dataclasses.replace is slow on this hot path
-    return Block(kind, new.text, new.span, level, new.origin, block.link_chars + link_chars, flags, new.role,
-                 new.drop, new.seq, new.container)
+    return Block(kind, new_text, block.span, level, origin, block.link_chars + link_chars, flags, block.role,
+                 block.drop, block.seq, block.container)
+
+
+def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple[str, tuple[Segment, ...]]:
+    """(text, origin) of the block with ``cuts`` (sorted, none overlapping) taken out, each cut
+    logged in ``removed``: the same entries ``removal`` logs and the same text and origin
+    ``edit_text`` makes, found in one walk over the origin's segments for all the cuts (not a
+    search per cut and a second walk to cut). A helper for document.py's ``Block``, kept private
+    here: only this stage cuts many pieces per block."""
+    segs = block.origin
+    span = block.span
+    chars = span.chars
+    if len(segs) == 1 and chars is not None:  # most blocks: one run of the source
+        return _log_and_cut_one_run(block, cuts, removed)
+    text = block.text
+    if chars is None or not segs or not _in_text_order(segs):
+        for s, e, rule in cuts:  # the general way (no reader's block): per cut
+            removed.append(removal(NAME, rule, block, s, e))
+        new = edit_text(block, [(s, e, "") for s, e, _ in cuts])
+        return new.text, new.origin
+    lines, page, xpath = span.lines, span.page, span.xpath
+    size = len(text)
+    last = len(segs) - 1
+    k = 0  # the last segment that starts at or before the position looked up (0 if none does)
+    j = 0  # the same, for the start of the text copied next
+    pieces: list[str] = []
+    new_segs: list[Segment] = []
+    pos = out = 0  # where the next copy starts, in the old text and in the new one
+    for s, e, rule in cuts:
+        if s < pos or e <= s:
+            raise ValueError("cuts must be sorted, non-empty and not overlapping")
+        if s == 0 and e >= size:  # the whole block, logged as ``removal`` logs it
+            removed.append(Removal(NAME, rule, span, text, None, block.seq))
+        else:
+            # the source offsets Block.source_offset gives for s and for the end e
+            while k < last and segs[k + 1][0] <= s:
+                k += 1
+            t, src, n = segs[k]
+            a = segs[0][1] if t > s else src + s - t if s < t + n else src + n
+            while k < last and segs[k + 1][0] < e:  # the last starting at or before e - 1
+                k += 1
+            t, src, n = segs[k]
+            if t >= e:
+                b = chars[0]
+            elif e - t <= n:
+                b = src + e - t
+            else:  # text no segment maps: it stands for the source up to the next mapped text
+                b = segs[k + 1][1] if k < last else chars[1]
+            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
+                                   text[s:e], None, block.seq))
+        if s > pos:
+            pieces.append(text[pos:s])
+            j = _copy_mapped(segs, j, pos, s, out, new_segs)
+            out += s - pos
+        pos = e
+    if pos < size:
+        pieces.append(text[pos:])
+        _copy_mapped(segs, j, pos, size, out, new_segs)
+    return "".join(pieces), tuple(new_segs)
+
+
+def _log_and_cut_one_run(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple[str, tuple[Segment, ...]]:
+    """``_log_and_cut`` for a block whose origin is one run of the source (most blocks): each offset
+    is the run's, or an end of it; no two pieces kept join into one segment (a cut lies between)."""
+    text = block.text
+    span = block.span
+    (t0, s0, n0), = block.origin
+    t1 = t0 + n0
+    first, end = span.chars
+    lines, page, xpath = span.lines, span.page, span.xpath
+    size = len(text)
+    pieces: list[str] = []
+    new_segs: list[Segment] = []
+    pos = out = 0
+    if t0 == 0 and n0 == size:  # the run maps the whole text: offsets are the run's, shifted
+        for s, e, rule in cuts:
+            if s < pos or e <= s:
+                raise ValueError("cuts must be sorted, non-empty and not overlapping")
+            if s == 0 and e >= size:
+                removed.append(Removal(NAME, rule, span, text, None, block.seq))
+            else:
+                removed.append(Removal(NAME, rule, SourceSpan((s0 + s, s0 + e), lines, page, xpath), text[s:e], None,
+                                       block.seq))
+            if s > pos:
+                pieces.append(text[pos:s])
+                new_segs.append((out, s0 + pos, s - pos))
+                out += s - pos
+            pos = e
+        if pos < size:
+            pieces.append(text[pos:])
+            new_segs.append((out, s0 + pos, size - pos))
+        return "".join(pieces), tuple(new_segs)
+    for s, e, rule in cuts:
+        if s < pos or e <= s:
+            raise ValueError("cuts must be sorted, non-empty and not overlapping")
+        if s == 0 and e >= size:
+            removed.append(Removal(NAME, rule, span, text, None, block.seq))
+        else:
+            a = s0 if t0 > s else s0 + s - t0 if s < t1 else s0 + n0
+            b = first if t0 >= e else s0 + e - t0 if e <= t1 else end
+            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
+                                   text[s:e], None, block.seq))
+        if s > pos:
+            pieces.append(text[pos:s])
+            lo = pos if pos > t0 else t0
+            hi = s if s < t1 else t1
+            if lo < hi:
+                new_segs.append((out + lo - pos, s0 + lo - t0, hi - lo))
+            out += s - pos
+        pos = e
+    if pos < size:
+        pieces.append(text[pos:])
+        lo = pos if pos > t0 else t0
+        hi = size if size < t1 else t1
+        if lo < hi:
+            new_segs.append((out + lo - pos, s0 + lo - t0, hi - lo))
+    return "".join(pieces), tuple(new_segs)
+
+
+def _in_text_order(segs: tuple[Segment, ...]) -> bool:
+    if len(segs) < 2:
+        return True
+    return all(x[0] <= y[0] for x, y in zip(segs, segs[1:]))
+
+
+def _copy_mapped(segs: tuple[Segment, ...], j: int, a: int, b: int, out_at: int, new_segs: list[Segment]) -> int:
+    """Append to ``new_segs`` the mapping of old text[a:b] placed at ``out_at`` (as edit_text's
+    copy does: a segment that continues the last one in both texts extends it), starting the
+    search at segment ``j``; returns the segment to start the next copy at (a copy further on)."""
+    last = len(segs) - 1
+    while j < last and segs[j + 1][0] <= a:
+        j += 1
+    for k in range(j, last + 1):
+        t, s, n = segs[k]
+        if t >= b:
+            break
+        lo = a if a > t else t
+        hi = b if b < t + n else t + n
+        if lo < hi:
+            start, source = out_at + lo - a, s + lo - t
+            if new_segs:
+                pt, ps, pn = new_segs[-1]
+                if pt + pn == start and ps + pn == source:
+                    new_segs[-1] = (pt, ps, pn + hi - lo)
+                    continue
+            new_segs.append((start, source, hi - lo))
+    return j
 
 
 def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:
@@ -709,19 +953,24 @@ def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | N
     return (0, bullet.end(), r.bullet_id)
 
 
-def _squeeze_blanks(block: Block) -> Block:
-    """Blanks a cut left at an end or doubled between words go: whitespace, not text, so not logged."""
-    text = block.text
+def _squeeze_blanks(block: Block, text: str, origin: tuple[Segment, ...]) -> tuple[str, tuple[Segment, ...]]:
+    """Blanks a cut left at an end or doubled between words go (``text`` and ``origin``: the block's
+    after its cuts; not blank): whitespace, not text, so not logged."""
+    # a run of two blanks holds a tab or two spaces: most texts have no blank to squeeze
+    if not (text[0].isspace() or text[-1].isspace() or "\t" in text or "  " in text):
+        return text, origin
     lead = len(text) - len(text.lstrip())
     trail = len(text.rstrip())
-    # a run of two blanks holds a tab or two spaces: most texts skip the pattern
     doubled = "\t" in text or "  " in text
     blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(text, lead, trail)] if doubled else []
     if lead:
         blanks.insert(0, (0, lead, ""))
     if trail < len(text):
         blanks.append((trail, len(text), ""))
-    return edit_text(block, blanks) if blanks else block
+    if not blanks:
+        return text, origin
+    new = edit_text(Block(block.kind, text, block.span, block.level, origin), blanks)
+    return new.text, new.origin
 
 
 def _definitions(text: str, r: MarkupRules) -> bool:

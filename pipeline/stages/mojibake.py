@@ -138,13 +138,22 @@ BAD_LINE = re.compile(BADNESS_RE.pattern, re.VERBOSE | re.MULTILINE)
 
 def needs_fix(text: str) -> bool:
     """Whether ftfy.fix_text(text, uncurl_quotes=False) could change ``text`` (False means it won't)."""
+    return _hint_unless_fix(text) is None
+
+
+def _hint_unless_fix(text: str) -> bool | None:
+    """None where ftfy could change ``text`` (``needs_fix``), else whether it holds a mojibake hint
+    (ASCII text holds none): the stage asks both, and the hint is looked for once."""
     if "&" in text and ENTITY.search(text) is not None:
-        return True
+        return None
     if text.isascii():
-        return ASCII_TRIGGER.search(text) is not None
+        return None if ASCII_TRIGGER.search(text) is not None else False
     if TRIGGER.search(text) is not None or not unicodedata.is_normalized("NFC", text):
-        return True
-    return _mojibake_hint(text) and (len(text) > CONFIG.max_decode_length or BAD_LINE.search(text) is not None)
+        return None
+    hint = _mojibake_hint(text)
+    if hint and (len(text) > CONFIG.max_decode_length or BAD_LINE.search(text) is not None):
+        return None
+    return hint
 
 
 def _mojibake_hint(text: str) -> bool:
@@ -378,8 +387,9 @@ def stage(doc: Document, rules) -> Document:
     seen: set[int] = set()
     for i, block in enumerate(blocks):
         text = _with_space_after(block, doc.text)
-        if not needs_fix(text):
-            if not text.isascii() and _mojibake_hint(text):
+        hint = _hint_unless_fix(text)
+        if hint is not None:  # nothing ftfy would change
+            if hint:
                 refused.append(i)
             continue
         fixed, plans = _fix_and_plans(text, block_config(text))
