@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from .textutil import TextFacts, text_facts
 
@@ -24,9 +24,10 @@ CONTENTS_ENTRY = "contents"  # block flag: a dropped block that is an entry of t
 ROLES = ("body", "references", "links")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where something came from: 0-based half-open char offsets and 1-based inclusive lines."""
+class Span(NamedTuple):
+    """Where something came from: 0-based half-open char offsets and 1-based inclusive lines.
+    (A named tuple, not a dataclass: one is made per removal, tens of thousands on a large page,
+    and a tuple is built at C speed.)"""
 
     chars: tuple[int, int] | None
     lines: tuple[int, int]
@@ -322,12 +323,11 @@ def dropped(block: Block, stage: str, rule: str, why: str | None = None, *, cont
     return replace(block, drop=Drop(stage, rule, why, by_cuts), flags=flags)
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(NamedTuple):
     """Something a stage took out (or rewrote), the rule that did it, and where it was.
 
     ``text`` is what was there in the block. ``why`` says what the rule measured or, for a rewrite
-    (mojibake, an entity, a hyphen at a line break), what the text became.
+    (mojibake, an entity, a hyphen at a line break), what the text became. (A named tuple, as Span.)
     """
 
     stage: str
