@@ -169,7 +169,7 @@ def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str |
     ws = block.facts.words if block is not None else words(text)
     if not 0 < len(ws) <= max_words or ws[-1].casefold() in cfg.function_words_of(language):
         return False
-    return len(block.facts.sentences if block is not None else sentence_spans(text)) == 1
+    return (block.facts.sentence_count if block is not None else len(sentence_spans(text))) == 1
 
 
 def title_like(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
@@ -180,9 +180,17 @@ def title_like(block: Block, cfg: TextRules, language: str | None = None, max_wo
     return block_title_shape(block, cfg, language, max_words, max_chars)
 
 
-def is_references_heading(text: str, cfg: TextRules) -> bool:
-    """Whether a line names a references section ("References", "Bibliography", ...)."""
-    return heading_key(text, cfg) in cfg.reference_headings
+def is_references_heading(text: str, cfg: TextRules, key: str | None = None) -> bool:
+    """Whether a line names a references section ("References", "Bibliography", ...). ``key``:
+    the line's ``compare_key`` where the caller has it (its heading key, where it holds no markdown)."""
+    if key is None or _has_markdown(text):
+        key = heading_key(text, cfg)
+    return key in cfg.reference_headings
+
+
+def _has_markdown(text: str) -> bool:
+    """Whether ``heading_key`` would take anything off before ``compare_key`` (without a bullet)."""
+    return "[" in text or "\\" in text or "*" in text or "_" in text or "`" in text
 
 
 def citation_hits(text: str, cfg: TextRules) -> int:

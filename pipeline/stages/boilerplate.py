@@ -28,12 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Mapping
+from typing import Callable, Mapping
 
 import regex
 
 from ..document import IMAGE_DROPPED, Block, Document, Removal, edit_text, removal
-from ..patterns import combine
+from ..patterns import TextFold, combine, literal_search, text_fold, text_needs
 from ..profile import page_profile
 from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
 from ..textutil import ends_closed, token_count, wide_count, words
@@ -107,6 +107,7 @@ class BoilerplateRules:
     sentence_min_words: int = 8
     sentence_min_chars: int = 40
     unfinished_min_words: int = 3
+    screens: Screens | None = None  # derived from the patterns (screens_of): set by compile and with_site
 
 
 
@@ -204,7 +205,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         raise where.at("length_low").error(f"must not exceed length_high ({rules.length_high})")
     if rules.stopwords_low > rules.stopwords_high:
         raise where.at("stopwords_low").error(f"must not exceed stopwords_high ({rules.stopwords_high:g})")
-    return rules
+    return replace(rules, screens=screens_of(rules))
 
 
 def _strings(items, where) -> tuple[str, ...]:
@@ -235,26 +236,24 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr:
     ws = facts.words
     n = len(ws)
     # without a stopword list (CJK) every word counts as one: length and punctuation decide
-    stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
+    stop_hits = sum(map(stop.__contains__, map(str.lower, ws))) if stop is not None else n
     # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
     chars = len(text) + round((r.wide_char_weight - 1) * wide)
-    closed = facts.ends_closed
+    # only lines as short as a menu entry or a title are compared with others (equal keys have
+    # equal word counts, so a longer block would match none of them)
+    key = compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None
     return Features(
         words=n,
         chars=chars,
         link_density=min(1.0, block.link_chars / len(text)) if text else 0.0,
         stop_density=stop_hits / n if n else 0.0,
         sentence=facts.ends_sentence,
-        closed=closed,
+        closed=facts.ends_closed,
         title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words),
         sentences=_full_sentences(block, r) if chars > r.length_high else 0,
-        # only lines as short as a menu entry or a title are compared with others (equal keys have
-        # equal word counts, so a longer block would match none of them)
-        key=compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None,
-        refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr),
+        key=key,
+        refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr, key),
     )
-
-
 
 
 def _full_sentences(block: Block, r: BoilerplateRules) -> int:
@@ -272,7 +271,7 @@ def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> Boile
     """The generic rules with a site's lists added to them."""
     if site is None:
         return generic
-    return replace(
+    merged = replace(
         generic,
         patterns=generic.patterns + site.patterns,
         legal=generic.legal + tuple(t for t in site.legal if t not in generic.legal),
@@ -283,6 +282,7 @@ def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> Boile
         dangling_end_words=generic.dangling_end_words | site.dangling_end_words,
         cta=generic.cta | site.cta,
     )
+    return replace(merged, screens=screens_of(merged))
 
 
 def _either(a, b):
@@ -331,7 +331,7 @@ def stage(doc: Document, rules) -> Document:
     feats = [features(b, stop, r, tr, lang) for b in blocks]
     verdict = Verdicts(len(blocks))
 
-    _patterns(blocks, feats, verdict, r)
+    _patterns(blocks, feats, verdict, r, r.screens or screens_of(r))
     _legal(blocks, feats, verdict, r)
     _promos(blocks, feats, verdict, r)
     _cta_teasers(blocks, feats, verdict, r)
@@ -364,46 +364,128 @@ def stage(doc: Document, rules) -> Document:
     return doc.evolve(NAME, blocks=kept, removed=removed, language=lang, contents=contents)
 
 
-def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
-    patterns = r.patterns
-    if not patterns:
+def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens) -> None:
+    if not r.patterns:
         return
-    limits, tests = _tests_by_length(patterns)
+    limits, tiers, fold = screens.limits, screens.tiers, screens.fold
     for i, b in enumerate(blocks):
-        tier = bisect_left(limits, feats[i].words)
-        if tier == len(limits) or not tests[tier](b.text):
-            continue  # most text blocks: longer than any UI string, or matching none
-        for p in patterns:
-            if feats[i].words <= p.max_words and p.regex.search(b.text):
-                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(feats[i].words)}, at most {p.max_words})")
+        n = feats[i].words
+        tier = bisect_left(limits, n)
+        if tier == len(limits):
+            continue  # most text blocks: longer than any UI string
+        folded = fold(b.text)
+        for p in tiers[tier].candidates(folded):
+            if p.regex.search(b.text):
+                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
                 break
 
 
+@dataclass(frozen=True)
+class _Member:
+    order: int  # its place in the rules: the first pattern that matches names the block
+    pattern: Pattern
+    starts: tuple[str, ...] | None  # patterns.TextNeeds: a folded text that matches starts with one
+    holds: tuple[str, ...] | None  # ...and holds one
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Patterns screened together: those that need a start (the text's first folded character
+    picked them: one ``startswith`` for all of them), those that need one of a few long strings
+    anywhere (one search for all of them), those that need one of some short strings (":", "of":
+    most texts hold one, so each is tested alone) and those that need nothing sure."""
+
+    starts: tuple[str, ...]
+    by_start: tuple[_Member, ...]
+    holds: Callable[[str], object] | None  # true where the text holds a string one of ``by_holds`` needs
+    by_holds: tuple[_Member, ...]
+    weak: tuple[_Member, ...]
+    always: tuple[_Member, ...]
+
+    def candidates(self, folded: str) -> tuple[Pattern, ...] | list[Pattern]:
+        """The patterns, in the rules' order, that the folded text shows what they need for."""
+        found = [m for m in self.weak if any(map(folded.__contains__, m.holds))] if self.weak else []
+        if self.starts and folded.startswith(self.starts):
+            found += [m for m in self.by_start if folded.startswith(m.starts)]
+        if self.holds is not None and self.holds(folded):
+            found += [m for m in self.by_holds if any(map(folded.__contains__, m.holds))]
+        if not found:
+            return tuple(m.pattern for m in self.always) if self.always else ()
+        found += self.always
+        found.sort(key=_order)
+        return [m.pattern for m in found]
+
+
+def _order(member: _Member) -> int:
+    return member.order
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """The patterns that take a block up to one word count, grouped by the first folded character
+    a text needs for them (``default``: a character no pattern starts with)."""
+
+    by_first: Mapping[str, _Group]
+    default: _Group
+
+    def candidates(self, folded: str) -> list[Pattern]:
+        return self.by_first.get(folded[:1], self.default).candidates(folded)
+
+
+@dataclass(frozen=True)
+class Screens:
+    """What a block's text must show before the rules' patterns are tried on it (patterns.text_needs),
+    derived from the rules once: most blocks start with and hold none of the strings a UI pattern
+    needs, and tests in C on the folded text spare them the engine.
+
+    ``tiers``: for each of ``limits`` (word counts, ascending), the patterns that take a block up
+    to that long; promo_open, promo_close, byline: the starts of the stripped, folded text each needs."""
+
+    fold: TextFold
+    limits: tuple[int, ...]
+    tiers: tuple[_Tier, ...]
+    promo_open: tuple[str, ...] | None
+    promo_close: tuple[str, ...] | None
+    byline: tuple[str, ...] | None
+
+
+def screens_of(r: BoilerplateRules) -> Screens:
+    """The screens of the rules' patterns (``Screens``)."""
+    singles = tuple((p.pattern, p.flags) if p is not None else None for p in (r.promo_open, r.promo_close, r.byline))
+    return _screens(r.patterns, singles)
+
+
 @lru_cache(maxsize=64)
-def _tests_by_length(patterns: tuple[Pattern, ...]) -> tuple[tuple[int, ...], tuple]:
-    """Word-count limits, ascending, and for each a test that is true where a pattern that may take
-    a block up to that long matches (a block longer than the last limit is no UI string). Short
-    blocks are tried against every pattern; a long block only against the few patterns that take
-    long blocks, not against the whole alternation."""
-    sizes = sorted(p.max_words for p in patterns)
-    median = sizes[len(sizes) // 2]
-    limits = tuple(m for m in sorted(set(sizes)) if m >= median)
-    return limits, tuple(_any_of(tuple(p for p in patterns if p.max_words >= m or m == median)) for m in limits)
+def _screens(patterns: tuple[Pattern, ...], singles: tuple) -> Screens:
+    needs = [text_needs(p.regex.pattern, p.regex.flags) for p in patterns]
+    single_needs = [text_needs(*single) if single is not None else None for single in singles]
+    codes = {c for need in needs + single_needs if need is not None for c in need.codes}
+    # a pattern that needs a start is screened by it alone: its strings anywhere would say less
+    members = [_Member(k, p, need.starts, need.holds if need.starts is None else None)
+               for k, (p, need) in enumerate(zip(patterns, needs))]
+    limits = tuple(sorted({p.max_words for p in patterns}))
+    tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
+    promo_open, promo_close, byline = (need.starts if need is not None else None for need in single_needs)
+    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline)
 
 
-def _any_of(patterns: tuple[Pattern, ...]):
-    """A test that is true where any of the patterns matches: a cheap check before trying each.
-    Patterns anchored at the start are tried together at position 0 only (``match``), which is
-    far cheaper than searching an alternation at every position of the text."""
-    anchored = [p.regex for p in patterns if p.regex.pattern.startswith("^")]
-    loose = [p.regex for p in patterns if not p.regex.pattern.startswith("^")]
-    # joined as the rules' own patterns are (a time limit, errors that name the pattern at fault)
-    at_start = combine(anchored, regex.I) if anchored else None
-    anywhere = combine(loose, regex.I) if loose else None
+_WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
 
-    def test(text: str) -> bool:
-        return bool(at_start and at_start.match(text) or anywhere and anywhere.search(text))
-    return test
+
+def _tier(members: list[_Member]) -> _Tier:
+    needs_holds = [m for m in members if m.starts is None and m.holds is not None]
+    weak = tuple(m for m in needs_holds if min(map(len, m.holds)) < _WEAK_HOLDS)
+    by_holds = tuple(m for m in needs_holds if m not in weak)
+    always = tuple(m for m in members if m.starts is None and m.holds is None)
+    held = {h for m in by_holds for h in m.holds}
+
+    def group(first: str) -> _Group:
+        by_start = tuple(replace(m, starts=tuple(s for s in m.starts if s[0] == first)) for m in members
+                         if m.starts is not None and any(s[0] == first for s in m.starts))
+        holds = literal_search(held) if held else None
+        return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, weak, always)
+    firsts = sorted({s[0] for m in members if m.starts is not None for s in m.starts})
+    return _Tier({c: group(c) for c in firsts}, group(""))
 
 
 def _run_starts(blocks, member) -> list[int]:

@@ -1,0 +1,26 @@
+"""textutil: the measures of a block's text (words, sentences) that stages share."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.document import Block, Span
+from pipeline.textutil import WORD, sentence_spans, words
+
+
+@pytest.mark.parametrize("text", ["A title line", "", "   ", "One. Two three.", "No stop but \u3002 wide",
+                                  "Dr. Smith came", "Ends with a question?"])
+def test_a_blocks_sentence_count_is_the_number_of_its_sentences(text: str) -> None:
+    # counted without finding the sentences where no sentence-final punctuation can end one
+    assert Block("paragraph", text, Span((0, len(text)), (1, 1))).facts.sentence_count == len(sentence_spans(text))
+
+
+@pytest.mark.parametrize("text", ["don't stop rock'n'roll", "abc' 'x ABC''d", "a1b2 c_d e-f", ""])
+def test_words_of_ascii_text_are_the_words_the_unicode_pattern_finds(text: str) -> None:
+    assert words(text) == WORD.findall(text)
+
+
+def test_a_blocks_facts_are_measured_on_first_use_and_kept() -> None:
+    block = Block("paragraph", "One short sentence. And a second one", Span((0, 36), (1, 1)))
+    facts = block.facts
+    assert facts.words is facts.words and facts.sentences is facts.sentences  # measured once
+    assert facts.tokens == 7 and facts.wide == 0 and facts.sentence_count == 2
