@@ -23,6 +23,9 @@ WORD_OR_WIDE = regex.compile(rf"[{WIDE_SCRIPTS}]|{_NARROW_LETTER}(?:{_NARROW_LET
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 TOKEN = regex.compile(r"\S+")
 CLOSERS = "\"'”’)\\]」』）】〕》"  # closing quotes and brackets that may follow a sentence's end
+_CLOSER_CHARS = "\"'”’)]」』）】〕》"  # the same, as characters (CLOSERS is escaped for a character class)
+_SENTENCE_STOPS = frozenset(".!?…。！？｡．")  # what SENTENCE_END takes before the closers
+_CLOSING_STOPS = _SENTENCE_STOPS | frozenset(":;：；")  # ...and CLOSED
 # sentence-final punctuation (the ideographic and full-width stops too), then closing quotes/brackets
 SENTENCE_END = regex.compile(rf"[.!?…。！？｡．][{CLOSERS}]*$")
 CLOSED = regex.compile(rf"[.!?…:;。！？｡．：；][{CLOSERS}]*$")
@@ -91,13 +94,23 @@ def wide_count(text: str) -> int:
 
 
 def ends_sentence(text: str) -> bool:
-    """Whether text ends with sentence-final punctuation (. ! ? …), quotes/brackets allowed after."""
-    return bool(SENTENCE_END.search(text.rstrip()[-12:]))  # the end is all that matters: look only there
+    """Whether text ends with sentence-final punctuation (. ! ? …), quotes/brackets allowed after
+    (what SENTENCE_END finds in the last 12 characters)."""
+    return _last_but_closers(text) in _SENTENCE_STOPS
 
 
 def ends_closed(text: str) -> bool:
-    """Whether text ends with punctuation that closes a line: sentence-final, or a colon/semicolon."""
-    return bool(CLOSED.search(text.rstrip()[-12:]))
+    """Whether text ends with punctuation that closes a line: sentence-final, or a colon/semicolon
+    (what CLOSED finds in the last 12 characters)."""
+    return _last_but_closers(text) in _CLOSING_STOPS
+
+
+def _last_but_closers(text: str) -> str:
+    """The last character of the text's last 12 (trailing whitespace off) that is no closing quote
+    or bracket; "" for none. String methods, not a search: every block asks."""
+    end = text.rstrip() if text[-1:].isspace() else text
+    tail = end[-12:].rstrip(_CLOSER_CHARS)
+    return tail[-1] if tail else ""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -338,3 +338,11 @@ def test_the_screens_pass_every_pattern_that_matches_a_line_first(words: int) ->
             continue
         screened = next((p for p in screens.tiers[tier].candidates(screens.fold(line)) if p.regex.search(line)), None)
         assert screened is first, (line, words)
+
+
+def test_blocks_of_one_text_and_link_share_are_measured_once_with_the_features_each_would_have() -> None:
+    text = "- [Home](/)\n- [Share](/s)\n\nSome text here.\n\n- [Home](/)\n\nHome\n"
+    blocks, alone, r, tr = body_parts(text)
+    shared = boilerplate._page_features(blocks, stopword_lists()["en"], r, tr, "en")
+    assert shared == alone
+    assert shared[0] is shared[3] and shared[0] is not shared[4]  # "Home" as a link, and as plain text

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.document import Block, Span
-from pipeline.textutil import WORD, sentence_spans, words
+from pipeline.textutil import CLOSED, SENTENCE_END, WORD, ends_closed, ends_sentence, sentence_spans, words
 
 
 @pytest.mark.parametrize("text", ["A title line", "", "   ", "One. Two three.", "No stop but \u3002 wide",
@@ -24,3 +26,11 @@ def test_a_blocks_facts_are_measured_on_first_use_and_kept() -> None:
     facts = block.facts
     assert facts.words is facts.words and facts.sentences is facts.sentences  # measured once
     assert facts.tokens == 7 and facts.wide == 0 and facts.sentence_count == 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(".!?…。：;:a )\"'”’]」\\\n\t", max_size=20))
+def test_the_end_tests_are_what_the_end_patterns_find_in_the_last_twelve_characters(text: str) -> None:
+    tail = text.rstrip()[-12:]
+    assert ends_sentence(text) == bool(SENTENCE_END.search(tail))
+    assert ends_closed(text) == bool(CLOSED.search(tail))

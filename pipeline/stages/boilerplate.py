@@ -223,7 +223,6 @@ class Features:
     sentence: bool  # ends with sentence punctuation
     closed: bool  # ends with . ! ? : ;
     title_like: bool  # shaped like a title (textrules.title_shape): a heading or a menu entry
-    sentences: int  # full sentences (8+ words) in the block
     key: str | None  # the text as compared (textrules.compare_key); None for blocks longer than a title
     refs_heading: bool  # names a references section (textrules.is_references_heading)
 
@@ -250,10 +249,24 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr:
         sentence=facts.ends_sentence,
         closed=facts.ends_closed,
         title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words),
-        sentences=_full_sentences(block, r) if chars > r.length_high else 0,
         key=key,
         refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr, key),
     )
+
+
+def _page_features(blocks: list[Block], stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
+                   lang: str | None) -> list[Features]:
+    """Each block's features. Blocks of one text and link share are measured once (a page repeats
+    its menu entries and buttons): they share one Features, which nothing changes."""
+    measured: dict[tuple[str, int], Features] = {}
+    out = []
+    for b in blocks:
+        key = (b.text, b.link_chars)
+        f = measured.get(key)
+        if f is None:
+            f = measured[key] = features(b, stop, r, tr, lang)
+        out.append(f)
+    return out
 
 
 def _full_sentences(block: Block, r: BoilerplateRules) -> int:
@@ -328,12 +341,14 @@ def stage(doc: Document, rules) -> Document:
     lang, stop = profile.language, profile.stopwords
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
     r = replace(r, dangling_end_words=profile.function_words | r.dangling_end_words)
-    feats = [features(b, stop, r, tr, lang) for b in blocks]
+    feats = _page_features(blocks, stop, r, tr, lang)
     verdict = Verdicts(len(blocks))
 
-    _patterns(blocks, feats, verdict, r, r.screens or screens_of(r))
-    _legal(blocks, feats, verdict, r)
-    _promos(blocks, feats, verdict, r)
+    screens = r.screens or screens_of(r)
+    folded = [screens.fold(b.text) for b in blocks]  # as the screens compare (patterns.TextFold)
+    _patterns(blocks, feats, verdict, r, screens, folded)
+    _legal(blocks, feats, verdict, r, screens, folded)
+    _promos(blocks, feats, verdict, r, screens, folded)
     _cta_teasers(blocks, feats, verdict, r)
     # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
     cuts: dict[int, list[Removal]] = {}
@@ -364,17 +379,16 @@ def stage(doc: Document, rules) -> Document:
     return doc.evolve(NAME, blocks=kept, removed=removed, language=lang, contents=contents)
 
 
-def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens) -> None:
+def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     if not r.patterns:
         return
-    limits, tiers, fold = screens.limits, screens.tiers, screens.fold
+    limits, tiers = screens.limits, screens.tiers
     for i, b in enumerate(blocks):
         n = feats[i].words
         tier = bisect_left(limits, n)
         if tier == len(limits):
             continue  # most text blocks: longer than any UI string
-        folded = fold(b.text)
-        for p in tiers[tier].candidates(folded):
+        for p in tiers[tier].candidates(folded[i]):
             if p.regex.search(b.text):
                 verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
                 break
@@ -447,16 +461,17 @@ class Screens:
     promo_open: tuple[str, ...] | None
     promo_close: tuple[str, ...] | None
     byline: tuple[str, ...] | None
+    legal: Callable[[str], object]  # true where a case-folded text holds a legal term
 
 
 def screens_of(r: BoilerplateRules) -> Screens:
     """The screens of the rules' patterns (``Screens``)."""
     singles = tuple((p.pattern, p.flags) if p is not None else None for p in (r.promo_open, r.promo_close, r.byline))
-    return _screens(r.patterns, singles)
+    return _screens(r.patterns, singles, r.legal)
 
 
 @lru_cache(maxsize=64)
-def _screens(patterns: tuple[Pattern, ...], singles: tuple) -> Screens:
+def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ...]) -> Screens:
     needs = [text_needs(p.regex.pattern, p.regex.flags) for p in patterns]
     single_needs = [text_needs(*single) if single is not None else None for single in singles]
     codes = {c for need in needs + single_needs if need is not None for c in need.codes}
@@ -466,7 +481,7 @@ def _screens(patterns: tuple[Pattern, ...], singles: tuple) -> Screens:
     limits = tuple(sorted({p.max_words for p in patterns}))
     tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
     promo_open, promo_close, byline = (need.starts if need is not None else None for need in single_needs)
-    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline)
+    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline, literal_search(legal))
 
 
 _WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
@@ -488,13 +503,20 @@ def _tier(members: list[_Member]) -> _Tier:
     return _Tier({c: group(c) for c in firsts}, group(""))
 
 
-def _run_starts(blocks, member) -> list[int]:
-    """For each block, where the run of consecutive ``member`` blocks holding it starts (itself if
-    it is no member): computed once, so asking for a list's introduction stays linear."""
+def _run_starts(members: list[bool]) -> list[int]:
+    """For each block, where the run of consecutive member blocks (``members``: whether each is
+    one) holding it starts (itself if it is no member): computed once, so asking for a list's
+    introduction stays linear."""
     starts: list[int] = []
-    for i in range(len(blocks)):
-        starts.append(starts[i - 1] if i and member(i) and member(i - 1) else i)
+    previous = False
+    for i, member in enumerate(members):
+        starts.append(starts[i - 1] if member and previous else i)
+        previous = member
     return starts
+
+
+def _list_items(blocks) -> list[bool]:
+    return [b.kind == "list_item" for b in blocks]
 
 
 def _intro_before(blocks, verdict, i: int, starts: list[int]) -> bool:
@@ -507,8 +529,8 @@ def _intro_before(blocks, verdict, i: int, starts: list[int]) -> bool:
 
 
 def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
-    link_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item"
-                              and feats[j].link_density >= r.link_block_density)
+    link_starts = _run_starts([b.kind == "list_item" and f.link_density >= r.link_block_density
+                               for b, f in zip(blocks, feats)])
     later_lines: dict[str, int] = {}
     for i, b in enumerate(blocks):
         # a contents entry names a heading; question headings ("How is it given?") count too
@@ -519,7 +541,8 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if verdict[i]:
             continue
         f = feats[i]
-        url_only = bool(URL_ONLY.match(b.text.strip()))
+        # every URL_ONLY form holds a '.' or a '/': most texts are told without the search
+        url_only = ("." in b.text or "/" in b.text) and URL_ONLY.match(b.text.strip()) is not None
         if not url_only and f.link_density < r.link_block_density:
             continue
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
@@ -532,14 +555,15 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict.drop(i, "link-list", measured)
 
 
-def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
+def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     if r.promo_open is None:
         return
     i = 0
     n = len(blocks)
     while i < n:
         b = blocks[i]
-        if feats[i].words <= r.title_max_words and r.promo_open.match(b.text.strip()):
+        if feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_open) \
+                and r.promo_open.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "opens a promo")
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
@@ -556,7 +580,8 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
                 j += 1
             i = j
             continue
-        if r.promo_close and feats[i].words <= r.title_max_words and r.promo_close.match(b.text.strip()):
+        if r.promo_close and feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_close) \
+                and r.promo_close.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "closes a promo")
             # a teaser cut off with an ellipsis right before "Read more" is part of the promo
             if i and blocks[i - 1].text.rstrip().endswith(("...", "…")):
@@ -606,14 +631,22 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
                                      or block.text.rstrip().endswith(("...", "…")))
 
 
-def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
+def _may_start(folded: str, starts: tuple[str, ...] | None) -> bool:
+    """Whether a stripped text whose fold is ``folded`` starts with one of ``starts`` (the starts a
+    pattern needs; None: it needs none)."""
+    return starts is None or folded.lstrip().startswith(starts)
+
+
+def _legal_hits(r: BoilerplateRules, text: str, words: int, screens: Screens) -> int:
     """How many legal terms a block holds, or 0 unless they are dense enough to make it a legal
     notice: a news paragraph may mention insurance or a company's Inc. once; a footer says little
-    else. Plain substring tests (fast in C) find the candidates; only a found term is checked to
-    start a word."""
+    else. One search for any term (``screens.legal``) passes most texts over; plain substring tests
+    (fast in C) count the terms of the rest; only a found term is checked to start a word."""
     if len(text) < r.legal_min_chars or not r.legal:
         return 0
     low = text.casefold()
+    if not screens.legal(low):
+        return 0
     hits = 0
     for term in r.legal:
         at = low.find(term)
@@ -624,16 +657,17 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
     return hits if hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words else 0
 
 
-def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
+def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     byline_at = None
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        hits = _legal_hits(r, b.text, feats[i].words)
+        hits = _legal_hits(r, b.text, feats[i].words, screens)
         if hits:
             verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
             continue
-        if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
+        if r.byline is not None and feats[i].words <= r.byline_max_words and _may_start(folded[i], screens.byline) \
+                and r.byline.match(b.text.strip()):
             verdict.drop(i, "byline", f"a byline ({_word_count(feats[i].words)})")
             # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
             # Doe" names them itself, and what follows is the article
@@ -660,7 +694,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     runs, or runs not followed by text, are menus; the others (returned) are menus only if they
     end up outside the article body."""
     weak: set[int] = set()
-    list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
+    list_starts = _run_starts(_list_items(blocks))
     counts: dict[str, int] = {}
     for f in feats:
         if f.key is not None:
@@ -720,7 +754,7 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
         return "short"
     if f.stop_density >= r.stopwords_high:
         return "good" if f.chars > r.length_high or (f.sentence and f.words >= r.sentence_min_words) else "near-good"
-    if f.chars > r.length_high and f.sentences >= 2 and f.stop_density >= r.stopwords_sentence:
+    if f.chars > r.length_high and f.stop_density >= r.stopwords_sentence and _full_sentences(block, r) >= 2:
         return "good"  # several sentences of term-dense prose (medicine, law): few stopwords, still text
     if f.stop_density >= r.stopwords_low:
         return "near-good"
@@ -754,7 +788,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
 def _body_classes(blocks, feats, verdict, r: BoilerplateRules) -> list[str]:
     """Each block's jusText class ("removed" where a rule already took it); a bad list item that a
     kept line introduces ("... include:") is content, so it counts as short."""
-    list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
+    list_starts = _run_starts(_list_items(blocks))
     cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(len(blocks))]
     for i in range(len(blocks)):
         if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i, list_starts):
@@ -935,7 +969,7 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
     if not text or block.kind in ("heading", "code", "table") or ends_closed(text) or text.endswith(","):
         return block, []
     last = words(text[-40:])
-    if not last or LIST_JOINER.search(text):
+    if not last:
         return block, []
     if last[-1].lower() in r.dangling_end_words:
         rule, why = "dangling-fragment", f"stops on the function word {last[-1]!r}"
@@ -943,6 +977,8 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         # prose whose last sentence breaks off mid-clause after complete ones
         rule, why = "unfinished-sentence", f"the last sentence stops on {text.rsplit(None, 1)[-1]!r} unclosed"
     else:
+        return block, []
+    if LIST_JOINER.search(text):  # "...; or": a list item's end, not a fragment
         return block, []
     spans = block.facts.sentences
     start = spans[-1][0] if spans else 0
