@@ -199,13 +199,14 @@ class TextFacts:
     """What every stage measures of a block's text (``Block.facts``), each measure taken on first
     use and kept: a block that a stage drops at once never has its sentences found."""
 
-    __slots__ = ("text", "_words", "_wide", "_sentences")
+    __slots__ = ("text", "_words", "_wide", "_sentences", "_last_mark")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._words: tuple[str, ...] | None = None
         self._wide: int | None = None
         self._sentences: tuple[tuple[int, int], ...] | None = None
+        self._last_mark: str | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -237,17 +238,29 @@ class TextFacts:
     def sentence_count(self) -> int:
         """``len(sentences)``; a text without sentence-final punctuation is one sentence (or none,
         if blank) without finding the sentences."""
-        if self._sentences is None and _STOP.search(self.text) is None:
+        if self._sentences is None and not _may_end_sentences(self.text):
             return 1 if self.text.strip() else 0
         return len(self.sentences)
 
     @property
     def ends_sentence(self) -> bool:
-        return ends_sentence(self.text)
+        return self._last() in _SENTENCE_STOPS
 
     @property
     def ends_closed(self) -> bool:
-        return ends_closed(self.text)
+        return self._last() in _CLOSING_STOPS
+
+    def _last(self) -> str:
+        if self._last_mark is None:
+            self._last_mark = _last_but_closers(self.text)
+        return self._last_mark
+
+
+def _may_end_sentences(text: str) -> bool:
+    """Whether the text holds a character a sentence boundary follows (_STOP); string tests for ASCII."""
+    if "." in text or "?" in text or "!" in text:
+        return True
+    return not text.isascii() and _STOP.search(text) is not None
 
 
 def text_facts(text: str) -> TextFacts:

@@ -345,7 +345,7 @@ def stage(doc: Document, rules) -> Document:
     verdict = Verdicts(len(blocks))
 
     screens = r.screens or screens_of(r)
-    folded = [screens.fold(b.text) for b in blocks]  # as the screens compare (patterns.TextFold)
+    folded = _folded(blocks, screens)
     _patterns(blocks, feats, verdict, r, screens, folded)
     _legal(blocks, feats, verdict, r, screens, folded)
     _promos(blocks, feats, verdict, r, screens, folded)
@@ -355,7 +355,7 @@ def stage(doc: Document, rules) -> Document:
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        new, cut = _dangling(b, r)
+        new, cut = _dangling(b, r, feats[i].closed)
         if new is None:
             verdict.drop(i, cut[0].rule, cut[0].why or "")
         elif cut:
@@ -377,6 +377,12 @@ def stage(doc: Document, rules) -> Document:
             kept.append(block)
     contents = doc.contents + tuple(b for b, rule in zip(blocks, verdict) if rule == CONTENTS)
     return doc.evolve(NAME, blocks=kept, removed=removed, language=lang, contents=contents)
+
+
+def _folded(blocks: list[Block], screens: Screens) -> list[str]:
+    """Each block's text as the screens compare it (patterns.TextFold), a repeated text folded once."""
+    done: dict[str, str] = {}
+    return [done[b.text] if b.text in done else done.setdefault(b.text, screens.fold(b.text)) for b in blocks]
 
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
@@ -659,10 +665,13 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int, screens: Screens) ->
 
 def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     byline_at = None
+    counted: dict[str, int] = {}  # a repeated text is counted once
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        hits = _legal_hits(r, b.text, feats[i].words, screens)
+        hits = counted.get(b.text)
+        if hits is None:
+            hits = counted[b.text] = _legal_hits(r, b.text, feats[i].words, screens)
         if hits:
             verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
             continue
@@ -963,10 +972,13 @@ def _unfinished_end(last: str) -> bool:
     return (last.isalpha() and last.islower()) or POSSESSIVE.fullmatch(last) is not None
 
 
-def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Removal]]:
-    """Cut a trailing sentence that stops on a function word (the rest of it was lost)."""
+def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> tuple[Block | None, list[Removal]]:
+    """Cut a trailing sentence that stops on a function word (the rest of it was lost). ``closed``:
+    whether the text ends closed (textutil.ends_closed), where the caller knows."""
+    if block.kind in ("heading", "code", "table") or closed:
+        return block, []
     text = block.text.rstrip()
-    if not text or block.kind in ("heading", "code", "table") or ends_closed(text) or text.endswith(","):
+    if not text or (closed is None and ends_closed(text)) or text.endswith(","):
         return block, []
     last = words(text[-40:])
     if not last:
