@@ -153,13 +153,14 @@ def title_shape(text: str, cfg: TextRules, language: str | None = None, max_word
 
 
 def block_title_shape(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
-                      max_chars: int | None = None) -> bool:
-    """``title_shape`` of a block's text, with the words and sentences measured once (``Block.facts``)."""
-    return _title_shape(block.text, block, cfg, language, max_words, max_chars)
+                      max_chars: int | None = None, function_words: frozenset[str] | None = None) -> bool:
+    """``title_shape`` of a block's text, with the words and sentences measured once (``Block.facts``).
+    ``function_words``: ``cfg.function_words_of(language)``, where the caller has it (asked per block)."""
+    return _title_shape(block.text, block, cfg, language, max_words, max_chars, function_words)
 
 
 def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str | None, max_words: int | None,
-                 max_chars: int | None) -> bool:
+                 max_chars: int | None, function_words: frozenset[str] | None = None) -> bool:
     text = text.strip()
     max_words = cfg.title_max_words if max_words is None else max_words
     max_chars = cfg.title_max_chars if max_chars is None else max_chars
@@ -167,7 +168,9 @@ def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str |
         return False
     # the cheap tests first: most lines fail them; the words and sentences only for the rest
     ws = block.facts.words if block is not None else words(text)
-    if not 0 < len(ws) <= max_words or ws[-1].casefold() in cfg.function_words_of(language):
+    if function_words is None:
+        function_words = cfg.function_words_of(language)
+    if not 0 < len(ws) <= max_words or ws[-1].casefold() in function_words:
         return False
     return (block.facts.sentence_count if block is not None else len(sentence_spans(text))) == 1
 

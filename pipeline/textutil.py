@@ -38,7 +38,9 @@ _STOP = regex.compile("[.!?…。！？｡．]")  # every sentence boundary foll
 # the same, and the ideographic stops: only for text that holds one (the zero-width alternative
 # is tried at every position, five times the cost of the first alone)
 _BOUNDARY_WIDE = regex.compile(rf"{_BOUNDARY.pattern}|(?<=[。！？｡．][{CLOSERS}]*)\s*(?=[^\s{CLOSERS}])")
-# abbreviations after which a period does not end a sentence
+# abbreviations after which a period does not end a sentence; a match is at most _ABBREV_REACH
+# characters long with the character before it (the longest: " approx.")
+_ABBREV_REACH = 16
 _ABBREV = regex.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|al|Dr|Mr|Mrs|Ms|Prof|St|No|Fig|Figs|Vol|pp|ed|eds|approx|Inc|Ltd|Co|Jr|Sr|Dept|Univ|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|Ph\.D|M\.D)\.|\b\p{Lu}\.)$"
@@ -115,11 +117,14 @@ def _last_but_closers(text: str) -> str:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``text``; whitespace between sentences belongs to none."""
+    if not _may_end_sentences(text):  # no boundary: the text is one sentence, or none
+        return [(0, len(text.rstrip()))] if text.strip() else []
     spans = []
     start = 0
     boundary = _BOUNDARY if text.isascii() or not _WIDE_STOP.search(text) else _BOUNDARY_WIDE
     for m in boundary.finditer(text):
-        if _ABBREV.search(text[start:m.start()]):
+        # an abbreviation ends the sentence so far: only its last characters are looked at
+        if _ABBREV.search(text, max(start, m.start() - _ABBREV_REACH), m.start()):
             continue
         if text[start:m.start()].strip():
             spans.append((start, m.start()))

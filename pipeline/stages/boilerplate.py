@@ -228,7 +228,9 @@ class Features:
 
 
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
-             lang: str | None) -> Features:
+             lang: str | None, function_words: frozenset[str] | None = None) -> Features:
+    """What the passes read of a block. ``function_words``: ``tr.function_words_of(lang)``, where
+    the caller has it."""
     text = block.text
     facts = block.facts
     wide = facts.wide
@@ -248,7 +250,8 @@ def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr:
         stop_density=stop_hits / n if n else 0.0,
         sentence=facts.ends_sentence,
         closed=facts.ends_closed,
-        title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words),
+        title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words,
+                                                                    function_words=function_words),
         key=key,
         refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr, key),
     )
@@ -260,11 +263,12 @@ def _page_features(blocks: list[Block], stop: frozenset[str] | None, r: Boilerpl
     its menu entries and buttons): they share one Features, which nothing changes."""
     measured: dict[tuple[str, int], Features] = {}
     out = []
+    function_words = tr.function_words_of(lang)
     for b in blocks:
         key = (b.text, b.link_chars)
         f = measured.get(key)
         if f is None:
-            f = measured[key] = features(b, stop, r, tr, lang)
+            f = measured[key] = features(b, stop, r, tr, lang, function_words)
         out.append(f)
     return out
 
@@ -406,6 +410,7 @@ class _Member:
     pattern: Pattern
     starts: tuple[str, ...] | None  # patterns.TextNeeds: a folded text that matches starts with one
     holds: tuple[str, ...] | None  # ...and holds one
+    held: Callable[[str], object] | None = None  # true where a folded text holds one of ``holds``
 
 
 @dataclass(frozen=True)
@@ -420,18 +425,22 @@ class _Group:
     holds: Callable[[str], object] | None  # true where the text holds a string one of ``by_holds`` needs
     by_holds: tuple[_Member, ...]
     weak: tuple[_Member, ...]
-    always: tuple[_Member, ...]
+    always: tuple[Pattern, ...]
+    always_members: tuple[_Member, ...]
 
     def candidates(self, folded: str) -> tuple[Pattern, ...] | list[Pattern]:
         """The patterns, in the rules' order, that the folded text shows what they need for."""
-        found = [m for m in self.weak if any(map(folded.__contains__, m.holds))] if self.weak else []
+        found: list[_Member] = []
+        for m in self.weak:
+            if m.held(folded):
+                found.append(m)
         if self.starts and folded.startswith(self.starts):
             found += [m for m in self.by_start if folded.startswith(m.starts)]
         if self.holds is not None and self.holds(folded):
-            found += [m for m in self.by_holds if any(map(folded.__contains__, m.holds))]
+            found += [m for m in self.by_holds if m.held(folded)]
         if not found:
-            return tuple(m.pattern for m in self.always) if self.always else ()
-        found += self.always
+            return self.always
+        found += self.always_members
         found.sort(key=_order)
         return [m.pattern for m in found]
 
@@ -482,7 +491,8 @@ def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ..
     single_needs = [text_needs(*single) if single is not None else None for single in singles]
     codes = {c for need in needs + single_needs if need is not None for c in need.codes}
     # a pattern that needs a start is screened by it alone: its strings anywhere would say less
-    members = [_Member(k, p, need.starts, need.holds if need.starts is None else None)
+    members = [_Member(k, p, need.starts, None) if need.starts is not None
+               else _Member(k, p, None, need.holds, literal_search(need.holds) if need.holds else None)
                for k, (p, need) in enumerate(zip(patterns, needs))]
     limits = tuple(sorted({p.max_words for p in patterns}))
     tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
@@ -504,7 +514,8 @@ def _tier(members: list[_Member]) -> _Tier:
         by_start = tuple(replace(m, starts=tuple(s for s in m.starts if s[0] == first)) for m in members
                          if m.starts is not None and any(s[0] == first for s in m.starts))
         holds = literal_search(held) if held else None
-        return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, weak, always)
+        return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, weak,
+                      tuple(m.pattern for m in always), always)
     firsts = sorted({s[0] for m in members if m.starts is not None for s in m.starts})
     return _Tier({c: group(c) for c in firsts}, group(""))
 
