@@ -758,10 +758,11 @@ def _title_case(block: Block, r: BoilerplateRules) -> bool:
 
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """A menu entry: a few words, or a headline (a title line: lists of related stories)."""
-    headline = f.title_like and (block.kind == "paragraph" or _title_case(block, r))
-    return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
-        and not f.sentence and not block.text.rstrip().endswith(":") \
-        and not f.refs_heading
+    if block.kind not in ("paragraph", "list_item") or f.sentence or f.refs_heading:
+        return False
+    # the headline test (title case) only for a block too long to be an entry of a few words
+    entry = f.words <= r.short_words or f.title_like and (block.kind == "paragraph" or _title_case(block, r))
+    return entry and not block.text.rstrip().endswith(":")
 
 
 def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
