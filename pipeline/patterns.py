@@ -979,6 +979,31 @@ class _Strings:
             return self.held(node.subpattern)
         return None
 
+    def classes(self, node: Any) -> list[_Runs]:
+        """Sets of characters (as the engine compares them, cases included) such that every match
+        of the item holds a character of each; no size limit."""
+        if int(getattr(node, "case_flags", 0)) & _FULLIGNORECASE == _FULLIGNORECASE:
+            return []
+        if isinstance(node, _core.String):
+            return [_one_character(_core.Character(code, case_flags=node.case_flags), self.flags)
+                    for code in node.characters]
+        if isinstance(node, _ONE_CHARACTER) and not getattr(node, "zerowidth", False):
+            return [_one_character(node, self.flags)]
+        if isinstance(node, _core.Sequence):
+            return [runs for item in node.items for runs in self.classes(item)]
+        if isinstance(node, _core.Branch):
+            # a set of the first alternative that each other one holds a part of
+            alternatives = [self.classes(branch) for branch in node.branches]
+            if not alternatives or not all(alternatives):
+                return []
+            return [runs for runs in alternatives[0]
+                    if all(any(_merged(runs, other) == runs for other in alt) for alt in alternatives[1:])]
+        if isinstance(node, _REPEATS):
+            return self.classes(node.subpattern) if node.min_count >= 1 else []
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.classes(node.subpattern)
+        return []
+
     def starts(self, node: Any) -> frozenset:
         strings = self.exact(node)
         if strings is not None:
@@ -1020,20 +1045,37 @@ class TextNeeds:
     starts: Optional[tuple[str, ...]]
     holds: Optional[tuple[str, ...]]
     codes: frozenset[int]  # the characters of a text the strings stand for
+    # a set of characters (runs of code points) of which every match holds one, tested on the text
+    # as it is: the largest that holds no ASCII letter nor blank (the digits of a date or a phone
+    # number), which tells what a short string (":") does not; None for none
+    chars: Optional[_Runs] = None
 
 
 @lru_cache(maxsize=512)
 def text_needs(pattern: str, flags: int = 0) -> TextNeeds:
     """The strings every match of ``pattern`` (a search for it, or a match at the text's start)
-    holds and, where it is anchored at the start, starts with."""
-    tree, in_force = parse(pattern, flags)
+    holds and, where it is anchored at the start, starts with. A compiled pattern's flags may be
+    passed as they are: the UNICODE flag, which a str pattern has anyway, is left out (the
+    analysis of character sets reads it as an encoding it does not know)."""
+    tree, in_force = parse(pattern, flags & ~regex.UNICODE)
     if in_force & (regex.LOCALE | regex.REVERSE) or _fuzzy(tree):
         return TextNeeds(None, None, frozenset())
     strings = _Strings(in_force)
     held = strings.held(tree)
     starts = strings.starts(tree) if _anchored(tree) else frozenset([""])
+    telling = [runs for runs in strings.classes(tree) if _rare(runs)]
     return TextNeeds(_fewest(starts, str.startswith) if "" not in starts else None,
-                     _fewest(held, str.__contains__) if held else None, frozenset(strings.codes))
+                     _fewest(held, str.__contains__) if held else None, frozenset(strings.codes),
+                     max(telling, key=lambda runs: (_required_size(runs), runs)) if telling else None)
+
+
+_COMMON = _of_codes([c for c in range(128) if chr(c).isalpha() or chr(c).isspace()])
+_MAX_CHARS_TESTED = 4096
+
+
+def _rare(runs: _Runs) -> bool:
+    """A set worth a test of its own: no ASCII letter or blank (most texts hold those), not too large."""
+    return bool(runs) and not _meet(runs, _COMMON) and _required_size(runs) <= _MAX_CHARS_TESTED
 
 
 def _fewest(strings: frozenset, implies: Callable[[str, str], bool]) -> tuple[str, ...]:
@@ -1067,6 +1109,12 @@ def text_fold(codes: Iterable[int]) -> TextFold:
     special = regex.compile("[" + "".join(regex.escape(chr(c)) for c in table) + "]") if table else None
     return TextFold(table, special, all(c >= 128 for c in table))
 
+
+
+def char_set(runs: _Runs) -> frozenset[str]:
+    """The characters of runs of code points: ``not chars.isdisjoint(text)`` tests a text for one
+    (one pass in C, as fast as a search for a digit; a character class of many ranges is slower)."""
+    return frozenset(chr(c) for start, end in runs for c in range(start, end))
 
 
 def literal_search(strings: Iterable[str]) -> Callable[[str], Any]:

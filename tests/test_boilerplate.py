@@ -336,7 +336,7 @@ def test_the_screens_pass_every_pattern_that_matches_a_line_first(words: int) ->
         if tier == len(screens.limits):
             assert first is None
             continue
-        screened = next((p for p in screens.tiers[tier].candidates(screens.fold(line)) if p.regex.search(line)), None)
+        screened = next((p for p in screens.tiers[tier].candidates(screens.fold(line), line) if p.regex.search(line)), None)
         assert screened is first, (line, words)
 
 

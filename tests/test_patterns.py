@@ -444,6 +444,7 @@ def test_a_text_a_pattern_matches_starts_with_and_holds_what_its_needs_say(tree:
             folded = fold(text)
             assert needs.holds is None or any(s in folded for s in needs.holds), (pattern, text, needs)
             assert needs.starts is None or folded.startswith(needs.starts), (pattern, text, needs)
+            assert needs.chars is None or not patterns.char_set(needs.chars).isdisjoint(text), (pattern, text, needs)
 
 
 @pytest.mark.parametrize("pattern, starts, holds", [
@@ -477,6 +478,23 @@ def test_the_fold_turns_every_case_the_engine_ignores_into_the_strings_key(patte
     folded = patterns.text_fold(needs.codes)(text)
     assert needs.holds and any(s in folded for s in needs.holds)
     assert needs.starts is None or folded.startswith(needs.starts)
+
+
+@pytest.mark.parametrize("pattern, chars", [
+    (r"^\d{1,2}:\d{2}$", "0٣"),  # the digits (any script's), not the colon: a set a short string does not tell
+    (r"^(\d{4}-\d{2}|\d{1,2}/\d{1,2})$", "7"),  # each form holds a digit
+    (r"^(\d+|one) days? ago$", None),  # "one" holds none
+    (r"^[a-z]+\s\w+$", None),  # letters and blanks are in most texts: no set worth a test
+])
+def test_the_character_set_a_match_needs_is_a_rare_one_every_alternative_holds(pattern: str, chars) -> None:
+    # a compiled pattern's flags (UNICODE set) give what its own flags give
+    needs = patterns.text_needs(pattern, regex.compile(pattern, regex.I | regex.V0).flags)
+    assert needs == patterns.text_needs(pattern, regex.I)
+    if chars is None:
+        assert needs.chars is None
+    else:
+        got = patterns.char_set(needs.chars)
+        assert set(chars) <= got and ":" not in got and "a" not in got
 
 
 def test_literal_search_finds_any_of_its_strings_anywhere_and_takes_them_literally() -> None:

@@ -33,7 +33,7 @@ from typing import Callable, Mapping
 import regex
 
 from ..document import IMAGE_DROPPED, Block, Document, Removal, edit_text, removal
-from ..patterns import TextFold, combine, literal_search, text_fold, text_needs
+from ..patterns import TextFold, char_set, combine, literal_search, text_fold, text_needs
 from ..profile import page_profile
 from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
 from ..textutil import ends_closed, token_count, wide_count, words
@@ -398,7 +398,7 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, fol
         tier = bisect_left(limits, n)
         if tier == len(limits):
             continue  # most text blocks: longer than any UI string
-        for p in tiers[tier].candidates(folded[i]):
+        for p in tiers[tier].candidates(folded[i], b.text):
             if p.regex.search(b.text):
                 verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
                 break
@@ -411,28 +411,30 @@ class _Member:
     starts: tuple[str, ...] | None  # patterns.TextNeeds: a folded text that matches starts with one
     holds: tuple[str, ...] | None  # ...and holds one
     held: Callable[[str], object] | None = None  # true where a folded text holds one of ``holds``
+    chars: frozenset[str] | None = None  # TextNeeds.chars: a text that matches holds one
 
 
 @dataclass(frozen=True)
 class _Group:
     """Patterns screened together: those that need a start (the text's first folded character
     picked them: one ``startswith`` for all of them), those that need one of a few long strings
-    anywhere (one search for all of them), those that need one of some short strings (":", "of":
-    most texts hold one, so each is tested alone) and those that need nothing sure."""
+    anywhere (one search for all of them), those that need only short strings (":", "of": most
+    texts hold one) or a character of a set (a digit), each tested alone, and those that need
+    nothing sure."""
 
     starts: tuple[str, ...]
     by_start: tuple[_Member, ...]
     holds: Callable[[str], object] | None  # true where the text holds a string one of ``by_holds`` needs
     by_holds: tuple[_Member, ...]
-    weak: tuple[_Member, ...]
+    alone: tuple[_Member, ...]
     always: tuple[Pattern, ...]
     always_members: tuple[_Member, ...]
 
-    def candidates(self, folded: str) -> tuple[Pattern, ...] | list[Pattern]:
-        """The patterns, in the rules' order, that the folded text shows what they need for."""
+    def candidates(self, folded: str, text: str) -> tuple[Pattern, ...] | list[Pattern]:
+        """The patterns, in the rules' order, that the text (and its fold) shows what they need for."""
         found: list[_Member] = []
-        for m in self.weak:
-            if m.held(folded):
+        for m in self.alone:
+            if (m.chars is None or not m.chars.isdisjoint(text)) and (m.held is None or m.held(folded)):
                 found.append(m)
         if self.starts and folded.startswith(self.starts):
             found += [m for m in self.by_start if folded.startswith(m.starts)]
@@ -457,8 +459,8 @@ class _Tier:
     by_first: Mapping[str, _Group]
     default: _Group
 
-    def candidates(self, folded: str) -> list[Pattern]:
-        return self.by_first.get(folded[:1], self.default).candidates(folded)
+    def candidates(self, folded: str, text: str) -> tuple[Pattern, ...] | list[Pattern]:
+        return self.by_first.get(folded[:1], self.default).candidates(folded, text)
 
 
 @dataclass(frozen=True)
@@ -492,7 +494,8 @@ def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ..
     codes = {c for need in needs + single_needs if need is not None for c in need.codes}
     # a pattern that needs a start is screened by it alone: its strings anywhere would say less
     members = [_Member(k, p, need.starts, None) if need.starts is not None
-               else _Member(k, p, None, need.holds, literal_search(need.holds) if need.holds else None)
+               else _Member(k, p, None, need.holds, literal_search(need.holds) if need.holds else None,
+                            char_set(need.chars) if need.chars else None)
                for k, (p, need) in enumerate(zip(patterns, needs))]
     limits = tuple(sorted({p.max_words for p in patterns}))
     tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
@@ -505,16 +508,16 @@ _WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
 
 def _tier(members: list[_Member]) -> _Tier:
     needs_holds = [m for m in members if m.starts is None and m.holds is not None]
-    weak = tuple(m for m in needs_holds if min(map(len, m.holds)) < _WEAK_HOLDS)
-    by_holds = tuple(m for m in needs_holds if m not in weak)
-    always = tuple(m for m in members if m.starts is None and m.holds is None)
+    by_holds = tuple(m for m in needs_holds if min(map(len, m.holds)) >= _WEAK_HOLDS)
+    always = tuple(m for m in members if m.starts is None and m.holds is None and m.chars is None)
+    alone = tuple(m for m in members if m.starts is None and m not in by_holds and m not in always)
     held = {h for m in by_holds for h in m.holds}
 
     def group(first: str) -> _Group:
         by_start = tuple(replace(m, starts=tuple(s for s in m.starts if s[0] == first)) for m in members
                          if m.starts is not None and any(s[0] == first for s in m.starts))
         holds = literal_search(held) if held else None
-        return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, weak,
+        return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, alone,
                       tuple(m.pattern for m in always), always)
     firsts = sorted({s[0] for m in members if m.starts is not None for s in m.starts})
     return _Tier({c: group(c) for c in firsts}, group(""))
