@@ -995,7 +995,7 @@ def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> 
     text = block.text.rstrip()
     if not text or (closed is None and ends_closed(text)) or text.endswith(","):
         return block, []
-    last = words(text[-40:])
+    last = block.facts.words if len(text) <= 40 else words(text[-40:])  # the same words, for a short text
     if not last:
         return block, []
     if last[-1].lower() in r.dangling_end_words:
