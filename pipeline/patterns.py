@@ -992,12 +992,17 @@ class _Strings:
         if isinstance(node, _core.Sequence):
             return [runs for item in node.items for runs in self.classes(item)]
         if isinstance(node, _core.Branch):
-            # a set of the first alternative that each other one holds a part of
+            # a set of the first alternative that each other one holds a part of (the digits of
+            # each form of a date), else the union of a rare set of each
             alternatives = [self.classes(branch) for branch in node.branches]
             if not alternatives or not all(alternatives):
                 return []
-            return [runs for runs in alternatives[0]
-                    if all(any(_merged(runs, other) == runs for other in alt) for alt in alternatives[1:])]
+            common = [runs for runs in alternatives[0]
+                      if all(any(_merged(runs, other) == runs for other in alt) for alt in alternatives[1:])]
+            rare = [[runs for runs in alt if _rare(runs)] for alt in alternatives]
+            if common or not all(rare):
+                return common
+            return [_union(*(max(sets, key=_required_size) for sets in rare))]
         if isinstance(node, _REPEATS):
             return self.classes(node.subpattern) if node.min_count >= 1 else []
         if isinstance(node, (_core.Group, _core.Atomic)):

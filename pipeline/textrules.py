@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 import regex
 
 from .document import Block
+from .patterns import char_set, text_needs
 from .textutil import guess_language, sentence_spans, words
 
 NAME = "text"
@@ -54,6 +55,9 @@ class TextRules:
     citation_min_hits: int
     language: Mapping[str, float]  # textutil.guess_language's settings (language.longest_texts aside)
     language_longest_texts: int
+    # the rare characters every match of title_closing holds (patterns.TextNeeds.chars): a line
+    # holding none of them is not searched; None where there is no such set
+    title_closing_chars: frozenset[str] | None = None
 
     def function_words_of(self, language: str | None) -> frozenset[str]:
         """The function words of a page's language (English when it is not known); none for a
@@ -105,7 +109,9 @@ def compile(section: Mapping, where) -> TextRules:
         language_longest_texts=wl.integer(lang, "longest_texts", 40, lo=1),
     )
     # the names are compared as headings are, by their key (which needs the invisible characters)
-    return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names))
+    closing = text_needs(cfg.title_closing.pattern, cfg.title_closing.flags).chars
+    return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names),
+                   title_closing_chars=char_set(closing) if closing else None)
 
 
 def page_language(texts: Sequence[str], cfg: TextRules) -> str | None:
@@ -164,7 +170,7 @@ def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str |
     text = text.strip()
     max_words = cfg.title_max_words if max_words is None else max_words
     max_chars = cfg.title_max_chars if max_chars is None else max_chars
-    if not text or len(text) > max_chars or cfg.title_closing.search(text) or not cfg.title_start.search(text):
+    if not text or len(text) > max_chars or _closes(text, cfg) or not cfg.title_start.search(text):
         return False
     # the cheap tests first: most lines fail them; the words and sentences only for the rest
     ws = block.facts.words if block is not None else words(text)
@@ -173,6 +179,13 @@ def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str |
     if not 0 < len(ws) <= max_words or ws[-1].casefold() in function_words:
         return False
     return (block.facts.sentence_count if block is not None else len(sentence_spans(text))) == 1
+
+
+def _closes(text: str, cfg: TextRules) -> bool:
+    """Whether the line ends as a sentence or a lead-in does (``title_closing``)."""
+    if cfg.title_closing_chars is not None and cfg.title_closing_chars.isdisjoint(text):
+        return False
+    return cfg.title_closing.search(text) is not None
 
 
 def title_like(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
