@@ -25,7 +25,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable, Mapping
@@ -107,7 +107,8 @@ class BoilerplateRules:
     sentence_min_words: int = 8
     sentence_min_chars: int = 40
     unfinished_min_words: int = 3
-    screens: Screens | None = None  # derived from the patterns (screens_of): set by compile and with_site
+    # derived from the patterns (screens_of), set by compile and with_site: no rule of its own
+    screens: Screens | None = field(default=None, compare=False, repr=False)
 
 
 
