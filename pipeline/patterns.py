@@ -1122,13 +1122,16 @@ def char_set(runs: _Runs) -> frozenset[str]:
     return frozenset(chr(c) for start, end in runs for c in range(start, end))
 
 
-def literal_search(strings: Iterable[str]) -> Callable[[str], Any]:
-    """A test that is true where a text holds one of the strings. They are literal (escaped): an
-    alternation of them does at most one pass per string over the text, with no backtracking to
-    bound, so it runs on the standard library's engine (faster at this) and untimed."""
+def literal_search(strings: Iterable[str], word_start: bool = False) -> Callable[[str], Any]:
+    """A test that is true where a text holds one of the strings (``word_start``: at the text's
+    start or after a character that is not alphanumeric, as str.isalnum tells). They are literal
+    (escaped): an alternation of them does at most one pass per string over the text, with no
+    backtracking to bound, so it runs on the standard library's engine (faster at this) and untimed."""
     import re
 
-    return re.compile("|".join(re.escape(s) for s in sorted(set(strings)))).search
+    alternation = "|".join(re.escape(s) for s in sorted(set(strings)))
+    # the standard engine's \w is str.isalnum() or "_": [^\W_] is an alphanumeric character
+    return re.compile(f"(?<![^\\W_])(?:{alternation})" if word_start else alternation).search
 
 
 # --- compiled patterns that carry their place in the rules -----------------------------------------

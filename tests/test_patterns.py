@@ -500,3 +500,12 @@ def test_the_character_set_a_match_needs_is_a_rare_one_every_alternative_holds(p
 def test_literal_search_finds_any_of_its_strings_anywhere_and_takes_them_literally() -> None:
     search = patterns.literal_search(["a.c", "(x"])
     assert search("zz a.c") and search("(x") and not search("abc") and not search("x(")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab_1é© .", max_size=12), st.lists(st.text("ab©.", min_size=1, max_size=3), min_size=1, max_size=3))
+def test_a_word_start_search_finds_a_string_where_no_alphanumeric_character_stands_before_it(text: str,
+                                                                                          strings: list) -> None:
+    found = any(text.startswith(s, at) and (at == 0 or not text[at - 1].isalnum())
+                for s in strings for at in range(len(text)))
+    assert bool(patterns.literal_search(strings, word_start=True)(text)) == found

@@ -479,7 +479,7 @@ class Screens:
     promo_open: tuple[str, ...] | None
     promo_close: tuple[str, ...] | None
     byline: tuple[str, ...] | None
-    legal: Callable[[str], object]  # true where a case-folded text holds a legal term
+    legal: Callable[[str], object]  # true where a case-folded text holds a legal term at a word's start
 
 
 def screens_of(r: BoilerplateRules) -> Screens:
@@ -501,7 +501,9 @@ def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ..
     limits = tuple(sorted({p.max_words for p in patterns}))
     tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
     promo_open, promo_close, byline = (need.starts if need is not None else None for need in single_needs)
-    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline, literal_search(legal))
+    # a legal term counts only where it starts a word (_legal_hits)
+    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline,
+                   literal_search(legal, word_start=True))
 
 
 _WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
