@@ -31,7 +31,7 @@ import array
 import bisect
 import time
 from functools import lru_cache
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -855,6 +855,283 @@ def required_chars(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
         return ()
     return tuple(frozenset(chr(c) for start, end in runs for c in range(start, end))
                  for runs in _Required(in_force).of(tree))
+
+
+
+# --- strings every match holds ----------------------------------------------------------------------
+# A stage that tries many patterns on many short texts may skip a pattern on a text that holds none
+# of the strings every match of it holds ("cookie" for a cookie notice) or, for a pattern anchored at
+# the start, that starts with none of the strings every match starts with ("skip " for a skip link):
+# one test in C on the text folded once (``TextFold``) instead of a call into the engine. Case is
+# compared as the engine compares it: each character a match may take stands for its class of cases
+# (``_fold_key``), and the fold turns every such character of a text into its class's key.
+
+_MAX_STRINGS = 64  # an item that may match more strings than this is not listed
+_MAX_CLASS_CHARS = 16  # a set of more characters than this is not listed character by character
+_FINAL_SIGMA = "\u03a3"  # the one character str.lower() turns into one of two, by what follows it
+
+
+@lru_cache(maxsize=4096)
+def _fold_key(code: int) -> Optional[str]:
+    """The character that stands for ``code``'s class of cases (as the engine ignores case) in
+    folded text: its first member that lower-cases to itself; None where none does."""
+    members = [chr(c) for start, end in _cases(code) for c in range(start, end)]
+    keys = sorted(m for m in members if m.lower() == m)
+    return keys[0] if keys else None
+
+
+def _product(a: Optional[frozenset], b: Optional[frozenset]) -> Optional[frozenset]:
+    if a is None or b is None or len(a) * len(b) > _MAX_STRINGS:
+        return None
+    return frozenset(x + y for x in a for y in b)
+
+
+class _Strings:
+    """The analysis of one parse tree: for an item, every string it may match (``exact``), strings
+    one of which every match holds (``held``) or starts with (``starts``), all folded
+    (``_fold_key``); ``codes`` collects the characters they stand for."""
+
+    def __init__(self, flags: int):
+        self.flags = flags
+        self.codes: set[int] = set()
+
+    def exact(self, node: Any) -> Optional[frozenset]:
+        if int(getattr(node, "case_flags", 0)) & _FULLIGNORECASE == _FULLIGNORECASE:
+            return None  # full case folding: "ss" may match "ß"
+        if isinstance(node, _core.String):
+            out: Optional[frozenset] = frozenset([""])
+            for code in node.characters:
+                out = _product(out, self.exact(_core.Character(code, case_flags=node.case_flags)))
+            return out
+        if isinstance(node, _ONE_CHARACTER) and not getattr(node, "zerowidth", False):
+            return self._one(node)
+        if isinstance(node, (_ZERO_WIDTH, _ONE_CHARACTER)):
+            return frozenset([""])  # takes no character (a lookaround's text is no part of the match)
+        if isinstance(node, _core.Sequence):
+            out = frozenset([""])
+            for item in node.items:
+                out = _product(out, self.exact(item))
+            return out
+        if isinstance(node, _core.Branch):
+            found: set = set()
+            for branch in node.branches:
+                strings = self.exact(branch)
+                if strings is None:
+                    return None
+                found |= strings
+            return frozenset(found) if len(found) <= _MAX_STRINGS else None
+        if isinstance(node, _REPEATS):
+            if node.max_count is None or node.max_count > 3:
+                return None
+            body, power, found = self.exact(node.subpattern), frozenset([""]), set()
+            for count in range(node.max_count + 1):
+                if power is None:
+                    return None
+                if count >= node.min_count:
+                    found |= power
+                power = _product(power, body)
+            return frozenset(found) if len(found) <= _MAX_STRINGS else None
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.exact(node.subpattern)
+        return None
+
+    def _one(self, node: Any) -> Optional[frozenset]:
+        runs = _one_character(node, self.flags)
+        if _required_size(runs) > _MAX_CLASS_CHARS:
+            return None
+        codes = [c for start, end in runs for c in range(start, end)]
+        keys = {_fold_key(c) for c in codes}
+        if None in keys:
+            return None
+        self.codes.update(codes)
+        return frozenset(keys)
+
+    def held(self, node: Any) -> Optional[frozenset]:
+        strings = self.exact(node)
+        if strings is not None:
+            return None if "" in strings else strings
+        if isinstance(node, _core.Sequence):
+            found = []
+            run: Optional[frozenset] = frozenset([""])
+            for item in [*node.items, None]:
+                strings = self.exact(item) if item is not None else None
+                joined = _product(run, strings)
+                if joined is not None:
+                    run = joined
+                    continue
+                if run is not None and "" not in run:  # a run of listed items ends here
+                    found.append(run)
+                run = strings if strings is not None else frozenset([""])
+                if strings is None and item is not None:
+                    found.append(self.held(item))
+            return _most_telling(found)
+        if isinstance(node, _core.Branch):
+            found: set = set()
+            for branch in node.branches:
+                strings = self.held(branch)
+                if strings is None:
+                    return None
+                found |= strings
+            return frozenset(found) if len(found) <= _MAX_STRINGS else None
+        if isinstance(node, _REPEATS):
+            return self.held(node.subpattern) if node.min_count >= 1 else None
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.held(node.subpattern)
+        return None
+
+    def classes(self, node: Any) -> list[_Runs]:
+        """Sets of characters (as the engine compares them, cases included) such that every match
+        of the item holds a character of each; no size limit."""
+        if int(getattr(node, "case_flags", 0)) & _FULLIGNORECASE == _FULLIGNORECASE:
+            return []
+        if isinstance(node, _core.String):
+            return [_one_character(_core.Character(code, case_flags=node.case_flags), self.flags)
+                    for code in node.characters]
+        if isinstance(node, _ONE_CHARACTER) and not getattr(node, "zerowidth", False):
+            return [_one_character(node, self.flags)]
+        if isinstance(node, _core.Sequence):
+            return [runs for item in node.items for runs in self.classes(item)]
+        if isinstance(node, _core.Branch):
+            # a set of the first alternative that each other one holds a part of (the digits of
+            # each form of a date), else the union of a rare set of each
+            alternatives = [self.classes(branch) for branch in node.branches]
+            if not alternatives or not all(alternatives):
+                return []
+            common = [runs for runs in alternatives[0]
+                      if all(any(_merged(runs, other) == runs for other in alt) for alt in alternatives[1:])]
+            rare = [[runs for runs in alt if _rare(runs)] for alt in alternatives]
+            if common or not all(rare):
+                return common
+            return [_union(*(max(sets, key=_required_size) for sets in rare))]
+        if isinstance(node, _REPEATS):
+            return self.classes(node.subpattern) if node.min_count >= 1 else []
+        if isinstance(node, (_core.Group, _core.Atomic)):
+            return self.classes(node.subpattern)
+        return []
+
+    def starts(self, node: Any) -> frozenset:
+        strings = self.exact(node)
+        if strings is not None:
+            return strings
+        if isinstance(node, _core.Sequence):
+            out = frozenset([""])
+            for item in node.items:
+                strings = self.exact(item)
+                joined = _product(out, strings if strings is not None else self.starts(item))
+                if joined is None or strings is None:
+                    return joined if joined is not None else out
+                out = joined
+            return out
+        if isinstance(node, _core.Branch):
+            found: set = set()
+            for branch in node.branches:
+                found |= self.starts(branch)
+            return frozenset(found) if len(found) <= _MAX_STRINGS else frozenset([""])
+        if isinstance(node, _REPEATS) and node.min_count >= 1 or isinstance(node, (_core.Group, _core.Atomic)):
+            return self.starts(node.subpattern)
+        return frozenset([""])
+
+
+def _most_telling(found: list) -> Optional[frozenset]:
+    """Of sets of strings, the one whose shortest string is longest (then the smallest)."""
+    found = [strings for strings in found if strings]
+    if not found:
+        return None
+    return max(found, key=lambda strings: (min(map(len, strings)), -len(strings), sorted(strings)))
+
+
+@dataclass(frozen=True)
+class TextNeeds:
+    """What a text must show for a pattern to match in it (``text_needs``), as folded by a
+    ``TextFold`` made for the pattern's ``codes``: the folded text starts with one of ``starts``
+    (where the pattern is anchored at the start) and holds one of ``holds``; None where nothing
+    is sure."""
+
+    starts: Optional[tuple[str, ...]]
+    holds: Optional[tuple[str, ...]]
+    codes: frozenset[int]  # the characters of a text the strings stand for
+    # a set of characters (runs of code points) of which every match holds one, tested on the text
+    # as it is: the largest that holds no ASCII letter nor blank (the digits of a date or a phone
+    # number), which tells what a short string (":") does not; None for none
+    chars: Optional[_Runs] = None
+
+
+@lru_cache(maxsize=512)
+def text_needs(pattern: str, flags: int = 0) -> TextNeeds:
+    """The strings every match of ``pattern`` (a search for it, or a match at the text's start)
+    holds and, where it is anchored at the start, starts with. A compiled pattern's flags may be
+    passed as they are: the UNICODE flag, which a str pattern has anyway, is left out (the
+    analysis of character sets reads it as an encoding it does not know)."""
+    tree, in_force = parse(pattern, flags & ~regex.UNICODE)
+    if in_force & (regex.LOCALE | regex.REVERSE) or _fuzzy(tree):
+        return TextNeeds(None, None, frozenset())
+    strings = _Strings(in_force)
+    held = strings.held(tree)
+    starts = strings.starts(tree) if _anchored(tree) else frozenset([""])
+    telling = [runs for runs in strings.classes(tree) if _rare(runs)]
+    return TextNeeds(_fewest(starts, str.startswith) if "" not in starts else None,
+                     _fewest(held, str.__contains__) if held else None, frozenset(strings.codes),
+                     max(telling, key=lambda runs: (_required_size(runs), runs)) if telling else None)
+
+
+_COMMON = _of_codes([c for c in range(128) if chr(c).isalpha() or chr(c).isspace()])
+_MAX_CHARS_TESTED = 4096
+
+
+def _rare(runs: _Runs) -> bool:
+    """A set worth a test of its own: no ASCII letter or blank (most texts hold those), not too large."""
+    return bool(runs) and not _meet(runs, _COMMON) and _required_size(runs) <= _MAX_CHARS_TESTED
+
+
+def _fewest(strings: frozenset, implies: Callable[[str, str], bool]) -> tuple[str, ...]:
+    """The strings, less each one that ``implies`` (startswith, contains) another: a text that
+    shows it shows the other too."""
+    return tuple(sorted(s for s in strings if not any(t != s and implies(s, t) for t in strings)))
+
+
+@dataclass(frozen=True)
+class TextFold:
+    """Text folded as ``TextNeeds`` strings are: lower-cased, and the characters whose lower case
+    is not their class's key (the dotted capital I, the long s ...) turned into it first."""
+
+    table: Mapping[int, str]
+    special: Any  # compiled: one of the table's characters; None for an empty table
+    ascii_plain: bool  # no ASCII character is in the table: an ASCII text is only lower-cased
+
+    def __call__(self, text: str) -> str:
+        if (self.ascii_plain and text.isascii()) or self.special is None or self.special.search(text) is None:
+            return text.lower()
+        return text.translate(self.table).lower()
+
+
+def text_fold(codes: Iterable[int]) -> TextFold:
+    """The fold for needs whose strings stand for these characters (``TextNeeds.codes``)."""
+    table = {}
+    for code in sorted(set(codes)):
+        key = _fold_key(code)
+        if key is not None and (chr(code).lower() != key or chr(code) == _FINAL_SIGMA):
+            table[code] = key
+    special = regex.compile("[" + "".join(regex.escape(chr(c)) for c in table) + "]") if table else None
+    return TextFold(table, special, all(c >= 128 for c in table))
+
+
+
+def char_set(runs: _Runs) -> frozenset[str]:
+    """The characters of runs of code points: ``not chars.isdisjoint(text)`` tests a text for one
+    (one pass in C, as fast as a search for a digit; a character class of many ranges is slower)."""
+    return frozenset(chr(c) for start, end in runs for c in range(start, end))
+
+
+def literal_search(strings: Iterable[str], word_start: bool = False) -> Callable[[str], Any]:
+    """A test that is true where a text holds one of the strings (``word_start``: at the text's
+    start or after a character that is not alphanumeric, as str.isalnum tells). They are literal
+    (escaped): an alternation of them does at most one pass per string over the text, with no
+    backtracking to bound, so it runs on the standard library's engine (faster at this) and untimed."""
+    import re
+
+    alternation = "|".join(re.escape(s) for s in sorted(set(strings)))
+    # the standard engine's \w is str.isalnum() or "_": [^\W_] is an alphanumeric character
+    return re.compile(f"(?<![^\\W_])(?:{alternation})" if word_start else alternation).search
 
 
 # --- compiled patterns that carry their place in the rules -----------------------------------------

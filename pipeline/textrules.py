@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 import regex
 
 from .document import Block
+from .patterns import char_set, text_needs
 from .textutil import guess_language, sentence_spans, words
 
 NAME = "text"
@@ -59,6 +60,9 @@ class TextRules:
     min_hyphen_breaks: int  # evidence: words hyphenated at line ends that show a PDF's fixed lines
     markdown: Any  # evidence: compiled, one mark of markdown (a link, a heading)
     min_markdown: int  # evidence: that many marks make a markdown dump
+    # the rare characters every match of title_closing holds (patterns.TextNeeds.chars): a line
+    # holding none of them is not searched; None where there is no such set
+    title_closing_chars: frozenset[str] | None = None
 
     def function_words_of(self, language: str | None) -> frozenset[str]:
         """The function words of a page's language (English when it is not known); none for a
@@ -117,7 +121,9 @@ def compile(section: Mapping, where) -> TextRules:
         min_markdown=we.integer(ev, "min_markdown", 3, lo=1),
     )
     # the names are compared as headings are, by their key (which needs the invisible characters)
-    return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names))
+    closing = text_needs(cfg.title_closing.pattern, cfg.title_closing.flags).chars
+    return replace(cfg, reference_headings=frozenset(heading_key(n, cfg) for n in names),
+                   title_closing_chars=char_set(closing) if closing else None)
 
 
 def page_language(texts: Sequence[str], cfg: TextRules) -> str | None:
@@ -165,23 +171,33 @@ def title_shape(text: str, cfg: TextRules, language: str | None = None, max_word
 
 
 def block_title_shape(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
-                      max_chars: int | None = None) -> bool:
-    """``title_shape`` of a block's text, with the words and sentences measured once (``Block.facts``)."""
-    return _title_shape(block.text, block, cfg, language, max_words, max_chars)
+                      max_chars: int | None = None, function_words: frozenset[str] | None = None) -> bool:
+    """``title_shape`` of a block's text, with the words and sentences measured once (``Block.facts``).
+    ``function_words``: ``cfg.function_words_of(language)``, where the caller has it (asked per block)."""
+    return _title_shape(block.text, block, cfg, language, max_words, max_chars, function_words)
 
 
 def _title_shape(text: str, block: Block | None, cfg: TextRules, language: str | None, max_words: int | None,
-                 max_chars: int | None) -> bool:
+                 max_chars: int | None, function_words: frozenset[str] | None = None) -> bool:
     text = text.strip()
     max_words = cfg.title_max_words if max_words is None else max_words
     max_chars = cfg.title_max_chars if max_chars is None else max_chars
-    if not text or len(text) > max_chars or cfg.title_closing.search(text) or not cfg.title_start.search(text):
+    if not text or len(text) > max_chars or _closes(text, cfg) or not cfg.title_start.search(text):
         return False
     # the cheap tests first: most lines fail them; the words and sentences only for the rest
     ws = block.facts.words if block is not None else words(text)
-    if not 0 < len(ws) <= max_words or ws[-1].casefold() in cfg.function_words_of(language):
+    if function_words is None:
+        function_words = cfg.function_words_of(language)
+    if not 0 < len(ws) <= max_words or ws[-1].casefold() in function_words:
         return False
-    return len(block.facts.sentences if block is not None else sentence_spans(text)) == 1
+    return (block.facts.sentence_count if block is not None else len(sentence_spans(text))) == 1
+
+
+def _closes(text: str, cfg: TextRules) -> bool:
+    """Whether the line ends as a sentence or a lead-in does (``title_closing``)."""
+    if cfg.title_closing_chars is not None and cfg.title_closing_chars.isdisjoint(text):
+        return False
+    return cfg.title_closing.search(text) is not None
 
 
 def title_like(block: Block, cfg: TextRules, language: str | None = None, max_words: int | None = None,
@@ -192,9 +208,17 @@ def title_like(block: Block, cfg: TextRules, language: str | None = None, max_wo
     return block_title_shape(block, cfg, language, max_words, max_chars)
 
 
-def is_references_heading(text: str, cfg: TextRules) -> bool:
-    """Whether a line names a references section ("References", "Bibliography", ...)."""
-    return heading_key(text, cfg) in cfg.reference_headings
+def is_references_heading(text: str, cfg: TextRules, key: str | None = None) -> bool:
+    """Whether a line names a references section ("References", "Bibliography", ...). ``key``:
+    the line's ``compare_key`` where the caller has it (its heading key, where it holds no markdown)."""
+    if key is None or _has_markdown(text):
+        key = heading_key(text, cfg)
+    return key in cfg.reference_headings
+
+
+def _has_markdown(text: str) -> bool:
+    """Whether ``heading_key`` would take anything off before ``compare_key`` (without a bullet)."""
+    return "[" in text or "\\" in text or "*" in text or "_" in text or "`" in text
 
 
 def citation_hits(text: str, cfg: TextRules) -> int:

@@ -4,7 +4,7 @@ The word list is wordfreq's (immutable data, loaded once per process on first us
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from functools import lru_cache
 
 import regex
@@ -19,8 +19,13 @@ _NARROW_LETTER = rf"[^\P{{L}}{WIDE_SCRIPTS}]"
 # the same words, and every Han or kana character a word of its own: used on non-ASCII text only,
 # since the character classes cost half again as much time as WORD's
 WORD_OR_WIDE = regex.compile(rf"[{WIDE_SCRIPTS}]|{_NARROW_LETTER}(?:{_NARROW_LETTER}|\p{{M}})*(?:['’]{_NARROW_LETTER}+)*")
+# WORD on ASCII text: the standard library's engine finds the same words there in under half the time
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 TOKEN = regex.compile(r"\S+")
 CLOSERS = "\"'”’)\\]」』）】〕》"  # closing quotes and brackets that may follow a sentence's end
+_CLOSER_CHARS = "\"'”’)]」』）】〕》"  # the same, as characters (CLOSERS is escaped for a character class)
+_SENTENCE_STOPS = frozenset(".!?…。！？｡．")  # what SENTENCE_END takes before the closers
+_CLOSING_STOPS = _SENTENCE_STOPS | frozenset(":;：；")  # ...and CLOSED
 # sentence-final punctuation (the ideographic and full-width stops too), then closing quotes/brackets
 SENTENCE_END = regex.compile(rf"[.!?…。！？｡．][{CLOSERS}]*$")
 CLOSED = regex.compile(rf"[.!?…:;。！？｡．：；][{CLOSERS}]*$")
@@ -29,10 +34,13 @@ CLOSED = regex.compile(rf"[.!?…:;。！？｡．：；][{CLOSERS}]*$")
 # stop, with or without space after it (CJK text has none)
 _BOUNDARY = regex.compile(rf"(?<=[.!?…][{CLOSERS}]*)\s+(?=[\"'“‘(\[]?[\p{{Lu}}\p{{Lt}}\p{{Lo}}\p{{N}}])")
 _WIDE_STOP = regex.compile("[。！？｡．]")
+_STOP = regex.compile("[.!?…。！？｡．]")  # every sentence boundary follows one
 # the same, and the ideographic stops: only for text that holds one (the zero-width alternative
 # is tried at every position, five times the cost of the first alone)
 _BOUNDARY_WIDE = regex.compile(rf"{_BOUNDARY.pattern}|(?<=[。！？｡．][{CLOSERS}]*)\s*(?=[^\s{CLOSERS}])")
-# abbreviations after which a period does not end a sentence
+# abbreviations after which a period does not end a sentence; a match is at most _ABBREV_REACH
+# characters long with the character before it (the longest: " approx.")
+_ABBREV_REACH = 16
 _ABBREV = regex.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|al|Dr|Mr|Mrs|Ms|Prof|St|No|Fig|Figs|Vol|pp|ed|eds|approx|Inc|Ltd|Co|Jr|Sr|Dept|Univ|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|Ph\.D|M\.D)\.|\b\p{Lu}\.)$"
@@ -64,7 +72,9 @@ def has_wide(text: str) -> bool:
 def words(text: str, wide: bool | None = None) -> list[str]:
     """The words of a text; each Han or kana character is a word of its own. ``wide`` says whether
     the text (or the block it is part of) holds Han or kana, where the caller knows."""
-    if text.isascii() or wide is False or (wide is None and not has_wide(text)):
+    if text.isascii():
+        return _ASCII_WORD.findall(text)
+    if wide is False or (wide is None and not has_wide(text)):
         return WORD.findall(text)
     return WORD_OR_WIDE.findall(text)
 
@@ -86,22 +96,35 @@ def wide_count(text: str) -> int:
 
 
 def ends_sentence(text: str) -> bool:
-    """Whether text ends with sentence-final punctuation (. ! ? …), quotes/brackets allowed after."""
-    return bool(SENTENCE_END.search(text.rstrip()[-12:]))  # the end is all that matters: look only there
+    """Whether text ends with sentence-final punctuation (. ! ? …), quotes/brackets allowed after
+    (what SENTENCE_END finds in the last 12 characters)."""
+    return _last_but_closers(text) in _SENTENCE_STOPS
 
 
 def ends_closed(text: str) -> bool:
-    """Whether text ends with punctuation that closes a line: sentence-final, or a colon/semicolon."""
-    return bool(CLOSED.search(text.rstrip()[-12:]))
+    """Whether text ends with punctuation that closes a line: sentence-final, or a colon/semicolon
+    (what CLOSED finds in the last 12 characters)."""
+    return _last_but_closers(text) in _CLOSING_STOPS
+
+
+def _last_but_closers(text: str) -> str:
+    """The last character of the text's last 12 (trailing whitespace off) that is no closing quote
+    or bracket; "" for none. String methods, not a search: every block asks."""
+    end = text.rstrip() if text[-1:].isspace() else text
+    tail = end[-12:].rstrip(_CLOSER_CHARS)
+    return tail[-1] if tail else ""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``text``; whitespace between sentences belongs to none."""
+    if not _may_end_sentences(text):  # no boundary: the text is one sentence, or none
+        return [(0, len(text.rstrip()))] if text.strip() else []
     spans = []
     start = 0
     boundary = _BOUNDARY if text.isascii() or not _WIDE_STOP.search(text) else _BOUNDARY_WIDE
     for m in boundary.finditer(text):
-        if _ABBREV.search(text[start:m.start()]):
+        # an abbreviation ends the sentence so far: only its last characters are looked at
+        if _ABBREV.search(text, max(start, m.start() - _ABBREV_REACH), m.start()):
             continue
         if text[start:m.start()].strip():
             spans.append((start, m.start()))
@@ -177,19 +200,73 @@ def _stopword_index() -> dict[str, tuple[str, ...]]:
     return {w: tuple(langs) for w, langs in index.items()}
 
 
-@dataclass(frozen=True, slots=True)
 class TextFacts:
-    """What every stage measures of a block's text, measured once (``Block.facts``)."""
+    """What every stage measures of a block's text (``Block.facts``), each measure taken on first
+    use and kept: a block that a stage drops at once never has its sentences found."""
 
-    words: tuple[str, ...]  # as ``words`` gives them: each Han or kana character one
-    wide: int  # Han and kana characters
-    tokens: int  # as ``token_count``: whitespace-separated tokens, each Han or kana character one more
-    sentences: tuple[tuple[int, int], ...]  # ``sentence_spans``
-    ends_sentence: bool
-    ends_closed: bool
+    __slots__ = ("text", "_words", "_wide", "_sentences", "_last_mark")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words: tuple[str, ...] | None = None
+        self._wide: int | None = None
+        self._sentences: tuple[tuple[int, int], ...] | None = None
+        self._last_mark: str | None = None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """As ``words`` gives them: each Han or kana character one."""
+        if self._words is None:
+            self._words = tuple(words(self.text, self.wide > 0))
+        return self._words
+
+    @property
+    def wide(self) -> int:
+        """Han and kana characters."""
+        if self._wide is None:
+            self._wide = wide_count(self.text)
+        return self._wide
+
+    @property
+    def tokens(self) -> int:
+        """As ``token_count``: whitespace-separated tokens, each Han or kana character one more."""
+        return len(self.text.split()) + self.wide
+
+    @property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        """``sentence_spans``."""
+        if self._sentences is None:
+            self._sentences = tuple(sentence_spans(self.text))
+        return self._sentences
+
+    @property
+    def sentence_count(self) -> int:
+        """``len(sentences)``; a text without sentence-final punctuation is one sentence (or none,
+        if blank) without finding the sentences."""
+        if self._sentences is None and not _may_end_sentences(self.text):
+            return 1 if self.text.strip() else 0
+        return len(self.sentences)
+
+    @property
+    def ends_sentence(self) -> bool:
+        return self._last() in _SENTENCE_STOPS
+
+    @property
+    def ends_closed(self) -> bool:
+        return self._last() in _CLOSING_STOPS
+
+    def _last(self) -> str:
+        if self._last_mark is None:
+            self._last_mark = _last_but_closers(self.text)
+        return self._last_mark
+
+
+def _may_end_sentences(text: str) -> bool:
+    """Whether the text holds a character a sentence boundary follows (_STOP); string tests for ASCII."""
+    if "." in text or "?" in text or "!" in text:
+        return True
+    return not text.isascii() and _STOP.search(text) is not None
 
 
 def text_facts(text: str) -> TextFacts:
-    wide = wide_count(text)
-    return TextFacts(tuple(words(text, wide > 0)), wide, len(text.split()) + wide, tuple(sentence_spans(text)),
-                     ends_sentence(text), ends_closed(text))
+    return TextFacts(text)

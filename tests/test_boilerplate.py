@@ -310,3 +310,39 @@ def test_outside_the_article_a_weak_menu_is_a_menu_and_other_lines_are_header_or
     boilerplate._header_footer(blocks, list(range(6)), 3, 4, {2}, {1}, verdict)
     assert list(verdict) == ["page-header", "menu", None, None, None, "page-footer"]
     assert verdict.why[0] == "before the first article text (line 7)"
+
+
+UI_AND_TEXT_LINES = [
+    "Skip to main content", "Share this page", "SIGN UP", "Read more »", "Home > Health > Diabetes",
+    "Posted on May 3, 2021", "12:30 pm", "Jane Doe says:", "3 Comments", "Call: (555) 123-4567",
+    "example.com | 555-1234", "Acme Health logo", "Image caption: a man at a desk", "2 of 5",
+    "We use cookies to improve your experience on this website, see our cookie policy.",
+    "By Jane Doe, Staff Writer", "Back to the top", "Next article »", "Please enter your e-mail address",
+    "Diabetes is a disease in which your blood glucose is too high.", "Symptoms of diabetes",
+    "Treatment options include:", "A", "", "ſign up", "SHARE THİS", "Sharing is caring",
+]
+
+
+@pytest.mark.parametrize("words", [0, 3, 6, 12, 25, 60, 61])
+def test_the_screens_pass_every_pattern_that_matches_a_line_first(words: int) -> None:
+    # the screens only spare patterns that cannot match: the first matching pattern is the same
+    r = load_rules().stage("boilerplate")
+    screens = boilerplate.screens_of(r)
+    from bisect import bisect_left
+
+    tier = bisect_left(screens.limits, words)
+    for line in UI_AND_TEXT_LINES:
+        first = next((p for p in r.patterns if words <= p.max_words and p.regex.search(line)), None)
+        if tier == len(screens.limits):
+            assert first is None
+            continue
+        screened = next((p for p in screens.tiers[tier].candidates(screens.fold(line), line) if p.regex.search(line)), None)
+        assert screened is first, (line, words)
+
+
+def test_blocks_of_one_text_and_link_share_are_measured_once_with_the_features_each_would_have() -> None:
+    text = "- [Home](/)\n- [Share](/s)\n\nSome text here.\n\n- [Home](/)\n\nHome\n"
+    blocks, alone, r, tr = body_parts(text)
+    shared = boilerplate._page_features(blocks, stopword_lists()["en"], r, tr, "en")
+    assert shared == alone
+    assert shared[0] is shared[3] and shared[0] is not shared[4]  # "Home" as a link, and as plain text

@@ -424,3 +424,88 @@ def test_every_match_holds_a_character_of_each_required_set(tree: tuple, ignore_
 def test_required_characters_of_typical_patterns(pattern: str, required: list) -> None:
     got = patterns.required_chars(pattern)
     assert [set(s) for s in got][:len(required)] == required and (required or not got)
+
+
+# --- strings every match holds -------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(TREES, st.booleans(), st.lists(st.text(ALPHABET + "AB", max_size=12), min_size=1, max_size=4))
+def test_a_text_a_pattern_matches_starts_with_and_holds_what_its_needs_say(tree: tuple, ignore_case: bool,
+                                                                         texts: list) -> None:
+    pattern = ("(?i)" if ignore_case else "") + source(tree)
+    try:
+        compiled = regex.compile(pattern, regex.V0)
+    except regex.error:
+        assume(False)
+    needs = patterns.text_needs(pattern)
+    fold = patterns.text_fold(needs.codes)
+    for text in texts:
+        if compiled.search(text):
+            folded = fold(text)
+            assert needs.holds is None or any(s in folded for s in needs.holds), (pattern, text, needs)
+            assert needs.starts is None or folded.startswith(needs.starts), (pattern, text, needs)
+            assert needs.chars is None or not patterns.char_set(needs.chars).isdisjoint(text), (pattern, text, needs)
+
+
+@pytest.mark.parametrize("pattern, starts, holds", [
+    (r"^skip (to )?(main )?content\b", ("skip content", "skip main content", "skip to content", "skip to main content"),
+     ("skip content", "skip main content", "skip to content", "skip to main content")),
+    (r"\b(we use cookies|accept (all )?cookies)\b", None, ("accept all cookies", "accept cookies", "we use cookies")),
+    (r"^.{1,60}\b(says|said):?$", None, ("said", "says")),  # "said:" holds "said": one is enough
+    (r"^(share|share this)$", ("share",), ("share",)),  # "share this" starts with "share"
+    (r"^\d+ days? ago", None, (" day ago", " days ago")),  # the run of listed items after the digits
+    (r"^(a|b)c", ("ac", "bc"), ("ac", "bc")),  # alternatives joined with what follows them
+    (r"^\w+ logo$", None, (" logo",)),
+    (r"(?fi)ss", None, None),  # full case folding: "ss" matches "ß"
+    (r"(?:ab){e<=1}", None, None),  # fuzzy: any character may be another
+    (r"a?b*", None, None),  # may match empty
+])
+def test_text_needs_of_typical_patterns(pattern: str, starts, holds) -> None:
+    needs = patterns.text_needs(pattern, regex.I)
+    assert (needs.starts, needs.holds) == (starts, holds)
+
+
+@pytest.mark.parametrize("pattern, text", [
+    ("^said", "SAİD"),  # the dotted capital I is one of i's cases: lower() makes it two characters
+    ("sign in", "ſign in"),  # the long s is one of s's cases, and lower() leaves it
+    ("^kelvin", "Kelvin"),  # the Kelvin sign
+    ("^σοφία", "ΣΟΦΊΑ"),
+    ("^ας", "ΑΣ"),  # a capital sigma at a word's end lower-cases to the final sigma
+])
+def test_the_fold_turns_every_case_the_engine_ignores_into_the_strings_key(pattern: str, text: str) -> None:
+    assert regex.search(pattern, text, regex.I | regex.V0)
+    needs = patterns.text_needs(pattern, regex.I)
+    folded = patterns.text_fold(needs.codes)(text)
+    assert needs.holds and any(s in folded for s in needs.holds)
+    assert needs.starts is None or folded.startswith(needs.starts)
+
+
+@pytest.mark.parametrize("pattern, chars", [
+    (r"^\d{1,2}:\d{2}$", "0٣"),  # the digits (any script's), not the colon: a set a short string does not tell
+    (r"^(\d{4}-\d{2}|\d{1,2}/\d{1,2})$", "7"),  # each form holds a digit
+    (r"^(\d+|one) days? ago$", None),  # "one" holds none
+    (r"^[a-z]+\s\w+$", None),  # letters and blanks are in most texts: no set worth a test
+])
+def test_the_character_set_a_match_needs_is_a_rare_one_every_alternative_holds(pattern: str, chars) -> None:
+    # a compiled pattern's flags (UNICODE set) give what its own flags give
+    needs = patterns.text_needs(pattern, regex.compile(pattern, regex.I | regex.V0).flags)
+    assert needs == patterns.text_needs(pattern, regex.I)
+    if chars is None:
+        assert needs.chars is None
+    else:
+        got = patterns.char_set(needs.chars)
+        assert set(chars) <= got and ":" not in got and "a" not in got
+
+
+def test_literal_search_finds_any_of_its_strings_anywhere_and_takes_them_literally() -> None:
+    search = patterns.literal_search(["a.c", "(x"])
+    assert search("zz a.c") and search("(x") and not search("abc") and not search("x(")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab_1é© .", max_size=12), st.lists(st.text("ab©.", min_size=1, max_size=3), min_size=1, max_size=3))
+def test_a_word_start_search_finds_a_string_where_no_alphanumeric_character_stands_before_it(text: str,
+                                                                                          strings: list) -> None:
+    found = any(text.startswith(s, at) and (at == 0 or not text[at - 1].isalnum())
+                for s in strings for at in range(len(text)))
+    assert bool(patterns.literal_search(strings, word_start=True)(text)) == found

@@ -72,6 +72,19 @@ def test_title_like_is_a_title_shaped_paragraph_that_is_not_mostly_links(tr) -> 
     assert not title_like(Block("list_item", "Treatment options", Span((0, 17), (1, 1))), tr)
 
 
+@pytest.mark.parametrize("text", ["References", "**References**", "[References](#refs)", "Referral services",
+                                  "\\[References\\]", "_Bibliography_"])
+def test_a_references_heading_given_its_compare_key_is_told_as_without_it(tr, text: str) -> None:
+    # the caller's compare_key stands for the heading key only where there is no markdown to take off
+    assert is_references_heading(text, tr, compare_key(text, tr)) == is_references_heading(text, tr)
+
+
+@pytest.mark.parametrize("text", ["A Title", "A sentence.", "Lead-in:", "Next »", "Wait...", "Hmm…", "Tab\t»",
+                                  "第一章。", "No stop here", "Go →", "x | y"])
+def test_a_line_that_holds_none_of_the_closing_characters_is_told_without_the_search(tr, text: str) -> None:
+    assert textrules._closes(text, tr) == (tr.title_closing.search(text) is not None)
+
+
 def test_references_headings_and_citations(tr) -> None:
     assert is_references_heading("## References:", tr)
     assert not is_references_heading("Referral services", tr)

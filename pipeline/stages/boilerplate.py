@@ -25,15 +25,15 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Mapping
+from typing import Callable, Mapping
 
 import regex
 
 from ..document import IMAGE_DROPPED, Block, Document, Removal, dropped, edit_text, removal
-from ..patterns import combine
+from ..patterns import TextFold, char_set, combine, literal_search, text_fold, text_needs
 from ..profile import page_profile
 from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
 from ..textutil import ends_closed, token_count, wide_count, words
@@ -107,6 +107,8 @@ class BoilerplateRules:
     sentence_min_words: int = 8
     sentence_min_chars: int = 40
     unfinished_min_words: int = 3
+    # derived from the patterns (screens_of), set by compile and with_site: no rule of its own
+    screens: Screens | None = field(default=None, compare=False, repr=False)
 
 
 
@@ -204,7 +206,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         raise where.at("length_low").error(f"must not exceed length_high ({rules.length_high})")
     if rules.stopwords_low > rules.stopwords_high:
         raise where.at("stopwords_low").error(f"must not exceed stopwords_high ({rules.stopwords_high:g})")
-    return rules
+    return replace(rules, screens=screens_of(rules))
 
 
 def _strings(items, where) -> tuple[str, ...]:
@@ -222,39 +224,54 @@ class Features:
     sentence: bool  # ends with sentence punctuation
     closed: bool  # ends with . ! ? : ;
     title_like: bool  # shaped like a title (textrules.title_shape): a heading or a menu entry
-    sentences: int  # full sentences (8+ words) in the block
     key: str | None  # the text as compared (textrules.compare_key); None for blocks longer than a title
     refs_heading: bool  # names a references section (textrules.is_references_heading)
 
 
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
-             lang: str | None) -> Features:
+             lang: str | None, function_words: frozenset[str] | None = None) -> Features:
+    """What the passes read of a block. ``function_words``: ``tr.function_words_of(lang)``, where
+    the caller has it."""
     text = block.text
     facts = block.facts
     wide = facts.wide
     ws = facts.words
     n = len(ws)
     # without a stopword list (CJK) every word counts as one: length and punctuation decide
-    stop_hits = sum(1 for w in ws if w.lower() in stop) if stop is not None else n
+    stop_hits = sum(map(stop.__contains__, map(str.lower, ws))) if stop is not None else n
     # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
     chars = len(text) + round((r.wide_char_weight - 1) * wide)
-    closed = facts.ends_closed
+    # only lines as short as a menu entry or a title are compared with others (equal keys have
+    # equal word counts, so a longer block would match none of them)
+    key = compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None
     return Features(
         words=n,
         chars=chars,
         link_density=min(1.0, block.link_chars / len(text)) if text else 0.0,
         stop_density=stop_hits / n if n else 0.0,
         sentence=facts.ends_sentence,
-        closed=closed,
-        title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words),
-        sentences=_full_sentences(block, r) if chars > r.length_high else 0,
-        # only lines as short as a menu entry or a title are compared with others (equal keys have
-        # equal word counts, so a longer block would match none of them)
-        key=compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None,
-        refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr),
+        closed=facts.ends_closed,
+        title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words,
+                                                                    function_words=function_words),
+        key=key,
+        refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr, key),
     )
 
 
+def _page_features(blocks: list[Block], stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
+                   lang: str | None) -> list[Features]:
+    """Each block's features. Blocks of one text and link share are measured once (a page repeats
+    its menu entries and buttons): they share one Features, which nothing changes."""
+    measured: dict[tuple[str, int], Features] = {}
+    out = []
+    function_words = tr.function_words_of(lang)
+    for b in blocks:
+        key = (b.text, b.link_chars)
+        f = measured.get(key)
+        if f is None:
+            f = measured[key] = features(b, stop, r, tr, lang, function_words)
+        out.append(f)
+    return out
 
 
 def _full_sentences(block: Block, r: BoilerplateRules) -> int:
@@ -272,7 +289,7 @@ def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> Boile
     """The generic rules with a site's lists added to them."""
     if site is None:
         return generic
-    return replace(
+    merged = replace(
         generic,
         patterns=generic.patterns + site.patterns,
         legal=generic.legal + tuple(t for t in site.legal if t not in generic.legal),
@@ -283,6 +300,7 @@ def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> Boile
         dangling_end_words=generic.dangling_end_words | site.dangling_end_words,
         cta=generic.cta | site.cta,
     )
+    return replace(merged, screens=screens_of(merged))
 
 
 def _either(a, b):
@@ -328,19 +346,21 @@ def stage(doc: Document, rules) -> Document:
     lang, stop = profile.language, profile.stopwords
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
     r = replace(r, dangling_end_words=profile.function_words | r.dangling_end_words)
-    feats = [features(b, stop, r, tr, lang) for b in blocks]
+    feats = _page_features(blocks, stop, r, tr, lang)
     verdict = Verdicts(len(blocks))
 
-    _patterns(blocks, feats, verdict, r)
-    _legal(blocks, feats, verdict, r)
-    _promos(blocks, feats, verdict, r)
+    screens = r.screens or screens_of(r)
+    folded = _folded(blocks, screens)
+    _patterns(blocks, feats, verdict, r, screens, folded)
+    _legal(blocks, feats, verdict, r, screens, folded)
+    _promos(blocks, feats, verdict, r, screens, folded)
     _cta_teasers(blocks, feats, verdict, r)
     # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
     cuts: dict[int, list[Removal]] = {}
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        new, cut = _dangling(b, r)
+        new, cut = _dangling(b, r, feats[i].closed)
         if new is None:
             verdict.drop(i, cut[0].rule, cut[0].why or "")
         elif cut:
@@ -363,55 +383,162 @@ def stage(doc: Document, rules) -> Document:
     return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang)
 
 
-def _patterns(blocks, feats, verdict, r: BoilerplateRules) -> None:
-    patterns = r.patterns
-    if not patterns:
+def _folded(blocks: list[Block], screens: Screens) -> list[str]:
+    """Each block's text as the screens compare it (patterns.TextFold), a repeated text folded once."""
+    done: dict[str, str] = {}
+    return [done[b.text] if b.text in done else done.setdefault(b.text, screens.fold(b.text)) for b in blocks]
+
+
+def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
+    if not r.patterns:
         return
-    limits, tests = _tests_by_length(patterns)
+    limits, tiers = screens.limits, screens.tiers
     for i, b in enumerate(blocks):
-        tier = bisect_left(limits, feats[i].words)
-        if tier == len(limits) or not tests[tier](b.text):
-            continue  # most text blocks: longer than any UI string, or matching none
-        for p in patterns:
-            if feats[i].words <= p.max_words and p.regex.search(b.text):
-                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(feats[i].words)}, at most {p.max_words})")
+        n = feats[i].words
+        tier = bisect_left(limits, n)
+        if tier == len(limits):
+            continue  # most text blocks: longer than any UI string
+        for p in tiers[tier].candidates(folded[i], b.text):
+            if p.regex.search(b.text):
+                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
                 break
 
 
+@dataclass(frozen=True)
+class _Member:
+    order: int  # its place in the rules: the first pattern that matches names the block
+    pattern: Pattern
+    starts: tuple[str, ...] | None  # patterns.TextNeeds: a folded text that matches starts with one
+    holds: tuple[str, ...] | None  # ...and holds one
+    held: Callable[[str], object] | None = None  # true where a folded text holds one of ``holds``
+    chars: frozenset[str] | None = None  # TextNeeds.chars: a text that matches holds one
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Patterns screened together: those that need a start (the text's first folded character
+    picked them: one ``startswith`` for all of them), those that need one of a few long strings
+    anywhere (one search for all of them), those that need only short strings (":", "of": most
+    texts hold one) or a character of a set (a digit), each tested alone, and those that need
+    nothing sure."""
+
+    starts: tuple[str, ...]
+    by_start: tuple[_Member, ...]
+    holds: Callable[[str], object] | None  # true where the text holds a string one of ``by_holds`` needs
+    by_holds: tuple[_Member, ...]
+    alone: tuple[_Member, ...]
+    always: tuple[Pattern, ...]
+    always_members: tuple[_Member, ...]
+
+    def candidates(self, folded: str, text: str) -> tuple[Pattern, ...] | list[Pattern]:
+        """The patterns, in the rules' order, that the text (and its fold) shows what they need for."""
+        found: list[_Member] = []
+        for m in self.alone:
+            if (m.chars is None or not m.chars.isdisjoint(text)) and (m.held is None or m.held(folded)):
+                found.append(m)
+        if self.starts and folded.startswith(self.starts):
+            found += [m for m in self.by_start if folded.startswith(m.starts)]
+        if self.holds is not None and self.holds(folded):
+            found += [m for m in self.by_holds if m.held(folded)]
+        if not found:
+            return self.always
+        found += self.always_members
+        found.sort(key=_order)
+        return [m.pattern for m in found]
+
+
+def _order(member: _Member) -> int:
+    return member.order
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """The patterns that take a block up to one word count, grouped by the first folded character
+    a text needs for them (``default``: a character no pattern starts with)."""
+
+    by_first: Mapping[str, _Group]
+    default: _Group
+
+    def candidates(self, folded: str, text: str) -> tuple[Pattern, ...] | list[Pattern]:
+        return self.by_first.get(folded[:1], self.default).candidates(folded, text)
+
+
+@dataclass(frozen=True)
+class Screens:
+    """What a block's text must show before the rules' patterns are tried on it (patterns.text_needs),
+    derived from the rules once: most blocks start with and hold none of the strings a UI pattern
+    needs, and tests in C on the folded text spare them the engine.
+
+    ``tiers``: for each of ``limits`` (word counts, ascending), the patterns that take a block up
+    to that long; promo_open, promo_close, byline: the starts of the stripped, folded text each needs."""
+
+    fold: TextFold
+    limits: tuple[int, ...]
+    tiers: tuple[_Tier, ...]
+    promo_open: tuple[str, ...] | None
+    promo_close: tuple[str, ...] | None
+    byline: tuple[str, ...] | None
+    legal: Callable[[str], object]  # true where a case-folded text holds a legal term at a word's start
+
+
+def screens_of(r: BoilerplateRules) -> Screens:
+    """The screens of the rules' patterns (``Screens``)."""
+    singles = tuple((p.pattern, p.flags) if p is not None else None for p in (r.promo_open, r.promo_close, r.byline))
+    return _screens(r.patterns, singles, r.legal)
+
+
 @lru_cache(maxsize=64)
-def _tests_by_length(patterns: tuple[Pattern, ...]) -> tuple[tuple[int, ...], tuple]:
-    """Word-count limits, ascending, and for each a test that is true where a pattern that may take
-    a block up to that long matches (a block longer than the last limit is no UI string). Short
-    blocks are tried against every pattern; a long block only against the few patterns that take
-    long blocks, not against the whole alternation."""
-    sizes = sorted(p.max_words for p in patterns)
-    median = sizes[len(sizes) // 2]
-    limits = tuple(m for m in sorted(set(sizes)) if m >= median)
-    return limits, tuple(_any_of(tuple(p for p in patterns if p.max_words >= m or m == median)) for m in limits)
+def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ...]) -> Screens:
+    needs = [text_needs(p.regex.pattern, p.regex.flags) for p in patterns]
+    single_needs = [text_needs(*single) if single is not None else None for single in singles]
+    codes = {c for need in needs + single_needs if need is not None for c in need.codes}
+    # a pattern that needs a start is screened by it alone: its strings anywhere would say less
+    members = [_Member(k, p, need.starts, None) if need.starts is not None
+               else _Member(k, p, None, need.holds, literal_search(need.holds) if need.holds else None,
+                            char_set(need.chars) if need.chars else None)
+               for k, (p, need) in enumerate(zip(patterns, needs))]
+    limits = tuple(sorted({p.max_words for p in patterns}))
+    tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
+    promo_open, promo_close, byline = (need.starts if need is not None else None for need in single_needs)
+    # a legal term counts only where it starts a word (_legal_hits)
+    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline,
+                   literal_search(legal, word_start=True))
 
 
-def _any_of(patterns: tuple[Pattern, ...]):
-    """A test that is true where any of the patterns matches: a cheap check before trying each.
-    Patterns anchored at the start are tried together at position 0 only (``match``), which is
-    far cheaper than searching an alternation at every position of the text."""
-    anchored = [p.regex for p in patterns if p.regex.pattern.startswith("^")]
-    loose = [p.regex for p in patterns if not p.regex.pattern.startswith("^")]
-    # joined as the rules' own patterns are (a time limit, errors that name the pattern at fault)
-    at_start = combine(anchored, regex.I) if anchored else None
-    anywhere = combine(loose, regex.I) if loose else None
-
-    def test(text: str) -> bool:
-        return bool(at_start and at_start.match(text) or anywhere and anywhere.search(text))
-    return test
+_WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
 
 
-def _run_starts(blocks, member) -> list[int]:
-    """For each block, where the run of consecutive ``member`` blocks holding it starts (itself if
-    it is no member): computed once, so asking for a list's introduction stays linear."""
+def _tier(members: list[_Member]) -> _Tier:
+    needs_holds = [m for m in members if m.starts is None and m.holds is not None]
+    by_holds = tuple(m for m in needs_holds if min(map(len, m.holds)) >= _WEAK_HOLDS)
+    always = tuple(m for m in members if m.starts is None and m.holds is None and m.chars is None)
+    alone = tuple(m for m in members if m.starts is None and m not in by_holds and m not in always)
+    held = {h for m in by_holds for h in m.holds}
+
+    def group(first: str) -> _Group:
+        by_start = tuple(replace(m, starts=tuple(s for s in m.starts if s[0] == first)) for m in members
+                         if m.starts is not None and any(s[0] == first for s in m.starts))
+        holds = literal_search(held) if held else None
+        return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, alone,
+                      tuple(m.pattern for m in always), always)
+    firsts = sorted({s[0] for m in members if m.starts is not None for s in m.starts})
+    return _Tier({c: group(c) for c in firsts}, group(""))
+
+
+def _run_starts(members: list[bool]) -> list[int]:
+    """For each block, where the run of consecutive member blocks (``members``: whether each is
+    one) holding it starts (itself if it is no member): computed once, so asking for a list's
+    introduction stays linear."""
     starts: list[int] = []
-    for i in range(len(blocks)):
-        starts.append(starts[i - 1] if i and member(i) and member(i - 1) else i)
+    previous = False
+    for i, member in enumerate(members):
+        starts.append(starts[i - 1] if member and previous else i)
+        previous = member
     return starts
+
+
+def _list_items(blocks) -> list[bool]:
+    return [b.kind == "list_item" for b in blocks]
 
 
 def _intro_before(blocks, verdict, i: int, starts: list[int]) -> bool:
@@ -424,8 +551,8 @@ def _intro_before(blocks, verdict, i: int, starts: list[int]) -> bool:
 
 
 def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
-    link_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item"
-                              and feats[j].link_density >= r.link_block_density)
+    link_starts = _run_starts([b.kind == "list_item" and f.link_density >= r.link_block_density
+                               for b, f in zip(blocks, feats)])
     later_lines: dict[str, int] = {}
     for i, b in enumerate(blocks):
         # a contents entry names a heading; question headings ("How is it given?") count too
@@ -436,7 +563,8 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if verdict[i]:
             continue
         f = feats[i]
-        url_only = bool(URL_ONLY.match(b.text.strip()))
+        # every URL_ONLY form holds a '.' or a '/': most texts are told without the search
+        url_only = ("." in b.text or "/" in b.text) and URL_ONLY.match(b.text.strip()) is not None
         if not url_only and f.link_density < r.link_block_density:
             continue
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
@@ -449,14 +577,15 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict.drop(i, "link-list", measured)
 
 
-def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
+def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     if r.promo_open is None:
         return
     i = 0
     n = len(blocks)
     while i < n:
         b = blocks[i]
-        if feats[i].words <= r.title_max_words and r.promo_open.match(b.text.strip()):
+        if feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_open) \
+                and r.promo_open.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "opens a promo")
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
@@ -473,7 +602,8 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules) -> None:
                 j += 1
             i = j
             continue
-        if r.promo_close and feats[i].words <= r.title_max_words and r.promo_close.match(b.text.strip()):
+        if r.promo_close and feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_close) \
+                and r.promo_close.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "closes a promo")
             # a teaser cut off with an ellipsis right before "Read more" is part of the promo
             if i and blocks[i - 1].text.rstrip().endswith(("...", "…")):
@@ -523,14 +653,22 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
                                      or block.text.rstrip().endswith(("...", "…")))
 
 
-def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
+def _may_start(folded: str, starts: tuple[str, ...] | None) -> bool:
+    """Whether a stripped text whose fold is ``folded`` starts with one of ``starts`` (the starts a
+    pattern needs; None: it needs none)."""
+    return starts is None or folded.lstrip().startswith(starts)
+
+
+def _legal_hits(r: BoilerplateRules, text: str, words: int, screens: Screens) -> int:
     """How many legal terms a block holds, or 0 unless they are dense enough to make it a legal
     notice: a news paragraph may mention insurance or a company's Inc. once; a footer says little
-    else. Plain substring tests (fast in C) find the candidates; only a found term is checked to
-    start a word."""
+    else. One search for any term (``screens.legal``) passes most texts over; plain substring tests
+    (fast in C) count the terms of the rest; only a found term is checked to start a word."""
     if len(text) < r.legal_min_chars or not r.legal:
         return 0
     low = text.casefold()
+    if not screens.legal(low):
+        return 0
     hits = 0
     for term in r.legal:
         at = low.find(term)
@@ -541,16 +679,20 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
     return hits if hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words else 0
 
 
-def _legal(blocks, feats, verdict, r: BoilerplateRules) -> None:
+def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     byline_at = None
+    counted: dict[str, int] = {}  # a repeated text is counted once
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        hits = _legal_hits(r, b.text, feats[i].words)
+        hits = counted.get(b.text)
+        if hits is None:
+            hits = counted[b.text] = _legal_hits(r, b.text, feats[i].words, screens)
         if hits:
             verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
             continue
-        if r.byline is not None and feats[i].words <= r.byline_max_words and r.byline.match(b.text.strip()):
+        if r.byline is not None and feats[i].words <= r.byline_max_words and _may_start(folded[i], screens.byline) \
+                and r.byline.match(b.text.strip()):
             verdict.drop(i, "byline", f"a byline ({_word_count(feats[i].words)})")
             # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
             # Doe" names them itself, and what follows is the article
@@ -577,7 +719,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     runs, or runs not followed by text, are menus; the others (returned) are menus only if they
     end up outside the article body."""
     weak: set[int] = set()
-    list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
+    list_starts = _run_starts(_list_items(blocks))
     counts: dict[str, int] = {}
     for f in feats:
         if f.key is not None:
@@ -621,10 +763,11 @@ def _title_case(block: Block, r: BoilerplateRules) -> bool:
 
 def _menu_item(block: Block, f: Features, r: BoilerplateRules) -> bool:
     """A menu entry: a few words, or a headline (a title line: lists of related stories)."""
-    headline = f.title_like and (block.kind == "paragraph" or _title_case(block, r))
-    return block.kind in ("paragraph", "list_item") and (f.words <= r.short_words or headline) \
-        and not f.sentence and not block.text.rstrip().endswith(":") \
-        and not f.refs_heading
+    if block.kind not in ("paragraph", "list_item") or f.sentence or f.refs_heading:
+        return False
+    # the headline test (title case) only for a block too long to be an entry of a few words
+    entry = f.words <= r.short_words or f.title_like and (block.kind == "paragraph" or _title_case(block, r))
+    return entry and not block.text.rstrip().endswith(":")
 
 
 def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
@@ -637,7 +780,7 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
         return "short"
     if f.stop_density >= r.stopwords_high:
         return "good" if f.chars > r.length_high or (f.sentence and f.words >= r.sentence_min_words) else "near-good"
-    if f.chars > r.length_high and f.sentences >= 2 and f.stop_density >= r.stopwords_sentence:
+    if f.chars > r.length_high and f.stop_density >= r.stopwords_sentence and _full_sentences(block, r) >= 2:
         return "good"  # several sentences of term-dense prose (medicine, law): few stopwords, still text
     if f.stop_density >= r.stopwords_low:
         return "near-good"
@@ -671,7 +814,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
 def _body_classes(blocks, feats, verdict, r: BoilerplateRules) -> list[str]:
     """Each block's jusText class ("removed" where a rule already took it); a bad list item that a
     kept line introduces ("... include:") is content, so it counts as short."""
-    list_starts = _run_starts(blocks, lambda j: blocks[j].kind == "list_item")
+    list_starts = _run_starts(_list_items(blocks))
     cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(len(blocks))]
     for i in range(len(blocks)):
         if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i, list_starts):
@@ -846,13 +989,16 @@ def _unfinished_end(last: str) -> bool:
     return (last.isalpha() and last.islower()) or POSSESSIVE.fullmatch(last) is not None
 
 
-def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Removal]]:
-    """Cut a trailing sentence that stops on a function word (the rest of it was lost)."""
-    text = block.text.rstrip()
-    if not text or block.kind in ("heading", "code", "table") or ends_closed(text) or text.endswith(","):
+def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> tuple[Block | None, list[Removal]]:
+    """Cut a trailing sentence that stops on a function word (the rest of it was lost). ``closed``:
+    whether the text ends closed (textutil.ends_closed), where the caller knows."""
+    if block.kind in ("heading", "code", "table") or closed:
         return block, []
-    last = words(text[-40:])
-    if not last or LIST_JOINER.search(text):
+    text = block.text.rstrip()
+    if not text or (closed is None and ends_closed(text)) or text.endswith(","):
+        return block, []
+    last = block.facts.words if len(text) <= 40 else words(text[-40:])  # the same words, for a short text
+    if not last:
         return block, []
     if last[-1].lower() in r.dangling_end_words:
         rule, why = "dangling-fragment", f"stops on the function word {last[-1]!r}"
@@ -860,6 +1006,8 @@ def _dangling(block: Block, r: BoilerplateRules) -> tuple[Block | None, list[Rem
         # prose whose last sentence breaks off mid-clause after complete ones
         rule, why = "unfinished-sentence", f"the last sentence stops on {text.rsplit(None, 1)[-1]!r} unclosed"
     else:
+        return block, []
+    if LIST_JOINER.search(text):  # "...; or": a list item's end, not a fragment
         return block, []
     spans = block.facts.sentences
     start = spans[-1][0] if spans else 0

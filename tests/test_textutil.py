@@ -1,0 +1,67 @@
+"""textutil: the measures of a block's text (words, sentences) that stages share."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Block, Span
+import regex
+
+from pipeline.textutil import (_ABBREV, _ABBREV_REACH, _BOUNDARY, _BOUNDARY_WIDE, _WIDE_STOP, CLOSED, SENTENCE_END, WORD,
+                              ends_closed, ends_sentence, sentence_spans, words)
+
+
+@pytest.mark.parametrize("text", ["A title line", "", "   ", "One. Two three.", "No stop but \u3002 wide",
+                                  "Dr. Smith came", "Ends with a question?"])
+def test_a_blocks_sentence_count_is_the_number_of_its_sentences(text: str) -> None:
+    # counted without finding the sentences where no sentence-final punctuation can end one
+    assert Block("paragraph", text, Span((0, len(text)), (1, 1))).facts.sentence_count == len(sentence_spans(text))
+
+
+@pytest.mark.parametrize("text", ["don't stop rock'n'roll", "abc' 'x ABC''d", "a1b2 c_d e-f", ""])
+def test_words_of_ascii_text_are_the_words_the_unicode_pattern_finds(text: str) -> None:
+    assert words(text) == WORD.findall(text)
+
+
+def test_a_blocks_facts_are_measured_on_first_use_and_kept() -> None:
+    block = Block("paragraph", "One short sentence. And a second one", Span((0, 36), (1, 1)))
+    facts = block.facts
+    assert facts.words is facts.words and facts.sentences is facts.sentences  # measured once
+    assert facts.tokens == 7 and facts.wide == 0 and facts.sentence_count == 2
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(".!?…。：;:a )\"'”’]」\\\n\t", max_size=20))
+def test_the_end_tests_are_what_the_end_patterns_find_in_the_last_twelve_characters(text: str) -> None:
+    tail = text.rstrip()[-12:]
+    assert ends_sentence(text) == bool(SENTENCE_END.search(tail))
+    assert ends_closed(text) == bool(CLOSED.search(tail))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Dr.", "approx.", "A.", "e.g.", "canvs.", "U.S.", "x", "Word", "word.", "Fig.", " ",
+                                 "  ", "\n", "。", "”", "It", "1", "?", "!", "…", "Ph.D."]), max_size=14))
+def test_sentences_are_split_as_the_abbreviation_pattern_on_the_whole_sentence_says(parts: list) -> None:
+    text = " ".join(parts)
+    assert sentence_spans(text) == _spans_by_whole_sentence(text)
+
+
+def _spans_by_whole_sentence(text: str) -> list[tuple[int, int]]:
+    """sentence_spans as first written: the abbreviation pattern searched in the whole sentence so far."""
+    spans, start = [], 0
+    boundary = _BOUNDARY if text.isascii() or not _WIDE_STOP.search(text) else _BOUNDARY_WIDE
+    for m in boundary.finditer(text):
+        if _ABBREV.search(text[start:m.start()]):
+            continue
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def test_the_abbreviation_reach_covers_the_longest_abbreviation_and_the_character_before_it() -> None:
+    longest = max(len(a) for a in regex.findall(r"[A-Za-z\\.]+", _ABBREV.pattern.split("(?:")[2]))
+    assert _ABBREV_REACH > longest + 1
