@@ -13,7 +13,7 @@ import pytest
 
 import pipeline
 from pipeline.output import dumps
-from pipeline.report import build, compare, families, model, notebook, render, source
+from pipeline.report import compare, families, model, notebook, render, source
 from pipeline.rules import RulesError, load_rules
 from tests.cli_main import run_main
 from tests.conftest import SEED_PAGES
