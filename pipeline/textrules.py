@@ -58,7 +58,7 @@ class TextRules:
     pdf_formats: frozenset[str]  # evidence: page formats that are PDF text
     pdf_marked: Any  # evidence: compiled, a page name or URL that says its text came from a PDF (None: none does)
     min_hyphen_breaks: int  # evidence: words hyphenated at line ends that show a PDF's fixed lines
-    markdown: Any  # evidence: compiled, one mark of markdown (a link, a heading)
+    markdown_marks: tuple[str, ...]  # evidence: strings that mark markdown (a link's target, a heading)
     min_markdown: int  # evidence: that many marks make a markdown dump
     # the rare characters every match of title_closing holds (patterns.TextNeeds.chars): a line
     # holding none of them is not searched; None where there is no such set
@@ -68,6 +68,14 @@ class TextRules:
         """The function words of a page's language (English when it is not known); none for a
         language without a list."""
         return self.function_words.get((language or "en").split("-")[0].lower(), frozenset())
+
+
+def _marks(section: Mapping, key: str, where) -> tuple[str, ...]:
+    items = where.get(section, key, (list, tuple), ("](",))
+    for i, m in enumerate(items):
+        if not isinstance(m, str) or not m:
+            raise where.at(key, i).error(f"expected a non-empty string, got {m!r}")
+    return tuple(items)
 
 
 def _words(section: Mapping, key: str, where) -> frozenset[str]:
@@ -117,7 +125,7 @@ def compile(section: Mapping, where) -> TextRules:
         pdf_formats=_words(ev, "pdf_formats", we) if "pdf_formats" in ev else frozenset({"pdf"}),
         pdf_marked=we.at("pdf_marked").regex(marked) if marked is not None else None,
         min_hyphen_breaks=we.integer(ev, "min_hyphen_breaks", 2, lo=1),
-        markdown=we.at("markdown").regex(we.get(ev, "markdown", str, r"(?m)\]\(|^#{1,6}[ \t]\S")),
+        markdown_marks=_marks(ev, "markdown_marks", we),
         min_markdown=we.integer(ev, "min_markdown", 3, lo=1),
     )
     # the names are compared as headings are, by their key (which needs the invisible characters)

@@ -149,17 +149,28 @@ _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _WORD_EDGES = "\"'“‘”’()[]*_.,;:!?"
 
 
+PLAIN_WORDS_CHUNK = 4096  # characters split at a time: the words asked for are usually in the first few
+
+
 def plain_words(text: str, limit: int) -> list[str]:
     """The first ``limit`` words that stand alone between spaces (punctuation at their ends
     allowed), lower-cased: the letters inside a URL, a link target or a hex string ("fac5898f") are
-    no words of any language. One split, in C."""
+    no words of any language. Split in C, a chunk at a time (cut at a blank, so tokens are those of
+    one split of the whole text) until enough words are found."""
     out: list[str] = []
-    for token in text.split():
-        word = token.strip(_WORD_EDGES)
-        if word and word.replace("'", "").replace("’", "").replace("-", "").isalpha():
-            out.append(word.lower())
-            if len(out) == limit:
-                break
+    start, size = 0, len(text)
+    while start < size:
+        end = min(size, start + PLAIN_WORDS_CHUNK)
+        if end < size:
+            while end < size and not text[end].isspace():  # a token is never cut in two
+                end += 1
+        for token in text[start:end].split():
+            word = token.strip(_WORD_EDGES)
+            if word and word.replace("'", "").replace("’", "").replace("-", "").isalpha():
+                out.append(word.lower())
+                if len(out) == limit:
+                    return out
+        start = end
     return out
 _LETTER = regex.compile(r"\p{L}")
 
