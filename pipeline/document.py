@@ -320,7 +320,9 @@ def dropped(block: Block, stage: str, rule: str, why: str | None = None, *, cont
     page's own table of contents, which the sections stage reads; ``by_cuts``: the stage's logged
     cuts took all of its text)."""
     flags = block.flags | {CONTENTS_ENTRY} if contents else block.flags
-    return replace(block, drop=Drop(stage, rule, why, by_cuts), flags=flags)
+    b = block  # built directly: dataclasses.replace is slow, and most blocks of a page are dropped
+    return Block(b.kind, b.text, b.span, b.level, b.origin, b.link_chars, flags, b.role, Drop(stage, rule, why, by_cuts),
+                 b.seq, b.container)
 
 
 class Removal(NamedTuple):

@@ -93,6 +93,7 @@ class PdfRules:
     min_stray_letters: int
     stray_letters_weight: int
     suspect: re.Pattern
+    suspect_lines: re.Pattern  # the same, multi-line: once over the page's blocks joined by line feeds
     damaged_id: str
     damage_weight: int
     tail_stub_max_words: int
@@ -267,6 +268,7 @@ def compile(section: Mapping, where) -> PdfRules:
         min_stray_letters=_int(gar_w, gar_s, "min_stray_letters", 2, 2),
         stray_letters_weight=_int(gar_w, gar_s, "stray_letters_weight", 2),
         suspect=suspect,
+        suspect_lines=re.compile(suspect.pattern, re.MULTILINE),
         damaged_id=_rule_id(dam_w, dam_s, "damaged"),
         damage_weight=_int(dam_w, dam_s, "weight", 2, 1),
         tail_stub_max_words=_int(dam_w, dam_s, "tail_stub_max_words", 4),
@@ -1025,8 +1027,13 @@ def _join_warnings(joins: Sequence[Join], repaired: Sequence[tuple[int, int, str
 def _operator_garbage(blocks: Sequence[Block], cfg: PdfRules) -> bool:
     """Leaked content-stream operators in some block (the runs only: what else is garbled is
     judged once the page is known to be PDF text)."""
-    for b in blocks:
-        if b.kind in PROSE and cfg.suspect.search(b.text):
+    prose = [b for b in blocks if b.kind in PROSE]
+    # a match in one block is a match in them all joined by line feeds (^ after a line feed, a line
+    # feed after $): one search over the page tells most pages apart; only those are searched per block
+    if not cfg.suspect_lines.search("\n".join(b.text for b in prose)):
+        return False
+    for b in prose:
+        if cfg.suspect.search(b.text):
             if _operator_runs([(m.start(), m.end(), m.group()) for m in cfg.token.finditer(b.text)], b.text, cfg):
                 return True
     return False
