@@ -30,7 +30,6 @@ _MD_LINK = regex.compile(r"\[([^\]]*)(?:\]\([^)]*(?:\)|(*SKIP)(*FAIL))|(*SKIP)(*
 _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_EMPHASIS = regex.compile(r"[*_`]+")
 # the lookbehind: a run inside the text is tried once, not from each of its characters (quadratic)
-_EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
 # a markdown link's target, or a bare URL (no nested parentheses: one pass, never quadratic)
 _LINK_TARGET = regex.compile(r"\]\([^()\s]*\)|(?:https?:)?//\S+|www\.\S+")
 _DIGITS = regex.compile(r"\d+")
@@ -148,8 +147,25 @@ def compare_key(text: str, cfg: TextRules) -> str:
         text = cfg.invisible.sub("", unicodedata.normalize("NFC", text))
     text = " ".join(text.split())
     if text and not (text[0].isalnum() and text[-1].isalnum()):
-        text = _EDGE_PUNCT.sub("", text)
+        text = strip_edge_punct(text)
     return text.casefold()
+
+
+def _edge(c: str) -> bool:
+    return c.isspace() or unicodedata.category(c)[0] in "PS"
+
+
+def strip_edge_punct(text: str) -> str:
+    """``text`` without the punctuation, symbols and spaces at its ends (Unicode categories P and S,
+    and whitespace), found by looking at the ends only: a pattern anchored at the end is tried at
+    every position of the text."""
+    i, n = 0, len(text)
+    while i < n and _edge(text[i]):
+        i += 1
+    j = n
+    while j > i and _edge(text[j - 1]):
+        j -= 1
+    return text[i:j]
 
 
 def heading_key(text: str, cfg: TextRules, bullet: Any = None) -> str:

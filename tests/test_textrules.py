@@ -5,6 +5,9 @@ import ast
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 import pipeline
 from pipeline.document import Block, Span
@@ -117,3 +120,11 @@ def _imports(path: Path) -> set[str]:
 def test_no_stage_imports_another_stage(path: Path) -> None:
     stages = {f"pipeline.stages.{p.stem}" for p in STAGES_DIR.glob("*.py") if p.name != "__init__.py"}
     assert not (_imports(path) & (stages - {f"pipeline.stages.{path.stem}"}))
+
+
+EDGE_PUNCT = regex.compile(r"^[\s\p{P}\p{S}]+|(?<![\s\p{P}\p{S}])[\s\p{P}\p{S}]+$")
+
+
+@given(st.text(alphabet="ab1 .,!?-–—“”()[]$€©™é\u00a0\u2003\t¿¡«»_'\"#%&*+/<=>@^`|~§¶•…\u0301ー。、", max_size=14))
+def test_edge_punctuation_is_stripped_as_the_pattern_for_it_would(text: str) -> None:
+    assert textrules.strip_edge_punct(text) == EDGE_PUNCT.sub("", text)
