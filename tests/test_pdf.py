@@ -505,3 +505,11 @@ def test_copies_bunched_in_one_part_of_the_page_are_not_measured_as_running(rule
     assert pdf._measure_repeats([0, 1, 2], page([0, 1, 2]), pos, 9, set(), cfg) is None
     spread = pdf._measure_repeats([0, 4, 8], page([0, 4, 8]), pos, 9, set(), cfg)
     assert spread == pdf.Repeats(count=3, gap_variation=0.0, numbered=True, label=False, interrupts=False)
+
+
+def test_an_html_page_gets_no_pdf_repairs_even_with_numbers_between_sentences(rules):
+    html = ("<html><body><p>The first answer says the cable was loose and</p><p>3</p><p>the second one agrees with it.</p>"
+            "<p>Another post follows here.</p><p>4</p><p>A last post ends the thread.</p></body></html>")
+    doc = pipeline.read(html, name="x.html")
+    after = pdf.stage(doc, rules)
+    assert not [b for b in after.blocks if b.drop]  # no page numbers, no headless fragments on HTML

@@ -2,9 +2,10 @@
 
 A page shows it when it is PDF text (its format, or a name or URL that says so), holds leaked
 content-stream operators, has page furniture that marks page breaks (a running header, a page
-number inside a broken sentence) or words hyphenated at line ends. Other pages pass untouched: a
-web page's lower-case paragraph start is prose, not a sentence tail cut by a page break. On such
-pages only sentences broken across blocks are joined (step 2 without its cuts): dumps break them too.
+number inside a broken sentence) or words hyphenated at line ends; an HTML page never does. Other
+pages pass untouched: a web page's lower-case paragraph start is prose, not a sentence tail cut by a
+page break. On such pages only sentences broken across blocks are joined (step 2 without its cuts):
+dumps break them too.
 
 In order:
 
@@ -1061,6 +1062,8 @@ def stage(doc: Document, rules) -> Document:
         return doc.evolve(NAME)
     profile = page_profile(doc, rules.text)
     lang = profile.word_language
+    if doc.format == "html":  # no PDF text: a vote count between two posts is no page number
+        return _join_only(doc, cfg, lang)
     blocks, gone, page_breaks = _drop_furniture(blocks, doc, cfg, rules.text)
     if not (profile.pdf_text or page_breaks or _operator_garbage(blocks, cfg)):
         return _join_only(doc, cfg, lang)
