@@ -206,26 +206,35 @@ def edit_text(block: Block, edits: Sequence[tuple[int, int, str]]) -> Block:
         if start < pos:
             raise ValueError("overlapping edits")
         pieces.append(text[pos:start])
-        _copy_segments(old_segs, in_order, pos, start, out, new_segs)
+        copy_segments(old_segs, in_order, pos, start, out, new_segs)
         out += start - pos
         pieces.append(repl)
         out += len(repl)
         pos = end
     pieces.append(text[pos:])
-    _copy_segments(old_segs, in_order, pos, len(text), out, new_segs)
+    copy_segments(old_segs, in_order, pos, len(text), out, new_segs)
     b = block  # built directly: dataclasses.replace is slow on this hot path
     return Block(b.kind, "".join(pieces), b.span, b.level, tuple(new_segs), b.link_chars, b.flags, b.role,
                  b.drop, b.seq, b.container)
 
 
-def _copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int, out_at: int,
-                   new_segs: list[Segment]) -> None:
+def copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int, out_at: int,
+                  new_segs: list[Segment], start: int | None = None) -> int:
     """Append to ``new_segs`` the mapping of old text[a:b], placed at ``out_at`` in the new text
-    (a segment that continues the last one in both texts extends it)."""
+    (a segment that continues the last one in both texts extends it). ``start``: a segment that
+    starts at or before ``a``, for copies made in text order (the search walks on from it instead
+    of bisecting). Returns the first segment that can overlap, where a later copy can start."""
     if a >= b:
-        return
+        return start or 0
     # the first segment that can overlap: the last one starting at or before a
-    first = max(0, bisect_right(old_segs, (a, _INF)) - 1) if in_order else 0
+    if not in_order:
+        first = 0
+    elif start is None:
+        first = max(0, bisect_right(old_segs, (a, _INF)) - 1)
+    else:
+        first, last = start, len(old_segs) - 1
+        while first < last and old_segs[first + 1][0] <= a:
+            first += 1
     for k in range(first, len(old_segs)):
         t, s, n = old_segs[k]
         if in_order and t >= b:
@@ -240,6 +249,7 @@ def _copy_segments(old_segs: tuple[Segment, ...], in_order: bool, a: int, b: int
                     new_segs[-1] = (pt, ps, pn + hi - lo)
                     continue
             new_segs.append((start, source, hi - lo))
+    return first
 
 
 WORD_REACH = 30  # a rewrite is logged with the word around it, at most this far on each side

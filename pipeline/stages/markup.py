@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 
 import regex
 
-from ..document import IMAGE_DROPPED, Block, Document, Removal, Segment, dropped, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Document, Removal, Segment, copy_segments, dropped, edit_text, removal
 from ..document import Span as SourceSpan
 from ..patterns import required_chars
 
@@ -848,12 +848,12 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
                                    text[s:e], None, block.seq))
         if s > pos:
             pieces.append(text[pos:s])
-            j = _copy_mapped(segs, j, pos, s, out, new_segs)
+            j = copy_segments(segs, True, pos, s, out, new_segs, j)
             out += s - pos
         pos = e
     if pos < size:
         pieces.append(text[pos:])
-        _copy_mapped(segs, j, pos, size, out, new_segs)
+        copy_segments(segs, True, pos, size, out, new_segs, j)
     return "".join(pieces), tuple(new_segs)
 
 
@@ -920,29 +920,6 @@ def _in_text_order(segs: tuple[Segment, ...]) -> bool:
         return True
     return all(x[0] <= y[0] for x, y in zip(segs, segs[1:]))
 
-
-def _copy_mapped(segs: tuple[Segment, ...], j: int, a: int, b: int, out_at: int, new_segs: list[Segment]) -> int:
-    """Append to ``new_segs`` the mapping of old text[a:b] placed at ``out_at`` (as edit_text's
-    copy does: a segment that continues the last one in both texts extends it), starting the
-    search at segment ``j``; returns the segment to start the next copy at (a copy further on)."""
-    last = len(segs) - 1
-    while j < last and segs[j + 1][0] <= a:
-        j += 1
-    for k in range(j, last + 1):
-        t, s, n = segs[k]
-        if t >= b:
-            break
-        lo = a if a > t else t
-        hi = b if b < t + n else t + n
-        if lo < hi:
-            start, source = out_at + lo - a, s + lo - t
-            if new_segs:
-                pt, ps, pn = new_segs[-1]
-                if pt + pn == start and ps + pn == source:
-                    new_segs[-1] = (pt, ps, pn + hi - lo)
-                    continue
-            new_segs.append((start, source, hi - lo))
-    return j
 
 
 def _bullet_cut(bullet: regex.Match, cuts: list[Cut], r: MarkupRules) -> Cut | None:

@@ -25,8 +25,9 @@ about its content. Class and id values are split into words at non-letters and a
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
@@ -126,8 +127,7 @@ _KEEP = ("", "")  # a container's own decision: content, keep what is inside
 
 
 class _Judge:
-    """Verdicts per container, each decided once (many blocks share one). Chains are walked in
-    loops, not by recursion: a page may nest elements thousands deep."""
+    """Verdicts per container, each decided once (many blocks share one)."""
 
     def __init__(self, cfg: StructureRules, page_chars: int, prose: dict[int, int]):
         self.cfg = cfg
@@ -139,16 +139,11 @@ class _Judge:
 
     def verdict(self, c: Container | None) -> Verdict:
         """The innermost decision around ``c``: a furniture rule, or None (content, or nothing)."""
-        todo: list[Container] = []
-        while c is not None and id(c) not in self.memo:
-            todo.append(c)
-            c = c.parent
-        v = self.memo[id(c)] if c is not None else None
-        for x in reversed(todo):  # outermost first: each inherits its parent's verdict
+        def step(x: Container, around: Verdict) -> Verdict:
             own = self._own(x)
-            v = None if own is _KEEP else own if own is not None else v
-            self.memo[id(x)] = v
-        return v
+            return None if own is _KEEP else own if own is not None else around
+
+        return _down_chain(c, self.memo, None, step)
 
     def _own(self, c: Container) -> Verdict:
         """What ``c`` itself says: _KEEP for content, a (rule, why) for furniture, None for nothing."""
@@ -175,17 +170,27 @@ class _Judge:
 
     def inside_sections(self, c: Container | None) -> bool:
         """Whether ``c`` or an element around it is content or a sectioning element."""
-        todo: list[Container] = []
-        while c is not None and id(c) not in self.enclosed:
-            todo.append(c)
-            c = c.parent
-        inside = self.enclosed[id(c)] if c is not None else False
         cfg = self.cfg
-        for x in reversed(todo):
-            inside = inside or x.tag in cfg.content_tags or x.tag in cfg.sectioning_tags or (
+
+        def step(x: Container, around: bool) -> bool:
+            return around or x.tag in cfg.content_tags or x.tag in cfg.sectioning_tags or (
                 x.role is not None and x.role in cfg.content_roles)
-            self.enclosed[id(x)] = inside
-        return inside
+
+        return _down_chain(c, self.enclosed, False, step)
+
+
+def _down_chain(c: Container | None, memo: dict, top: Any, step: Callable[[Container, Any], Any]) -> Any:
+    """``memo[id(c)]``, computed outermost first for ``c`` and the containers around it that have no
+    value yet: each one's is ``step(it, the value around it)``, ``top`` above the outermost. A loop,
+    not recursion: a page may nest elements thousands deep."""
+    todo: list[Container] = []
+    while c is not None and id(c) not in memo:
+        todo.append(c)
+        c = c.parent
+    value = memo[id(c)] if c is not None else top
+    for x in reversed(todo):
+        value = memo[id(x)] = step(x, value)
+    return value
 
 
 PROSE_KINDS = ("paragraph", "quote", "list_item")
