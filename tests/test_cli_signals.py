@@ -34,12 +34,15 @@ def slow_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return src
 
 
-def start_cli(src: Path, out: Path, jobs: int, logs: Path) -> subprocess.Popen:
+def start_cli(src: Path, out: Path, jobs: int, logs: Path, templates: bool = False) -> subprocess.Popen:
+    """The CLI cleaning ``src``; without the template pass unless asked (its count of 300 copies
+    of one page would come before the first page is written, and is stopped in its own test)."""
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / "stdout", "wb") as stdout, open(logs / "stderr", "wb") as stderr:
         # SIGINT restored to its default: a shell starts background jobs with it ignored
         return subprocess.Popen([sys.executable, "-m", "pipeline", "clean", str(src), "-o", str(out),
-                                 "--jobs", str(jobs)], cwd=REPO, stdout=stdout, stderr=stderr,
+                                 "--jobs", str(jobs)] + ([] if templates else ["--no-templates"]),
+                                cwd=REPO, stdout=stdout, stderr=stderr,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
@@ -121,6 +124,32 @@ def test_a_signalled_run_stops_promptly_with_the_manifest_of_the_pages_done_and_
     for name in written:  # every page written is whole
         assert json.loads((out / name).read_text(encoding="utf-8"))["sections"], name
     assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+
+
+@needs_proc
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_stopped_while_counting_template_lines_writes_a_manifest_of_no_pages(
+        slow_src: Path, tmp_path: Path, jobs: int) -> None:
+    out = tmp_path / "out"
+    proc = start_cli(slow_src, out, jobs, tmp_path / "logs", templates=True)
+    try:
+        deadline = time.monotonic() + HANG_GUARD
+        while len(children(proc.pid)) < (jobs if jobs > 1 else 0) or not out.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "the CLI ended or never started"
+            time.sleep(0.02)
+        time.sleep(0.3)  # counting: 300 pages take far longer than this
+        workers = children(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=HANG_GUARD) == 130
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "Traceback" not in (tmp_path / "logs" / "stderr").read_text()
+    assert not any(running(w) for w in workers)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"] is True and manifest["pages"] == []
+    assert len(manifest["not_cleaned"]) == PAGES and page_outputs(out) == set()
+    assert not (out / ".templates.json").exists()
 
 
 @needs_proc
