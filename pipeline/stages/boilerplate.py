@@ -25,7 +25,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable, Mapping
@@ -107,8 +107,6 @@ class BoilerplateRules:
     sentence_min_words: int = 8
     sentence_min_chars: int = 40
     unfinished_min_words: int = 3
-    # derived from the patterns (screens_of), set by compile and with_site: no rule of its own
-    screens: Screens | None = field(default=None, compare=False, repr=False)
 
 
 
@@ -206,7 +204,8 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         raise where.at("length_low").error(f"must not exceed length_high ({rules.length_high})")
     if rules.stopwords_low > rules.stopwords_high:
         raise where.at("stopwords_low").error(f"must not exceed stopwords_high ({rules.stopwords_high:g})")
-    return replace(rules, screens=screens_of(rules))
+    return rules  # its screens are built where a page first needs them (screens_of, cached): a site's
+    # section is never used alone, only merged into the generic rules (with_site)
 
 
 def _strings(items, where) -> tuple[str, ...]:
@@ -300,7 +299,7 @@ def with_site(generic: BoilerplateRules, site: BoilerplateRules | None) -> Boile
         dangling_end_words=generic.dangling_end_words | site.dangling_end_words,
         cta=generic.cta | site.cta,
     )
-    return replace(merged, screens=screens_of(merged))
+    return merged
 
 
 def _either(a, b):
@@ -349,7 +348,7 @@ def stage(doc: Document, rules) -> Document:
     feats = _page_features(blocks, stop, r, tr, lang)
     verdict = Verdicts(len(blocks))
 
-    screens = r.screens or screens_of(r)
+    screens = screens_of(r)  # built on a page's first need, then cached per set of patterns
     folded = _folded(blocks, screens)
     _patterns(blocks, feats, verdict, r, screens, folded)
     _legal(blocks, feats, verdict, r, screens, folded)
