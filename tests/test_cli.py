@@ -17,6 +17,7 @@ import pytest
 from pipeline import corpus, load_rules
 from pipeline.output import write_atomic
 from pipeline.rules import RulesError, Where
+from tests.cli_main import run_main
 from tests.conftest import SEED_PAGES, run_cli
 
 PAGE = ("# Pancreatic tumors\n\nSurgery removes the tumor when it has not spread beyond the pancreas.\n\n"
@@ -66,7 +67,7 @@ def test_each_page_is_written_under_its_subfolder_without_extensions(tmp_path: P
     write(src / "b" / "x.txt", PAGE.replace("Surgery", "An operation"))
     write(src / "c" / "y.txt.gz", gzip.compress(PAGE.encode("utf-8"), mtime=0))
     write(src / "z.md", PAGE)
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json_files(out) == ["a/x.json", "b/x.json", "c/y.json", "z.json"]
     a, b = (json.loads((out / f).read_text(encoding="utf-8")) for f in ("a/x.json", "b/x.json"))
@@ -79,7 +80,7 @@ def test_gzipped_html_page_is_written_as_its_stem(tmp_path: Path) -> None:
     write(src / "x.html.gz", gzip.compress(b"<html><head><title>Tumors</title></head><body><h1>Tumors</h1>"
                                            b"<p>Surgery removes the tumor when it has not spread.</p></body></html>",
                                            mtime=0))
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json_files(out) == ["x.json"]
 
@@ -89,7 +90,7 @@ def test_manifest_has_one_row_per_page_with_status_error_and_counts(tmp_path: Pa
     write(src / "good.txt", PAGE)
     write(src / "empty.txt", b"")
     write(src / "logo.png", png_bytes())
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 1
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"] == {"ok": 1, "empty": 1, "error": 1}
@@ -109,7 +110,7 @@ def test_verbose_gives_a_progress_line_per_page_and_a_summary_line(tmp_path: Pat
     names = ["one.txt", "two.txt", "sub/three.txt"]
     for name in names:
         write(src / name, PAGE)
-    proc = run_cli("clean", src, "-o", out, "--verbose")
+    proc = run_main("clean", src, "-o", out, "--verbose")
     lines = proc.stdout.splitlines()
     for name in names:
         assert sum(1 for line in lines if str(src / name) in line) == 1, proc.stdout
@@ -120,7 +121,7 @@ def test_without_verbose_no_line_per_page_and_the_summary_counts_removals_by_fam
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "one.txt", "Skip to content\n\n" + PAGE + "\nSee [the guide](https://example.org/guide) on *side "
                            "effects* before the operation, and ask your doctor about it.\n")
-    proc = run_cli("clean", src, "-o", out)  # stderr is no terminal here: no bar either
+    proc = run_main("clean", src, "-o", out)  # stderr is no terminal here: no bar either
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     assert not any(str(src / "one.txt") in line for line in lines), proc.stdout
@@ -151,7 +152,7 @@ def test_a_bad_page_fails_alone_with_a_one_line_error_naming_it(tmp_path: Path, 
     write(src / "a.txt", PAGE)
     write(src / bad_name, bad_data)
     write(src / "z.txt", PAGE)
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     errors = error_lines(proc.stderr)  # error lines go to stderr, progress lines to stdout
@@ -166,7 +167,7 @@ def test_an_empty_page_is_an_empty_result_with_a_warning_not_a_failure(tmp_path:
     write(src / "empty.txt", b"")
     write(src / "blank.txt", "\n   \n\t\n")
     write(src / "good.txt", PAGE)
-    proc = run_cli("clean", src, "-o", out)
+    proc = run_main("clean", src, "-o", out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for name in ("empty", "blank"):
         page = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
@@ -178,7 +179,7 @@ def test_a_missing_src_is_reported_and_the_other_pages_are_cleaned(tmp_path: Pat
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "good.txt", PAGE)
     missing = tmp_path / "no-such-folder"
-    proc = run_cli("clean", src, missing, "-o", out)
+    proc = run_main("clean", src, missing, "-o", out)
     assert proc.returncode == 1
     assert any(str(missing) in line and "no such" in line for line in proc.stderr.splitlines()), proc.stderr
     assert json_files(out) == ["good.json"]
@@ -188,9 +189,9 @@ def test_a_missing_src_is_reported_and_the_other_pages_are_cleaned(tmp_path: Pat
 def test_the_old_output_of_a_page_that_now_fails_is_removed(tmp_path: Path) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "x.txt", PAGE)
-    assert run_cli("clean", src, "-o", out).returncode == 0
+    assert run_main("clean", src, "-o", out).returncode == 0
     write(src / "x.txt", png_bytes())
-    assert run_cli("clean", src, "-o", out).returncode == 1
+    assert run_main("clean", src, "-o", out).returncode == 1
     assert json_files(out) == []
 
 
@@ -253,7 +254,7 @@ def test_bad_rules_exit_2_naming_file_line_and_key_before_any_page(tmp_path: Pat
     src, out = tmp_path / "src", tmp_path / "out"
     write(src / "good.txt", PAGE)
     rules = write(tmp_path / "my-rules.yaml", rules_text)
-    proc = run_cli("clean", src, "-o", out, "--rules", rules)
+    proc = run_main("clean", src, "-o", out, "--rules", rules)
     assert proc.returncode == 2
     assert f"{rules}:{line}:" in proc.stderr, proc.stderr
     if key:
@@ -270,7 +271,7 @@ def test_an_invalid_regex_error_names_file_line_and_key() -> None:
 
 
 def test_missing_rules_file_exits_2(tmp_path: Path) -> None:
-    proc = run_cli("clean", tmp_path, "-o", tmp_path / "out", "--rules", tmp_path / "nope.yaml")
+    proc = run_main("clean", tmp_path, "-o", tmp_path / "out", "--rules", tmp_path / "nope.yaml")
     assert proc.returncode == 2 and "nope.yaml" in proc.stderr
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import pipeline
 from pipeline.templates import TemplateRules, TemplateState, build
-from tests.conftest import run_cli
+from tests.cli_main import run_main
 
 CFG = TemplateRules(min_share=0.5, min_pages=3, min_chars=3, cluster_min_shared=3)
 STORIES = [
@@ -81,7 +81,7 @@ def test_a_corpus_run_writes_its_state_and_a_notebook_reproduces_a_page_with_it(
     for i in range(4):
         (src / f"s{i}.txt").write_text(site_page(i, url=False), encoding="utf-8")  # no URL: shared lines make the site
     out = tmp_path / "clean"
-    assert run_cli("clean", str(src), "-o", str(out), "--jobs", jobs, "-q").returncode == 0
+    assert run_main("clean", str(src), "-o", str(out), "--jobs", jobs, "-q").returncode == 0
     state = json.loads((out / ".templates.json").read_text(encoding="utf-8"))
     written = json.loads((out / "s2.json").read_text(encoding="utf-8"))
     assert any(r["rule"] == "template" for r in written["removed"])
@@ -95,6 +95,6 @@ def test_no_templates_cleans_each_page_on_its_own(tmp_path) -> None:
     for i in range(4):
         (src / f"s{i}.txt").write_text(site_page(i), encoding="utf-8")
     out = tmp_path / "clean"
-    assert run_cli("clean", str(src), "-o", str(out), "--no-templates", "-q").returncode == 0
+    assert run_main("clean", str(src), "-o", str(out), "--no-templates", "-q").returncode == 0
     assert not (out / ".templates.json").exists()
     assert not any(r["rule"] == "template" for r in json.loads((out / "s0.json").read_text())["removed"])
