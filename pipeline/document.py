@@ -152,7 +152,9 @@ class Block:
             # (x, inf) sorts after every segment that starts at or before x: compared on the start only
             k = bisect_right(segs, (x, _INF)) - 1
         if k < 0:
-            return segs[0][1] if not end else chars[0]
+            # i is in text no segment maps, before the first mapped text (a replacement at the start,
+            # "fi" for "ﬁ"): it starts where the block's source starts, and ends where the mapped text does
+            return segs[0][1] if end else chars[0]
         t, s, n = segs[k]
         if end:
             if i - t <= n:

@@ -105,3 +105,12 @@ def test_contents_are_the_dropped_blocks_labelled_as_contents_entries() -> None:
     doc = Document(name="x", blocks=(a, b, c)).evolve("boilerplate", blocks=[
         dropped(a, "boilerplate", "toc", contents=True), dropped(b, "boilerplate", "nav"), c])
     assert [x.text for x in doc.contents] == ["Causes"]
+
+
+def test_a_part_that_starts_in_replaced_text_at_the_start_of_the_block_starts_where_the_block_does() -> None:
+    # found by the property test: "ﬁ" -> "fi" at a block's start, then the part from its first character
+    source = "ﬁnal words"
+    fixed = edit_text(block_of(source), [(0, 1, "fi")])
+    a, b = fixed.subspan(0, len("final")).chars
+    assert source[a:b] == "ﬁnal"
+    assert fixed.subspan(0, 2).chars == (0, 1)  # the replacement alone stands for what it replaced

@@ -4,7 +4,7 @@ provenance, every source line kept or logged), or raises SourceError for input t
 Nothing else: no other exception, no page that fails a check."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import pipeline
@@ -87,6 +87,7 @@ def test_any_text_gets_a_valid_page(text: str, name: str) -> None:
 
 @SETTINGS
 @given(markdownish(), st.sampled_from(["page.md", "page.txt", "page.pdf.txt"]))
+@example(".\n\ufb01nal \x1b[31m\n\u2026 The", "page.pdf.txt")  # a ligature at a cut fragment's start (found here)
 def test_markdownish_text_gets_a_valid_page(text: str, name: str) -> None:
     check(text, name)
     check(text.encode("utf-8"), name)

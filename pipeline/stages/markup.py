@@ -834,12 +834,12 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
             while k < last and segs[k + 1][0] <= s:
                 k += 1
             t, src, n = segs[k]
-            a = segs[0][1] if t > s else src + s - t if s < t + n else src + n
+            a = chars[0] if t > s else src + s - t if s < t + n else src + n
             while k < last and segs[k + 1][0] < e:  # the last starting at or before e - 1
                 k += 1
             t, src, n = segs[k]
             if t >= e:
-                b = chars[0]
+                b = segs[0][1]
             elif e - t <= n:
                 b = src + e - t
             else:  # text no segment maps: it stands for the source up to the next mapped text
@@ -894,8 +894,8 @@ def _log_and_cut_one_run(block: Block, cuts: list[Cut], removed: list[Removal]) 
         if s == 0 and e >= size:
             removed.append(Removal(NAME, rule, span, text, None, block.seq))
         else:
-            a = s0 if t0 > s else s0 + s - t0 if s < t1 else s0 + n0
-            b = first if t0 >= e else s0 + e - t0 if e <= t1 else end
+            a = first if t0 > s else s0 + s - t0 if s < t1 else s0 + n0
+            b = s0 if t0 >= e else s0 + e - t0 if e <= t1 else end
             removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
                                    text[s:e], None, block.seq))
         if s > pos:
