@@ -72,9 +72,9 @@ def _meta_tags(root: etree._Element) -> Iterator[tuple[str, str]]:
 
 def _microdata(root: etree._Element) -> Iterator[tuple[str, str]]:
     props = {v.lower(): k for k, v in ITEMPROPS.items()}
-    for el in root.iter():
-        prop = el.get("itemprop") if isinstance(el.tag, str) else None
-        if not prop or prop.strip().lower() not in props:
+    for el in root.xpath("//*[@itemprop]"):  # found in C: a page may have a million elements
+        prop = el.get("itemprop")
+        if prop.strip().lower() not in props:
             continue
         key = props[prop.strip().lower()]
         if key == "author":

@@ -870,24 +870,6 @@ def _log_and_cut_one_run(block: Block, cuts: list[Cut], removed: list[Removal]) 
     pieces: list[str] = []
     new_segs: list[Segment] = []
     pos = out = 0
-    if t0 == 0 and n0 == size:  # the run maps the whole text: offsets are the run's, shifted
-        for s, e, rule in cuts:
-            if s < pos or e <= s:
-                raise ValueError("cuts must be sorted, non-empty and not overlapping")
-            if s == 0 and e >= size:
-                removed.append(Removal(NAME, rule, span, text, None, block.seq))
-            else:
-                removed.append(Removal(NAME, rule, SourceSpan((s0 + s, s0 + e), lines, page, xpath), text[s:e], None,
-                                       block.seq))
-            if s > pos:
-                pieces.append(text[pos:s])
-                new_segs.append((out, s0 + pos, s - pos))
-                out += s - pos
-            pos = e
-        if pos < size:
-            pieces.append(text[pos:])
-            new_segs.append((out, s0 + pos, size - pos))
-        return "".join(pieces), tuple(new_segs)
     for s, e, rule in cuts:
         if s < pos or e <= s:
             raise ValueError("cuts must be sorted, non-empty and not overlapping")
