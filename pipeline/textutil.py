@@ -49,9 +49,17 @@ _ABBREV = regex.compile(
 
 @lru_cache(maxsize=4)
 def _frequencies(lang: str) -> dict[str, float]:
-    from wordfreq import get_frequency_dict
+    import wordfreq
 
-    return get_frequency_dict(lang, wordlist="best")
+    path = wordfreq.available_languages("best").get(lang)
+    if path is None:  # a code wordfreq matches only approximately: its own lookup
+        return wordfreq.get_frequency_dict(lang, wordlist="best")
+    # the file read here, not by get_frequency_dict: that one also keeps wordfreq's lists of words
+    # cached, which the garbage collector walks word by word at every full collection of the process
+    freqs: dict[str, float] = {}
+    for index, bucket in enumerate(wordfreq.read_cBpack(path)):
+        freqs.update(dict.fromkeys(bucket, wordfreq.cB_to_freq(-index)))
+    return freqs
 
 
 def word_frequency(word: str, lang: str = "en") -> float:
