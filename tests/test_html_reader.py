@@ -92,6 +92,30 @@ def test_non_content_elements_make_no_blocks_but_their_tails_stay():
     assert [b.text for b in blocks(html)] == ["Kept text", "Second"]
 
 
+def test_a_script_built_page_is_read_from_its_noscript_content():
+    # the shell shows a loading splash; crawlers and script-less browsers get the posts in <noscript>
+    html = ("<body><div id='splash'><style>.dots {}</style></div><noscript><style>#splash {}</style></noscript>"
+            "<noscript><header><a href='/'>Board</a></header><div role='main'><h1>Which lens?</h1>"
+            "<p>I am choosing between two lenses for portraits and would like advice.</p>"
+            "<p>The longer one gives softer backgrounds, in my experience, and it is easier to keep a "
+            "comfortable distance from people who are not used to being photographed.</p></div></noscript></body>")
+    assert [b.text for b in blocks(html)] == [
+        "Board", "Which lens?", "I am choosing between two lenses for portraits and would like advice.",
+        "The longer one gives softer backgrounds, in my experience, and it is easier to keep a comfortable "
+        "distance from people who are not used to being photographed.",
+    ]
+
+
+def test_noscript_beside_a_page_of_text_stays_unread():
+    html = ("<body><noscript><iframe src='https://tracker.example/ns'></iframe>Please enable JavaScript.</noscript>"
+            "<p>The article itself is here, in plain markup, and it is longer than the notice.</p></body>")
+    assert [b.text for b in blocks(html)] == ["The article itself is here, in plain markup, and it is longer than the notice."]
+
+
+def test_a_script_app_with_only_a_javascript_notice_has_no_text():
+    assert blocks("<body><div id='root'></div><noscript>You need to enable JavaScript to run this app.</noscript></body>") == []
+
+
 def test_images_make_no_text_and_flag_their_block():
     bs = blocks('<p>Photo <img src="a.png" alt="A cat"> of a cat</p><p>Plain</p>')
     assert [(b.text, sorted(b.flags)) for b in bs] == [("Photo of a cat", ["image"]), ("Plain", [])]

@@ -109,6 +109,8 @@ class ReadRules:
     wrap_min_lines: int  # fewer lines that go on say nothing about wrapping
     doctype_window: int  # a DOCTYPE comes first: it is looked for in the first characters only
     max_attributes: int  # attributes read per element (lxml's parse is quadratic in them)
+    noscript_min_share: float  # <noscript> content is read when it holds this share of the body's text...
+    noscript_min_chars: int  # ...and at least this many characters (less is a "turn on JavaScript" notice)
 
 
 def compile(section: Mapping, where) -> ReadRules:
@@ -124,6 +126,8 @@ def compile(section: Mapping, where) -> ReadRules:
         wrap_min_lines=count("wrap_min_lines", 3),
         doctype_window=count("doctype_window", 65536),
         max_attributes=count("max_attributes", 1000),
+        noscript_min_share=share("noscript_min_share", 0.5),
+        noscript_min_chars=count("noscript_min_chars", 200, 0),
     )
     if cfg.wrap_min_width > cfg.wrap_max_width:
         raise where.at("wrap_min_width").error(f"must not exceed wrap_max_width ({cfg.wrap_max_width})")

@@ -363,14 +363,36 @@ class _Walker:
             self.add(self.stack[-1], el.tail)
 
 
-def _walk(w: _Walker, root: etree._Element, offset: int = 0) -> None:
+# text nodes of the body outside (and inside) <noscript>, script and styling aside
+_BODY_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+                         " or ancestor::template)]", smart_strings=False)
+_NOSCRIPT_TEXT = etree.XPath("//body//noscript//text()[not(ancestor::script or ancestor::style"
+                             " or ancestor::template)]", smart_strings=False)
+_HAS_NOSCRIPT = etree.XPath("boolean(//body//noscript)")
+
+
+def _visible_chars(texts: list[str]) -> int:
+    return sum(len(t.strip()) for t in texts)
+
+
+def noscript_holds_page(root: etree._Element, cfg: ReadRules) -> bool:
+    """Whether the page's text is in its <noscript> elements: a page rendered by scripts serves
+    crawlers and script-less browsers its posts or article there, and little else outside."""
+    if not _HAS_NOSCRIPT(root):
+        return False
+    inside = _visible_chars(_NOSCRIPT_TEXT(root))
+    return inside >= max(1, cfg.noscript_min_chars) and \
+        inside >= cfg.noscript_min_share * (inside + _visible_chars(_BODY_TEXT(root)))
+
+
+def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozenset[str] = DROP_TAGS) -> None:
     """Walk one tree into ``w``; ``offset`` is added to its source lines (a re-parsed fragment's
-    lines count from the line its text starts on)."""
+    lines count from the line its text starts on); the subtrees of ``drop_tags`` make no blocks."""
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
         tag = el.tag
         element = isinstance(tag, str)
-        kept = element and tag not in DROP_TAGS
+        kept = element and tag not in drop_tags
         if event == "start":
             if element:
                 w.open_node(el, tag)
@@ -551,6 +573,7 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     if doc.url is None and url:
         changes["url"] = url
     walker = _Walker()
-    _walk(walker, root)
+    drop_tags = DROP_TAGS - {"noscript"} if noscript_holds_page(root, cfg) else DROP_TAGS
+    _walk(walker, root, drop_tags=drop_tags)
     del root  # the tree is read: let it go before the Blocks are made
     return doc.evolve(NAME, blocks=walker.finish(), cuts=removed, warnings=warnings, meta=meta, **changes)
