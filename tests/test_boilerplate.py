@@ -346,3 +346,30 @@ def test_blocks_of_one_text_and_link_share_are_measured_once_with_the_features_e
     shared = boilerplate._page_features(blocks, stopword_lists()["en"], r, tr, "en")
     assert shared == alone
     assert shared[0] is shared[3] and shared[0] is not shared[4]  # "Home" as a link, and as plain text
+
+
+LISTING = [f"[{title}](https://news.example/{n})" for n, title in enumerate((
+    "City council approves the new riverside park plan", "Storm closes three mountain roads for the weekend",
+    "Local bakery wins a national bread award", "School year to start a week later this autumn",
+    "Museum reopens its east wing after two years", "Ferry timetable changes from next Monday"))]
+
+
+def test_a_listing_page_keeps_its_linked_entries() -> None:
+    # a page that is a list of linked headlines and little else: the headlines are the page
+    doc = run("# Latest news\n\n" + "\n\n".join(LISTING) + "\n")
+    assert [t for t in kept(doc) if t != "Latest news"] == [
+        "City council approves the new riverside park plan", "Storm closes three mountain roads for the weekend",
+        "Local bakery wins a national bread award", "School year to start a week later this autumn",
+        "Museum reopens its east wing after two years", "Ferry timetable changes from next Monday"]
+
+
+def test_linked_headlines_beside_an_article_stay_links_around_it() -> None:
+    article = "\n\n".join([BODY, BODY2] * 4)  # an article's worth of prose (over 300 words)
+    doc = run(f"{article}\n\n## Read next\n\n" + "\n\n".join(LISTING) + "\n")
+    assert kept(doc)[:8] == [BODY, BODY2] * 4
+    assert rules_of(doc)["Local bakery wins a national bread award"] == "link-list"
+
+
+def test_a_few_linked_headlines_are_no_listing() -> None:
+    doc = run(f"{BODY}\n\n" + "\n\n".join(LISTING[:4]) + "\n")
+    assert rules_of(doc)["Local bakery wins a national bread award"] == "link-list"

@@ -98,6 +98,12 @@ class BoilerplateRules:
     teaser_max_words: int = 12
     teaser_max_sentences: int = 2
     body_min_words: int = 12
+    listing_min_items: int = 5
+    listing_item_min_words: int = 4
+    listing_mean_words: float = 5.0
+    listing_item_max_words: int = 50
+    listing_over_kept: float = 3.0
+    listing_max_kept_words: int = 300
     menu_link_share: float = 0.5
     legal_min_chars: int = 8
     byline_blurb_reach: int = 3
@@ -189,6 +195,12 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         teaser_max_words=count("teaser_max_words", 12, 1),
         teaser_max_sentences=count("teaser_max_sentences", 2, 1),
         body_min_words=count("body_min_words", 12, 1),
+        listing_min_items=count("listing_min_items", 5, 1),
+        listing_item_min_words=count("listing_item_min_words", 4, 1),
+        listing_mean_words=where.number(section, "listing_mean_words", 5.0, lo=0),
+        listing_item_max_words=count("listing_item_max_words", 50, 1),
+        listing_over_kept=where.number(section, "listing_over_kept", 3.0, lo=0),
+        listing_max_kept_words=count("listing_max_kept_words", 300, 1),
         menu_link_share=share("menu_link_share", 0.5),
         legal_min_chars=count("legal_min_chars", 8, 1),
         byline_blurb_reach=count("byline_blurb_reach", 3),
@@ -370,6 +382,7 @@ def stage(doc: Document, rules) -> Document:
     _image_captions(blocks, feats, verdict, r)
     _body_region(blocks, feats, verdict, r, tr, weak_menus)
     _orphan_headings(blocks, feats, verdict)
+    _listing_page(feats, verdict, r)
 
     labelled: list[Block] = []
     removed: list[Removal] = []
@@ -574,6 +587,24 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict.drop(i, CONTENTS, f"{measured}; names a line below (line {blocks[j].span.lines[0]})")
         else:
             verdict.drop(i, "link-list", measured)
+
+
+def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
+    """A page that is a listing (search results, a category, a feed) keeps its entries: when the
+    linked lines the link-list rule took (each a title or a caption, not a one-word menu entry nor a
+    whole menu run together; titles, so several words on average) are many and outweigh what the
+    page kept several times over, they are the page's content, not links around it. A page that
+    kept an article's worth of prose has its links around it, however many."""
+    items = [i for i, rule in enumerate(verdict) if rule == "link-list"
+             and r.listing_item_min_words <= feats[i].words <= r.listing_item_max_words]
+    if len(items) < r.listing_min_items:
+        return
+    kept = sum(f.words for f, rule in zip(feats, verdict) if not rule)
+    listed = sum(feats[i].words for i in items)
+    if kept < r.listing_max_kept_words and listed > r.listing_over_kept * kept \
+            and listed >= r.listing_mean_words * len(items):
+        for i in items:
+            verdict[i] = None
 
 
 def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
