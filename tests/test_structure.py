@@ -42,6 +42,18 @@ def test_class_and_id_words_are_split_at_dashes_and_case_changes(rules):
     assert structure.name_words("w-node-b5343ad4 root__adKqa sp_adID") == {"w", "node", "root", "adkqa", "sp", "adid"}
 
 
+def test_an_articles_comment_thread_and_related_links_go(rules):
+    html = page('<div id="comments"><p>Great post, thanks.</p></div>',
+                '<section class="related-posts"><p>Five walks by the river</p></section>')
+    assert judged(html, rules)[:2] == [("Great post, thanks.", "comments"), ("Five walks by the ri", "related")]
+
+
+def test_a_thread_that_is_the_page_keeps_its_comments(rules):
+    # a forum thread: the posts are the page's prose, not furniture around it
+    html = f'<html><body><h1>Flooded cellar?</h1><div class="comments"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>'
+    assert [r for _, r in judged(html, rules)] == [None, None, None]
+
+
 def test_roles_and_hidden_elements_are_furniture(rules):
     html = page('<div role="search"><p>Search this site</p></div>', '<div hidden><p>Sign in to continue</p></div>')
     assert [r for _, r in judged(html, rules)[:2]] == ["search", "hidden"]
