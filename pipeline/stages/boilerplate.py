@@ -396,7 +396,7 @@ def stage(doc: Document, rules) -> Document:
     profile = page_profile(doc, tr)
     lang, stop = profile.language, profile.stopwords
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
-    r = replace(r, dangling_end_words=profile.function_words | r.dangling_end_words)
+    end_words = profile.function_words | r.dangling_end_words
     measures = _Measures(stop, r, tr, lang, tr.function_words_of(lang))
     feats = _measure_page(blocks, measures)
     verdict = Verdicts(len(blocks))
@@ -410,9 +410,9 @@ def stage(doc: Document, rules) -> Document:
     # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
     cuts: dict[int, list[Removal]] = {}
     for i, b in enumerate(blocks):
-        if verdict[i]:
+        if verdict[i] or feats[i].closed:  # a closed text has no broken tail (_dangling)
             continue
-        new, cut = _dangling(b, r, feats[i].closed)
+        new, cut = _dangling(b, r, False, end_words)
         if new is None:
             verdict.drop(i, cut[0].rule, cut[0].why or "")
         elif cut:
@@ -445,15 +445,27 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, fol
     if not r.patterns:
         return
     limits, tiers = screens.limits, screens.tiers
+    longest = limits[-1]
+    found: dict[str, Pattern | None] = {}  # a repeated text (a menu entry, a button) is tried once
     for i, b in enumerate(blocks):
         n = feats[i].words
-        tier = bisect_left(limits, n)
-        if tier == len(limits):
+        if n > longest:
             continue  # most text blocks: longer than any UI string
-        for p in tiers[tier].candidates(folded[i], b.text):
-            if p.regex.search(b.text):
-                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
-                break
+        text = b.text
+        if text in found:
+            p = found[text]
+        else:
+            p = found[text] = _first_pattern(tiers[bisect_left(limits, n)], folded[i], text)
+        if p is not None:
+            verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
+
+
+def _first_pattern(tier: _Tier, folded: str, text: str) -> Pattern | None:
+    """The first pattern, in the rules' order, of those that take a block this long, that matches."""
+    for p in tier.by_first.get(folded[:1], tier.default).candidates(folded, text):
+        if p.regex.search(text):
+            return p
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -726,7 +738,8 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
 def _may_start(folded: str, starts: tuple[str, ...] | None) -> bool:
     """Whether a stripped text whose fold is ``folded`` starts with one of ``starts`` (the starts a
     pattern needs; None: it needs none)."""
-    return starts is None or folded.lstrip().startswith(starts)
+    # a text seldom starts with a blank: the copy lstrip makes only where it does
+    return starts is None or folded.startswith(starts) or (folded[:1].isspace() and folded.lstrip().startswith(starts))
 
 
 def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
@@ -1088,9 +1101,11 @@ def _unfinished_end(last: str) -> bool:
     return (last.isalpha() and last.islower()) or POSSESSIVE.fullmatch(last) is not None
 
 
-def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> tuple[Block | None, list[Removal]]:
+def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None,
+              end_words: frozenset[str] | None = None) -> tuple[Block | None, list[Removal]]:
     """Cut a trailing sentence that stops on a function word (the rest of it was lost). ``closed``:
-    whether the text ends closed (textutil.ends_closed), where the caller knows."""
+    whether the text ends closed (textutil.ends_closed), where the caller knows; ``end_words``: the
+    words a phrase cannot end on (r.dangling_end_words and the page language's function words)."""
     if block.kind in ("heading", "code", "table") or closed:
         return block, []
     text = block.text.rstrip()
@@ -1099,7 +1114,7 @@ def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> 
     last = block.facts.words if len(text) <= 40 else words(text[-40:])  # the same words, for a short text
     if not last:
         return block, []
-    if last[-1].lower() in r.dangling_end_words:
+    if last[-1].lower() in (r.dangling_end_words if end_words is None else end_words):
         rule, why = "dangling-fragment", f"stops on the function word {last[-1]!r}"
     elif block.kind == "paragraph" and _unfinished_end(text.rsplit(None, 1)[-1]):
         # prose whose last sentence breaks off mid-clause after complete ones
