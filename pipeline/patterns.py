@@ -1129,9 +1129,16 @@ def literal_search(strings: Iterable[str], word_start: bool = False) -> Callable
     string over the text, with no backtracking to bound, so it runs on the standard library's engine
     (faster at this) and untimed. The alternation is written as a trie (``_trie``): at each place
     the engine tries the one branch for the character there, not every string."""
+    return _literal_search(tuple(sorted(set(strings))), word_start)
+
+
+@lru_cache(maxsize=256)
+def _literal_search(strings: tuple[str, ...], word_start: bool) -> Callable[..., Any]:
+    """``literal_search`` of sorted, distinct strings: built once per set (the screens of several
+    word-count tiers share theirs)."""
     import re
 
-    alternation = _trie(sorted(set(strings)))
+    alternation = _trie(list(strings))
     # the standard engine's \w is str.isalnum() or "_": [^\W_] is an alphanumeric character
     return re.compile(f"(?<![^\\W_])(?:{alternation})" if word_start else alternation).search
 

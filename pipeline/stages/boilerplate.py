@@ -582,15 +582,17 @@ def _tier(members: list[_Member]) -> _Tier:
     always = tuple(m for m in members if m.starts is None and m.holds is None and m.chars is None)
     alone = tuple(m for m in members if m.starts is None and m not in by_holds and m not in always)
     held = {h for m in by_holds for h in m.holds}
+    # what the groups share, built once per tier
+    holds = literal_search(held) if held else None
+    always_patterns = tuple(m.pattern for m in always)
+    alone_chars = frozenset().union(*(m.chars for m in alone if m.chars is not None))
+    alone_uncharted = tuple(m for m in alone if m.chars is None)
 
     def group(first: str) -> _Group:
         by_start = tuple(replace(m, starts=tuple(s for s in m.starts if s[0] == first)) for m in members
                          if m.starts is not None and any(s[0] == first for s in m.starts))
-        holds = literal_search(held) if held else None
         return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, alone,
-                      tuple(m.pattern for m in always), always,
-                      frozenset().union(*(m.chars for m in alone if m.chars is not None)),
-                      tuple(m for m in alone if m.chars is None))
+                      always_patterns, always, alone_chars, alone_uncharted)
     firsts = sorted({s[0] for m in members if m.starts is not None for s in m.starts})
     return _Tier({c: group(c) for c in firsts}, group(""))
 
