@@ -1122,16 +1122,43 @@ def char_set(runs: _Runs) -> frozenset[str]:
     return frozenset(chr(c) for start, end in runs for c in range(start, end))
 
 
-def literal_search(strings: Iterable[str], word_start: bool = False) -> Callable[[str], Any]:
-    """A test that is true where a text holds one of the strings (``word_start``: at the text's
-    start or after a character that is not alphanumeric, as str.isalnum tells). They are literal
-    (escaped): an alternation of them does at most one pass per string over the text, with no
-    backtracking to bound, so it runs on the standard library's engine (faster at this) and untimed."""
+def literal_search(strings: Iterable[str], word_start: bool = False) -> Callable[..., Any]:
+    """A search (``(text, pos=0)``) that finds where a text holds one of the strings first
+    (``word_start``: at the text's start or after a character that is not alphanumeric, as
+    str.isalnum tells). They are literal (escaped): an alternation of them does at most one pass per
+    string over the text, with no backtracking to bound, so it runs on the standard library's engine
+    (faster at this) and untimed. The alternation is written as a trie (``_trie``): at each place
+    the engine tries the one branch for the character there, not every string."""
+    return _literal_search(tuple(sorted(set(strings))), word_start)
+
+
+@lru_cache(maxsize=256)
+def _literal_search(strings: tuple[str, ...], word_start: bool) -> Callable[..., Any]:
+    """``literal_search`` of sorted, distinct strings: built once per set (the screens of several
+    word-count tiers share theirs)."""
     import re
 
-    alternation = "|".join(re.escape(s) for s in sorted(set(strings)))
+    alternation = _trie(list(strings))
     # the standard engine's \w is str.isalnum() or "_": [^\W_] is an alphanumeric character
     return re.compile(f"(?<![^\\W_])(?:{alternation})" if word_start else alternation).search
+
+
+def _trie(strings: list[str]) -> str:
+    """An alternation of the (sorted, distinct) literal strings, as a trie: strings that start
+    with one character share one branch. It matches where one of them does, and starts where the
+    plain alternation would (its end may be a longer string's)."""
+    import re
+
+    if not strings:
+        return ""
+    if strings[0] == "":  # a string ends here; the longer ones may go on
+        rest = strings[1:]
+        return f"(?:{_trie(rest)})?" if rest else ""
+    branches: dict[str, list[str]] = {}
+    for s in strings:
+        branches.setdefault(s[0], []).append(s[1:])
+    alternatives = [re.escape(c) + _trie(rest) for c, rest in branches.items()]
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
 # --- compiled patterns that carry their place in the rules -----------------------------------------

@@ -14,6 +14,7 @@ import regex
 # that use word counts are coarse enough for that). Hangul is written with spaces.
 WIDE_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}"
 WIDE = regex.compile(rf"[{WIDE_SCRIPTS}]")
+FIRST_WIDE = "\u2e80"  # no Han or kana character comes before it (CJK radicals start there)
 WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*")
 _NARROW_LETTER = rf"[^\P{{L}}{WIDE_SCRIPTS}]"
 # the same words, and every Han or kana character a word of its own: used on non-ASCII text only,
@@ -236,14 +237,21 @@ class TextFacts:
     def words(self) -> tuple[str, ...]:
         """As ``words`` gives them: each Han or kana character one."""
         if self._words is None:
-            self._words = tuple(words(self.text, self.wide > 0))
+            text = self.text  # ``words``' choice of pattern, made here: every block asks
+            if text.isascii():
+                self._words = tuple(_ASCII_WORD.findall(text))
+            else:
+                self._words = tuple((WORD_OR_WIDE if self.wide else WORD).findall(text))
         return self._words
 
     @property
     def wide(self) -> int:
         """Han and kana characters."""
         if self._wide is None:
-            self._wide = wide_count(self.text)
+            text = self.text
+            # most non-ASCII text (curly quotes, accents) has no character as high as the first
+            # Han or kana one: one pass in C tells it without the search
+            self._wide = 0 if text.isascii() or max(text) < FIRST_WIDE else wide_count(text)
         return self._wide
 
     @property

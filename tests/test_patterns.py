@@ -509,3 +509,15 @@ def test_a_word_start_search_finds_a_string_where_no_alphanumeric_character_stan
     found = any(text.startswith(s, at) and (at == 0 or not text[at - 1].isalnum())
                 for s in strings for at in range(len(text)))
     assert bool(patterns.literal_search(strings, word_start=True)(text)) == found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abc.( ", max_size=16), st.lists(st.text("abc.(", max_size=4), min_size=1, max_size=6),
+       st.integers(0, 16))
+def test_a_literal_search_written_as_a_trie_starts_where_the_plain_alternation_of_its_strings_does(
+        text: str, strings: list, pos: int) -> None:
+    import re
+
+    plain = re.compile("|".join(re.escape(s) for s in sorted(set(strings)))).search(text, pos)
+    found = patterns.literal_search(strings)(text, pos)
+    assert (found and found.start()) == (plain and plain.start())

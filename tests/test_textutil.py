@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from pipeline.document import Block, Span
 import regex
 
-from pipeline.textutil import (_ABBREV, _ABBREV_REACH, _BOUNDARY, _BOUNDARY_WIDE, _WIDE_STOP, CLOSED, SENTENCE_END, WORD,
-                              ends_closed, ends_sentence, sentence_spans, words)
+from pipeline.textutil import (_ABBREV, _ABBREV_REACH, _BOUNDARY, _BOUNDARY_WIDE, _WIDE_STOP, CLOSED, FIRST_WIDE,
+                              SENTENCE_END, WIDE, WORD, ends_closed, ends_sentence, sentence_spans, wide_count, words)
 
 
 @pytest.mark.parametrize("text", ["A title line", "", "   ", "One. Two three.", "No stop but \u3002 wide",
@@ -22,6 +22,20 @@ def test_a_blocks_sentence_count_is_the_number_of_its_sentences(text: str) -> No
 @pytest.mark.parametrize("text", ["don't stop rock'n'roll", "abc' 'x ABC''d", "a1b2 c_d e-f", ""])
 def test_words_of_ascii_text_are_the_words_the_unicode_pattern_finds(text: str) -> None:
     assert words(text) == WORD.findall(text)
+
+
+def test_no_han_or_kana_character_comes_before_the_first_wide_one() -> None:
+    # the facts' wide count skips the search for a text whose highest character is below FIRST_WIDE
+    first = next(c for c in range(0x110000) if WIDE.match(chr(c)))
+    assert chr(first) == FIRST_WIDE
+
+
+@pytest.mark.parametrize("text", ["plain ASCII words", "don’t “quote” me — café", "漢字とかな mixed", "Ⅻ ² ½ x",
+                                  "", "\u2e7f\u2e80 end"])
+def test_a_blocks_words_and_wide_count_are_the_helpers_own(text: str) -> None:
+    facts = Block("paragraph", text, Span((0, len(text)), (1, 1))).facts
+    assert facts.wide == wide_count(text)
+    assert list(facts.words) == words(text)
 
 
 def test_a_blocks_facts_are_measured_on_first_use_and_kept() -> None:

@@ -26,7 +26,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Callable, Mapping
 
@@ -226,61 +226,113 @@ def _strings(items, where) -> tuple[str, ...]:
     return items
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class _Measures:
+    """What a page's blocks are measured with (the same for all of them)."""
+
+    stop: frozenset[str] | None  # the language's stopwords; None: every word counts as one (CJK)
+    r: BoilerplateRules
+    tr: TextRules
+    lang: str | None
+    function_words: frozenset[str]  # tr.function_words_of(lang)
+
+
 class Features:
-    words: int
-    chars: int
-    link_density: float
-    stop_density: float
-    sentence: bool  # ends with sentence punctuation
-    closed: bool  # ends with . ! ? : ;
-    title_like: bool  # shaped like a title (textrules.title_shape): a heading or a menu entry
-    key: str | None  # the text as compared (textrules.compare_key); None for blocks longer than a title
-    refs_heading: bool  # names a references section (textrules.is_references_heading)
+    """What the passes read of a block. The cheap measures are taken at once; the stopword share,
+    the title shape and whether it names a references section are taken where a pass first asks
+    (most blocks of a dump go as link lists before any pass does)."""
+
+    __slots__ = ("words", "chars", "link_density", "sentence", "closed", "key", "_block", "_measures",
+                 "_stop_density", "_title_like", "_refs_heading")
+
+    def __init__(self, block: Block, m: _Measures) -> None:
+        r = m.r
+        text = block.text
+        facts = block.facts
+        n = len(facts.words)
+        self.words = n
+        # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
+        wide = facts.wide
+        self.chars = len(text) + round((r.wide_char_weight - 1) * wide) if wide else len(text)
+        self.link_density = min(1.0, block.link_chars / len(text)) if text else 0.0
+        self.sentence = facts.ends_sentence  # ends with sentence punctuation
+        self.closed = facts.ends_closed  # ends with . ! ? : ;
+        # the text as compared (textrules.compare_key), only for lines as short as a menu entry or a
+        # title (equal keys have equal word counts, so a longer block would match none of them): None
+        self.key = compare_key(text, m.tr) if n <= max(r.title_max_words, r.short_words) else None
+        self._block, self._measures = block, m
+        self._stop_density: float | None = None
+        self._title_like: bool | None = None
+        self._refs_heading: bool | None = None
+
+    @property
+    def stop_density(self) -> float:
+        """The share of its words that are stopwords."""
+        if self._stop_density is None:
+            stop, n = self._measures.stop, self.words
+            ws = self._block.facts.words
+            # without a stopword list (CJK) every word counts as one: length and punctuation decide
+            hits = sum(map(stop.__contains__, map(str.lower, ws))) if stop is not None else n
+            self._stop_density = hits / n if n else 0.0
+        return self._stop_density
+
+    @property
+    def title_like(self) -> bool:
+        """Shaped like a title (textrules.title_shape): a heading or a menu entry."""
+        if self._title_like is None:
+            m = self._measures
+            self._title_like = 0 < self.words <= m.r.title_max_words and block_title_shape(
+                self._block, m.tr, m.lang, m.r.title_max_words, function_words=m.function_words)
+        return self._title_like
+
+    @property
+    def refs_heading(self) -> bool:
+        """Names a references section (textrules.is_references_heading)."""
+        if self._refs_heading is None:
+            m = self._measures
+            self._refs_heading = self.words <= m.r.refs_heading_max_words and is_references_heading(
+                self._block.text, m.tr, self.key)
+        return self._refs_heading
+
+    def _measured(self) -> tuple:
+        return (self.words, self.chars, self.link_density, self.stop_density, self.sentence, self.closed,
+                self.title_like, self.key, self.refs_heading)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Features) and self._measured() == other._measured()
+
+    __hash__ = None  # type: ignore[assignment]  # compared by what it measured, which it may yet take
+
+    def __repr__(self) -> str:
+        names = ("words", "chars", "link_density", "stop_density", "sentence", "closed", "title_like", "key",
+                 "refs_heading")
+        return "Features(" + ", ".join(f"{k}={v!r}" for k, v in zip(names, self._measured())) + ")"
 
 
 def features(block: Block, stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
              lang: str | None, function_words: frozenset[str] | None = None) -> Features:
     """What the passes read of a block. ``function_words``: ``tr.function_words_of(lang)``, where
     the caller has it."""
-    text = block.text
-    facts = block.facts
-    wide = facts.wide
-    ws = facts.words
-    n = len(ws)
-    # without a stopword list (CJK) every word counts as one: length and punctuation decide
-    stop_hits = sum(map(stop.__contains__, map(str.lower, ws))) if stop is not None else n
-    # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
-    chars = len(text) + round((r.wide_char_weight - 1) * wide)
-    # only lines as short as a menu entry or a title are compared with others (equal keys have
-    # equal word counts, so a longer block would match none of them)
-    key = compare_key(text, tr) if n <= max(r.title_max_words, r.short_words) else None
-    return Features(
-        words=n,
-        chars=chars,
-        link_density=min(1.0, block.link_chars / len(text)) if text else 0.0,
-        stop_density=stop_hits / n if n else 0.0,
-        sentence=facts.ends_sentence,
-        closed=facts.ends_closed,
-        title_like=0 < n <= r.title_max_words and block_title_shape(block, tr, lang, r.title_max_words,
-                                                                    function_words=function_words),
-        key=key,
-        refs_heading=n <= r.refs_heading_max_words and is_references_heading(text, tr, key),
-    )
+    if function_words is None:
+        function_words = tr.function_words_of(lang)
+    return Features(block, _Measures(stop, r, tr, lang, function_words))
 
 
 def _page_features(blocks: list[Block], stop: frozenset[str] | None, r: BoilerplateRules, tr: TextRules,
                    lang: str | None) -> list[Features]:
     """Each block's features. Blocks of one text and link share are measured once (a page repeats
     its menu entries and buttons): they share one Features, which nothing changes."""
+    return _measure_page(blocks, _Measures(stop, r, tr, lang, tr.function_words_of(lang)))
+
+
+def _measure_page(blocks: list[Block], m: _Measures) -> list[Features]:
     measured: dict[tuple[str, int], Features] = {}
     out = []
-    function_words = tr.function_words_of(lang)
     for b in blocks:
         key = (b.text, b.link_chars)
         f = measured.get(key)
         if f is None:
-            f = measured[key] = features(b, stop, r, tr, lang, function_words)
+            f = measured[key] = Features(b, m)
         out.append(f)
     return out
 
@@ -356,8 +408,9 @@ def stage(doc: Document, rules) -> Document:
     profile = page_profile(doc, tr)
     lang, stop = profile.language, profile.stopwords
     # a phrase that stops on a function word of the page's language (or a site's word) lost its end
-    r = replace(r, dangling_end_words=profile.function_words | r.dangling_end_words)
-    feats = _page_features(blocks, stop, r, tr, lang)
+    end_words = profile.function_words | r.dangling_end_words
+    measures = _Measures(stop, r, tr, lang, tr.function_words_of(lang))
+    feats = _measure_page(blocks, measures)
     verdict = Verdicts(len(blocks))
 
     screens = screens_of(r)  # built on a page's first need, then cached per set of patterns
@@ -369,14 +422,14 @@ def stage(doc: Document, rules) -> Document:
     # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
     cuts: dict[int, list[Removal]] = {}
     for i, b in enumerate(blocks):
-        if verdict[i]:
+        if verdict[i] or feats[i].closed:  # a closed text has no broken tail (_dangling)
             continue
-        new, cut = _dangling(b, r, feats[i].closed)
+        new, cut = _dangling(b, r, False, end_words)
         if new is None:
             verdict.drop(i, cut[0].rule, cut[0].why or "")
         elif cut:
             blocks[i], cuts[i] = new, cut
-            feats[i] = features(new, stop, r, tr, lang)
+            feats[i] = Features(new, measures)
     _link_blocks(blocks, feats, verdict, r)
     weak_menus = _menus(blocks, feats, verdict, r)
     _image_captions(blocks, feats, verdict, r)
@@ -405,18 +458,30 @@ def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, fol
     if not r.patterns:
         return
     limits, tiers = screens.limits, screens.tiers
+    longest = limits[-1]
+    found: dict[str, Pattern | None] = {}  # a repeated text (a menu entry, a button) is tried once
     for i, b in enumerate(blocks):
         n = feats[i].words
-        tier = bisect_left(limits, n)
-        if tier == len(limits):
+        if n > longest:
             continue  # most text blocks: longer than any UI string
-        for p in tiers[tier].candidates(folded[i], b.text):
-            if p.regex.search(b.text):
-                verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
-                break
+        text = b.text
+        if text in found:
+            p = found[text]
+        else:
+            p = found[text] = _first_pattern(tiers[bisect_left(limits, n)], folded[i], text)
+        if p is not None:
+            verdict.drop(i, p.id, f"a whole-block UI string ({_word_count(n)}, at most {p.max_words})")
 
 
-@dataclass(frozen=True)
+def _first_pattern(tier: _Tier, folded: str, text: str) -> Pattern | None:
+    """The first pattern, in the rules' order, of those that take a block this long, that matches."""
+    for p in tier.by_first.get(folded[:1], tier.default).candidates(folded, text):
+        if p.regex.search(text):
+            return p
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class _Member:
     order: int  # its place in the rules: the first pattern that matches names the block
     pattern: Pattern
@@ -426,7 +491,7 @@ class _Member:
     chars: frozenset[str] | None = None  # TextNeeds.chars: a text that matches holds one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Group:
     """Patterns screened together: those that need a start (the text's first folded character
     picked them: one ``startswith`` for all of them), those that need one of a few long strings
@@ -441,11 +506,15 @@ class _Group:
     alone: tuple[_Member, ...]
     always: tuple[Pattern, ...]
     always_members: tuple[_Member, ...]
+    # the characters of the members of ``alone`` that need one of a set (a digit): a text holding
+    # none (most: one test in C) is tried only for ``alone_uncharted``, the members that need none
+    alone_chars: frozenset[str]
+    alone_uncharted: tuple[_Member, ...]
 
     def candidates(self, folded: str, text: str) -> tuple[Pattern, ...] | list[Pattern]:
         """The patterns, in the rules' order, that the text (and its fold) shows what they need for."""
         found: list[_Member] = []
-        for m in self.alone:
+        for m in self.alone if not self.alone_chars.isdisjoint(text) else self.alone_uncharted:
             if (m.chars is None or not m.chars.isdisjoint(text)) and (m.held is None or m.held(folded)):
                 found.append(m)
         if self.starts and folded.startswith(self.starts):
@@ -490,7 +559,7 @@ class Screens:
     promo_open: tuple[str, ...] | None
     promo_close: tuple[str, ...] | None
     byline: tuple[str, ...] | None
-    legal: Callable[[str], object]  # true where a case-folded text holds a legal term at a word's start
+    legal: Callable[..., object]  # (text, pos=0): a match where a case-folded text holds a legal term at a word's start
 
 
 def screens_of(r: BoilerplateRules) -> Screens:
@@ -526,13 +595,17 @@ def _tier(members: list[_Member]) -> _Tier:
     always = tuple(m for m in members if m.starts is None and m.holds is None and m.chars is None)
     alone = tuple(m for m in members if m.starts is None and m not in by_holds and m not in always)
     held = {h for m in by_holds for h in m.holds}
+    # what the groups share, built once per tier
+    holds = literal_search(held) if held else None
+    always_patterns = tuple(m.pattern for m in always)
+    alone_chars = frozenset().union(*(m.chars for m in alone if m.chars is not None))
+    alone_uncharted = tuple(m for m in alone if m.chars is None)
 
     def group(first: str) -> _Group:
         by_start = tuple(replace(m, starts=tuple(s for s in m.starts if s[0] == first)) for m in members
                          if m.starts is not None and any(s[0] == first for s in m.starts))
-        holds = literal_search(held) if held else None
         return _Group(tuple(s for m in by_start for s in m.starts), by_start, holds, by_holds, alone,
-                      tuple(m.pattern for m in always), always)
+                      always_patterns, always, alone_chars, alone_uncharted)
     firsts = sorted({s[0] for m in members if m.starts is not None for s in m.starts})
     return _Tier({c: group(c) for c in firsts}, group(""))
 
@@ -565,12 +638,7 @@ def _intro_before(blocks, verdict, i: int, starts: list[int]) -> bool:
 def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
     link_starts = _run_starts([b.kind == "list_item" and f.link_density >= r.link_block_density
                                for b, f in zip(blocks, feats)])
-    later_lines: dict[str, int] = {}
-    for i, b in enumerate(blocks):
-        # a contents entry names a heading; question headings ("How is it given?") count too
-        if b.kind != "list_item" and (feats[i].title_like or 0 < feats[i].words <= r.title_max_words
-                                      and b.text.rstrip().endswith("?")):
-            later_lines[feats[i].key] = i
+    found: list[int] = []
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
@@ -581,12 +649,29 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
             continue
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
             continue  # "... treatment options can include:" followed by linked items: a content list
-        j = later_lines.get(f.key, -1)
-        measured = "a bare URL" if url_only else f"link share {f.link_density:.2f} >= {r.link_block_density:.2f}"
+        # dropped at once (a list after it looks back for its introduction); a contents list once
+        # the lines it may name are known
+        verdict.drop(i, "link-list", "a bare URL" if url_only else
+                     f"link share {f.link_density:.2f} >= {r.link_block_density:.2f}")
+        found.append(i)
+    later_lines = _named_lines(blocks, feats, r, {feats[i].key for i in found} - {None})
+    for i in found:
+        j = later_lines.get(feats[i].key, -1)
         if j > i:
-            verdict.drop(i, CONTENTS, f"{measured}; names a line below (line {blocks[j].span.lines[0]})")
-        else:
-            verdict.drop(i, "link-list", measured)
+            verdict.drop(i, CONTENTS, f"{verdict.why[i]}; names a line below (line {blocks[j].span.lines[0]})")
+
+
+def _named_lines(blocks, feats, r: BoilerplateRules, keys: set[str]) -> dict[str, int]:
+    """Key -> the last line of the page (removed or not) that a contents entry may name: a title
+    line or a short question ("How is it given?"), not a list item. Only the ``keys`` of the link
+    blocks are looked for: the title shape is measured for the lines that could be named."""
+    lines: dict[str, int] = {}
+    for i, b in enumerate(blocks):
+        f = feats[i]
+        if f.key in keys and b.kind != "list_item" and (
+                f.title_like or 0 < f.words <= r.title_max_words and b.text.rstrip().endswith("?")):
+            lines[f.key] = i
+    return lines
 
 
 def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
@@ -686,19 +771,16 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
 def _may_start(folded: str, starts: tuple[str, ...] | None) -> bool:
     """Whether a stripped text whose fold is ``folded`` starts with one of ``starts`` (the starts a
     pattern needs; None: it needs none)."""
-    return starts is None or folded.lstrip().startswith(starts)
+    # a text seldom starts with a blank: the copy lstrip makes only where it does
+    return starts is None or folded.startswith(starts) or (folded[:1].isspace() and folded.lstrip().startswith(starts))
 
 
-def _legal_hits(r: BoilerplateRules, text: str, words: int, screens: Screens) -> int:
+def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
     """How many legal terms a block holds, or 0 unless they are dense enough to make it a legal
     notice: a news paragraph may mention insurance or a company's Inc. once; a footer says little
-    else. One search for any term (``screens.legal``) passes most texts over; plain substring tests
-    (fast in C) count the terms of the rest; only a found term is checked to start a word."""
-    if len(text) < r.legal_min_chars or not r.legal:
-        return 0
+    else. Plain substring tests (fast in C) count the terms; only a found term is checked to start
+    a word. Asked only of the blocks where the page's screen found a term (``_legal_screen``)."""
     low = text.casefold()
-    if not screens.legal(low):
-        return 0
     hits = 0
     for term in r.legal:
         at = low.find(term)
@@ -709,18 +791,50 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int, screens: Screens) ->
     return hits if hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words else 0
 
 
+def _legal_screen(blocks, verdict, r: BoilerplateRules, screens: Screens) -> set[int]:
+    """The blocks, of those not yet removed and long enough, that hold a legal term at a word's
+    start: one search (``screens.legal``) over the page's case-folded texts joined by a NUL (no
+    term holds one, and it starts no word), not one per block; after a hit the search goes on from
+    the next block (it is counted exactly by ``_legal_hits``)."""
+    if not r.legal:
+        return set()
+    index: list[int] = []
+    starts: list[int] = []
+    lows: list[str] = []
+    at = 0
+    for i, b in enumerate(blocks):
+        if not verdict[i] and len(b.text) >= r.legal_min_chars:
+            low = b.text.casefold()
+            index.append(i)
+            starts.append(at)
+            lows.append(low)
+            at += len(low) + 1
+    joined = "\0".join(lows)
+    found: set[int] = set()
+    m = screens.legal(joined)
+    while m is not None:
+        k = bisect_right(starts, m.start()) - 1
+        found.add(index[k])
+        if k + 1 == len(starts):
+            break
+        m = screens.legal(joined, starts[k + 1])
+    return found
+
+
 def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     byline_at = None
     counted: dict[str, int] = {}  # a repeated text is counted once
+    screened = _legal_screen(blocks, verdict, r, screens)
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
-        hits = counted.get(b.text)
-        if hits is None:
-            hits = counted[b.text] = _legal_hits(r, b.text, feats[i].words, screens)
-        if hits:
-            verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
-            continue
+        if i in screened:
+            hits = counted.get(b.text)
+            if hits is None:
+                hits = counted[b.text] = _legal_hits(r, b.text, feats[i].words)
+            if hits:
+                verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
+                continue
         if r.byline is not None and feats[i].words <= r.byline_max_words and _may_start(folded[i], screens.byline) \
                 and r.byline.match(b.text.strip()):
             verdict.drop(i, "byline", f"a byline ({_word_count(feats[i].words)})")
@@ -757,7 +871,7 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     n = len(blocks)
     i = 0
     while i < n:
-        if not _menu_item(blocks[i], feats[i], r) or verdict[i]:
+        if verdict[i] or not _menu_item(blocks[i], feats[i], r):
             i += 1
             continue
         j = i
@@ -859,10 +973,11 @@ def _references_context(blocks, feats, cls: list[str], verdict, r: BoilerplateRu
     cls = list(cls)
     in_refs = False
     for i, b in enumerate(blocks):
-        # a heading or title line opens a section: a references section if it names one
-        candidate = b.kind == "heading" or (feats[i].title_like and cls[i] in ("short", "removed"))
-        refs_heading = candidate and feats[i].refs_heading
-        if b.kind == "heading" or (feats[i].title_like and cls[i] == "short") or refs_heading:
+        # a heading or title line opens a section: a references section if it names one (that
+        # short name is looked for first: most blocks are no title, and removed ones are many)
+        f, heading = feats[i], b.kind == "heading"
+        refs_heading = f.refs_heading and (heading or (cls[i] in ("short", "removed") and f.title_like))
+        if heading or refs_heading or (cls[i] == "short" and f.title_like):
             in_refs = refs_heading
         elif cls[i] == "removed":
             continue
@@ -999,15 +1114,15 @@ def _orphan_headings(blocks, feats, verdict) -> None:
     "Disclaimer") goes with it: what it headed is gone, and the next kept block is another heading
     or the end."""
     n = len(blocks)
-    for i in range(n):
-        if verdict[i] or blocks[i].kind == "list_item" or not feats[i].title_like:
+    for i in range(n - 1):
+        removed_list = verdict[i + 1]  # the block right after it went as a list or notice: looked at first
+        if removed_list not in ORPHANING_RULES or verdict[i] or blocks[i].kind == "list_item" \
+                or not feats[i].title_like:
             continue
-        j = i + 1
-        removed_list = verdict[j] if j < n and verdict[j] in ORPHANING_RULES else None
+        j = i + 2
         while j < n and verdict[j]:
             j += 1
-        ends = j == n or blocks[j].kind == "heading" or (feats[j].title_like and blocks[j].kind != "list_item")
-        if removed_list and ends and j > i + 1:
+        if j == n or blocks[j].kind == "heading" or (blocks[j].kind != "list_item" and feats[j].title_like):
             verdict.drop(i, removed_list, f"what it headed went as {removed_list}")
 
 
@@ -1019,9 +1134,11 @@ def _unfinished_end(last: str) -> bool:
     return (last.isalpha() and last.islower()) or POSSESSIVE.fullmatch(last) is not None
 
 
-def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> tuple[Block | None, list[Removal]]:
+def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None,
+              end_words: frozenset[str] | None = None) -> tuple[Block | None, list[Removal]]:
     """Cut a trailing sentence that stops on a function word (the rest of it was lost). ``closed``:
-    whether the text ends closed (textutil.ends_closed), where the caller knows."""
+    whether the text ends closed (textutil.ends_closed), where the caller knows; ``end_words``: the
+    words a phrase cannot end on (r.dangling_end_words and the page language's function words)."""
     if block.kind in ("heading", "code", "table") or closed:
         return block, []
     text = block.text.rstrip()
@@ -1030,7 +1147,7 @@ def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None) -> 
     last = block.facts.words if len(text) <= 40 else words(text[-40:])  # the same words, for a short text
     if not last:
         return block, []
-    if last[-1].lower() in r.dangling_end_words:
+    if last[-1].lower() in (r.dangling_end_words if end_words is None else end_words):
         rule, why = "dangling-fragment", f"stops on the function word {last[-1]!r}"
     elif block.kind == "paragraph" and _unfinished_end(text.rsplit(None, 1)[-1]):
         # prose whose last sentence breaks off mid-clause after complete ones
