@@ -373,3 +373,17 @@ def test_linked_headlines_beside_an_article_stay_links_around_it() -> None:
 def test_a_few_linked_headlines_are_no_listing() -> None:
     doc = run(f"{BODY}\n\n" + "\n\n".join(LISTING[:4]) + "\n")
     assert rules_of(doc)["Local bakery wins a national bread award"] == "link-list"
+
+
+def html_run(html: str):
+    rules = load_rules()
+    return pipeline.run(pipeline.read(html, name="page.html", rules=rules), rules)
+
+
+def test_what_shares_the_articles_element_is_not_dropped_for_where_it_stands() -> None:
+    # a short line after the last prose block: inside the article it is the article's own note,
+    # outside it the page's footer
+    note = "<p>Walk times are for an adult at an easy pace</p>"
+    doc = html_run(f"<body><article><p>{BODY}</p><p>{BODY2}</p>{note}</article><div>{note.replace('Walk', 'All walk')}</div></body>")
+    assert [b.text for b in doc.kept] == [BODY, BODY2, "Walk times are for an adult at an easy pace"]
+    assert rules_of(doc) == {"All walk times are for an adult at an easy pace": "page-footer"}

@@ -32,7 +32,7 @@ from typing import Callable, Mapping
 
 import regex
 
-from ..document import IMAGE_DROPPED, Block, Document, Removal, dropped, edit_text, removal
+from ..document import IMAGE_DROPPED, Block, Container, Document, Removal, dropped, edit_text, removal
 from ..patterns import TextFold, char_set, combine, literal_search, text_fold, text_needs
 from ..profile import page_profile
 from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
@@ -433,7 +433,8 @@ def stage(doc: Document, rules) -> Document:
     _link_blocks(blocks, feats, verdict, r)
     weak_menus = _menus(blocks, feats, verdict, r)
     _image_captions(blocks, feats, verdict, r)
-    _body_region(blocks, feats, verdict, r, tr, weak_menus)
+    shield = _content_shield(rules.compiled.get("structure"))
+    _body_region(blocks, feats, verdict, r, tr, weak_menus, shield)
     _orphan_headings(blocks, feats, verdict)
     _listing_page(feats, verdict, r)
 
@@ -935,7 +936,7 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
 
 
 def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
-                 weak_menus: set[int]) -> None:
+                 weak_menus: set[int], shield: Callable[[Block], Container | None]) -> None:
     cls = _body_classes(blocks, feats, verdict, r)
     cls = _references_context(blocks, feats, cls, verdict, r, tr)
     cls = _good_runs(cls)
@@ -951,8 +952,30 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
         return
     first, last = goods[0], goods[-1]
     keep_head = _head_titles(blocks, feats, cls, first, r) | _repeated_head_titles(feats, live, first)
-    _header_footer(blocks, live, first, last, keep_head, weak_menus, verdict)
-    _low_content(feats, cls, live, first, last, verdict)
+    # HTML: what shares the article text's content element is judged by what it is, not where it is
+    homes = {shield(blocks[i]) for i in goods} - {None}
+    sheltered = {i for i in live if homes and shield(blocks[i]) in homes}
+    _header_footer(blocks, [i for i in live if i not in sheltered], first, last, keep_head, weak_menus, verdict)
+    _low_content(feats, cls, live, first, last, verdict, sheltered)
+
+
+def _content_shield(structure_rules) -> Callable[[Block], Container | None]:
+    """A block's innermost content element (structure's ``content``: <main>, <article>, role main),
+    None outside one and on text pages. A block in the same content element as the page's article
+    text is part of the article wherever it stands: the positional rules (before the first or after
+    the last article text, bad blocks between) leave it to the rules that read what it is."""
+    tags = getattr(structure_rules, "content_tags", frozenset())
+    roles = getattr(structure_rules, "content_roles", frozenset())
+
+    def content_of(block: Block) -> Container | None:
+        c = block.container
+        while c is not None:
+            if c.tag in tags or (c.role is not None and c.role in roles):
+                return c
+            c = c.parent
+        return None
+
+    return content_of
 
 
 def _body_classes(blocks, feats, verdict, r: BoilerplateRules) -> list[str]:
@@ -1089,10 +1112,10 @@ def _header_footer(blocks, live: list[int], first: int, last: int, keep_head: se
                          f"after the last article text (line {blocks[last].span.lines[0]})")
 
 
-def _low_content(feats, cls: list[str], live: list[int], first: int, last: int, verdict) -> None:
+def _low_content(feats, cls: list[str], live: list[int], first: int, last: int, verdict, sheltered: set[int]) -> None:
     """Drop the bad blocks inside the article that no content stands around (see _between_content)."""
     for pos, i in enumerate(live):
-        if first < i < last and cls[i] == "bad" and not _between_content(pos, cls, live):
+        if first < i < last and cls[i] == "bad" and i not in sheltered and not _between_content(pos, cls, live):
             f = feats[i]
             verdict.drop(i, "low-content", f"in the article but not text: link share {f.link_density:.2f}, stopword "
                                            f"share {f.stop_density:.2f}, {f.chars} characters")
