@@ -27,6 +27,10 @@ from ..document import IMAGE_DROPPED, Block, Document, Removal, Segment, copy_se
 from ..document import Span as SourceSpan
 from ..patterns import required_chars
 
+# Removal and Span are named tuples, whose own __new__ is a Python function; tuple.__new__ builds the
+# same tuple in C (a block's cuts make two per cut, tens of thousands on a page of menus)
+_new_tuple = tuple.__new__
+
 NAME = "markup"
 # an HTML reader has read the markup itself: in its text a "*" or "[1]" is literal
 FORMATS = ("text",)  # page formats it acts on (others pass through)
@@ -75,14 +79,15 @@ class MarkupRules:
     bullet_id: str
     bullet: regex.Pattern
     # per pattern field, the characters a text must hold for the pattern to match there (see
-    # patterns.required_chars), and under "passes" what any pass after the links needs: most
-    # blocks skip most passes, and a block of links alone skips them all
+    # patterns.required_chars), and under "passes" what any pass after the links that cuts needs:
+    # most blocks skip most passes, and a block of links alone skips them all
     needs: Mapping[str, tuple[frozenset[str], ...]]
     emphasis_needs: tuple[tuple[frozenset[str], ...], ...]
     # the same, each set as a character class searched for in C (``_may_hold``): asking a text
     # whether it holds one of a few characters costs less than a set of all its characters
     gates: Mapping[str, Gate]
     emphasis_gates: tuple[Gate, ...]
+    cutting_gates: tuple[Gate, ...]  # the gate of each pass after the links that cuts (CUTTING_PASSES, emphasis)
 
 
 NEVER = regex.compile(r"(?!)")
@@ -115,6 +120,13 @@ def _may_hold(text: str, gate: Gate) -> bool:
         if chars.search(text) is None:
             return False
     return True
+
+
+def _passes_may_cut(present: str, r: MarkupRules) -> bool:
+    """Whether a pass after the links may cut in a text holding ``present``'s characters (False:
+    surely none does). The one gate of all of them first, then each pass's own: a text holding a
+    character one of them needs (")" of a dangling target) may lack the others it needs ("(#")."""
+    return _may_hold(present, r.gates["passes"]) and any(_may_hold(present, gate) for gate in r.cutting_gates)
 
 
 def compile(section: Mapping, where) -> MarkupRules:
@@ -194,14 +206,18 @@ def compile(section: Mapping, where) -> MarkupRules:
     )
     needs = {key: _needs(value) for key, value in found.items() if hasattr(value, "pattern")}
     emphasis_needs = tuple(_needs(p) for p in emphasis)
-    needs["passes"] = _any_of([needs[key] for key in PATTERN_PASSES] + list(emphasis_needs))
+    needs["passes"] = _any_of([needs[key] for key in CUTTING_PASSES] + list(emphasis_needs))
     gates = {key: _gate(sets) for key, sets in needs.items()}
+    emphasis_gates = tuple(_gate(sets) for sets in emphasis_needs)
     return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs,
-                       gates=MappingProxyType(gates), emphasis_gates=tuple(_gate(sets) for sets in emphasis_needs))
+                       gates=MappingProxyType(gates), emphasis_gates=emphasis_gates,
+                       cutting_gates=tuple(gates[key] for key in CUTTING_PASSES) + emphasis_gates)
 
 
-# the passes that run after the links, by their pattern fields (and the emphasis patterns)
-PATTERN_PASSES = ("autolink", "url", "dangling", "escape", "strike", "superscript", "citation")
+# the passes that run after the links and cut, by their pattern fields (and the emphasis patterns).
+# The url pass runs among them but only claims: it hides URLs from the passes after it, and a text
+# none of these may cut in has no cut after the links, whatever URLs it holds
+CUTTING_PASSES = ("autolink", "dangling", "escape", "strike", "superscript", "citation")
 
 
 def _any_of(needs: list[tuple[frozenset[str], ...]]) -> tuple[frozenset[str], ...]:
@@ -442,7 +458,7 @@ def _block_cuts(block: Block, r: MarkupRules, links: list[_Link] | None = None) 
         present = taken.unmasked()
     urls: Sequence[Span] = ()  # of autolinks: anchors like link texts
     struck = None
-    if _may_hold(present, gates["passes"]):
+    if _may_hold(present, gates["passes"]):  # each pass is gated on its own below
         link_ends = {ln.end for ln in anchors}  # where a footnote mark may follow
         if _may_hold(present, gates["autolink"]):
             brackets, urls = _autolinks(taken.masked(), r)
@@ -501,7 +517,7 @@ def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cu
         link_chars += ln.text_end - ln.text_start
         pos = ln.end
     rest.append(text[pos:])
-    if _may_hold("".join(rest), r.gates["passes"]):
+    if _passes_may_cut("".join(rest), r):
         return None
     return cuts, link_chars
 
@@ -828,7 +844,7 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
         if s < pos or e <= s:
             raise ValueError("cuts must be sorted, non-empty and not overlapping")
         if s == 0 and e >= size:  # the whole block, logged as ``removal`` logs it
-            removed.append(Removal(NAME, rule, span, text, None, block.seq))
+            removed.append(_new_tuple(Removal, (NAME, rule, span, text, None, block.seq)))
         else:
             # the source offsets Block.source_offset gives for s and for the end e
             while k < last and segs[k + 1][0] <= s:
@@ -844,8 +860,8 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
                 b = src + e - t
             else:  # text no segment maps: it stands for the source up to the next mapped text
                 b = segs[k + 1][1] if k < last else chars[1]
-            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
-                                   text[s:e], None, block.seq))
+            removed.append(_new_tuple(Removal, (NAME, rule, _new_tuple(SourceSpan, ((a, b if b > a else a), lines,
+                                                                               page, xpath)), text[s:e], None, block.seq)))
         if s > pos:
             pieces.append(text[pos:s])
             j = copy_segments(segs, True, pos, s, out, new_segs, j)
@@ -865,21 +881,22 @@ def _log_and_cut_one_run(block: Block, cuts: list[Cut], removed: list[Removal]) 
     (t0, s0, n0), = block.origin
     t1 = t0 + n0
     first, end = span.chars
-    lines, page, xpath = span.lines, span.page, span.xpath
+    lines, page, xpath, seq = span.lines, span.page, span.xpath, block.seq
     size = len(text)
     pieces: list[str] = []
     new_segs: list[Segment] = []
+    log = removed.append
     pos = out = 0
     for s, e, rule in cuts:
         if s < pos or e <= s:
             raise ValueError("cuts must be sorted, non-empty and not overlapping")
         if s == 0 and e >= size:
-            removed.append(Removal(NAME, rule, span, text, None, block.seq))
+            log(_new_tuple(Removal, (NAME, rule, span, text, None, seq)))
         else:
             a = first if t0 > s else s0 + s - t0 if s < t1 else s0 + n0
             b = s0 if t0 >= e else s0 + e - t0 if e <= t1 else end
-            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
-                                   text[s:e], None, block.seq))
+            log(_new_tuple(Removal, (NAME, rule, _new_tuple(SourceSpan, ((a, b if b > a else a), lines, page, xpath)),
+                                     text[s:e], None, seq)))
         if s > pos:
             pieces.append(text[pos:s])
             lo = pos if pos > t0 else t0
