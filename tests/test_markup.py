@@ -544,15 +544,23 @@ def test_a_block_of_links_alone_is_cut_as_all_the_passes_would_cut_it(text):
     links = markup_stage._links(text, r)
     alone = markup_stage._links_alone(text, links, r) if links else None
     if alone is not None:
-        assert markup_stage._block_cuts(block, r, links) == (alone[0], alone[1], False)
-        assert markup_stage._block_cuts(block, r) == (alone[0], alone[1], False)
+        assert markup_stage._block_cuts(block, r, links) == alone
+        assert markup_stage._block_cuts(block, r) == alone
 
 
 def test_links_alone_are_told_from_links_with_other_markup(rules):
     r = rules.stage("markup")
     text = "[Home](/) | [News](/news)"
-    cuts, link_chars = markup_stage._links_alone(text, markup_stage._links(text, r), r)
+    cuts, link_chars, had_image = markup_stage._links_alone(text, markup_stage._links(text, r), r)
     assert [text[s:e] for s, e, _ in cuts] == ["[", "](/)", "[", "](/news)"]
-    assert link_chars == len("Home") + len("News")
-    for other in ("[Home](/) and *more*", "![logo](l.png) [Home](/)", "Studies[1](#c1)"):
+    assert link_chars == len("Home") + len("News") and not had_image
+    for other in ("[Home](/) and *more*", "![logo](l.png) *Home*", "Studies[1](#c1)", "[See](/a.)²"):
         assert markup_stage._links_alone(other, markup_stage._links(other, r), r) is None
+
+
+def test_links_alone_may_hold_images_even_inside_a_link_text(rules):
+    r = rules.stage("markup")
+    text = "[![logo](l.png) Home](/) ![ad](a.gif)"
+    cuts, link_chars, had_image = markup_stage._links_alone(text, markup_stage._links(text, r), r)
+    assert [text[s:e] for s, e, _ in cuts] == ["[", "![logo](l.png)", "](/)", "![ad](a.gif)"]
+    assert link_chars == len(" Home") and had_image

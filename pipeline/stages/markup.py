@@ -312,6 +312,7 @@ def _close_paren(masked: str, k: int, end: int, limit: int) -> int | None:
 
 
 def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Link], inner: bool = False) -> None:
+    simple_link = r.simple_link.match
     i = start
     while True:
         j = masked.find("[", i, end)
@@ -321,7 +322,7 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
             i = j + 1
             continue
         image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
-        simple = r.simple_link.match(masked, j, end)
+        simple = simple_link(masked, j, end)
         if simple is not None:  # the common case, found with one match
             if not (r.images if image else r.links):
                 i = j + 1  # plain bracketed text
@@ -394,17 +395,7 @@ class _Taken:
         characters the masked text holds, MASK aside, and is cheaper to make when the spans cover
         much (link targets). The passes after the links may all be skipped, and then no masked
         text is needed."""
-        text = self._masked
-        pieces: list[str] = []
-        pos = 0
-        for a, b in sorted(self._pending):
-            if a < pos:
-                a = pos
-            if b > a:
-                pieces.append(text[pos:a])
-                pos = b
-        pieces.append(text[pos:])
-        return "".join(pieces)
+        return _without(self._masked, self._pending)
 
     def claim(self, spans: list[Span]) -> None:
         self._pending += spans
@@ -419,6 +410,20 @@ class _Taken:
         """Each span goes whole, with the cuts made inside it before (they would be nested)."""
         self.cuts = [cut for cut in self.cuts if not spans.holds(cut[0], cut[1])]
         self.cut([(s, e, rule) for s, e in spans.spans])
+
+
+def _without(text: str, spans: list[Span]) -> str:
+    """``text`` without the characters of ``spans`` (which may overlap)."""
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a < pos:
+            a = pos
+        if b > a:
+            pieces.append(text[pos:a])
+            pos = b
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _mask(text: str, spans: list[Span]) -> str:
@@ -498,17 +503,20 @@ def _block_cuts(block: Block, r: MarkupRules, links: list[_Link] | None = None) 
     return cuts, _link_chars(cuts, anchors, urls), bool(images)
 
 
-def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int] | None:
-    """(cuts, link_chars) of a block without code spans whose only markup is ``links`` (not images,
-    not footnote marks), as ``_block_cuts`` gives them: most blocks are menu entries and link lists,
-    and for them no pass after the links runs, so none of its bookkeeping is needed. None for any
-    other block (an image, a mark, or a character a later pass needs outside the link markup)."""
+def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int, bool] | None:
+    """(cuts, link_chars, had_image) of a block without code spans whose only markup is ``links``
+    (links and images, no footnote marks), as ``_block_cuts`` gives them: most blocks are menu
+    entries and link lists, and for them no pass after the links cuts, so none of its bookkeeping
+    is needed. None for any other block (a mark, or a character a later pass needs outside the
+    link markup)."""
     link_id = r.link_id
     cuts: list[Cut] = []
     rest: list[str] = []  # the text the passes would read: the links' markup masked
     pos = link_chars = 0
     for ln in links:  # in text order: the scanner goes on after each link's end
-        if ln.image or _is_mark(text, ln, r):
+        if ln.image:
+            return _links_and_images_alone(text, links, r)
+        if _is_mark(text, ln, r):
             return None
         rest.append(text[pos:ln.start])
         rest.append(text[ln.text_start:ln.text_end])
@@ -519,7 +527,19 @@ def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cu
     rest.append(text[pos:])
     if _passes_may_cut("".join(rest), r):
         return None
-    return cuts, link_chars
+    return cuts, link_chars, False
+
+
+def _links_and_images_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int, bool] | None:
+    """``_links_alone`` for links among which are images: an image may sit in a link's text
+    ("[![logo](l.png)](/)"), and takes its alt text with it."""
+    if any(not ln.image and _is_mark(text, ln, r) for ln in links):
+        return None
+    if _passes_may_cut(_without(text, _link_markup(links)), r):
+        return None
+    anchors = [ln for ln in links if not ln.image]
+    cuts = _settle(_link_cuts(anchors, [ln for ln in links if ln.image], r))
+    return cuts, _link_chars(cuts, anchors, ()), True
 
 
 # --- the passes, in the order they run ------------------------------------------------------------
@@ -779,7 +799,8 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     # a bullet is never a letter or digit: most blocks skip the pattern
     if block.kind == "paragraph" and text and not text[0].isalnum() and _may_hold(text, r.gates["bullet"]):
         bullet = r.bullet.match(text)
-    if not bullet and not r.trigger.search(text):
+    # the trigger's gate, searched in C with less overhead, turns most prose away before the trigger runs
+    if not bullet and not (_may_hold(text, r.gates["trigger"]) and r.trigger.search(text)):
         return block
     if _may_hold(text, r.gates["definition"]) and _definitions(text, r):
         return dropped(block, NAME, r.definition_id)
@@ -787,9 +808,11 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
     links = _links(text, r) if (r.links or r.images) and "[" in text \
         and not _may_hold(text, r.gates["code_span"]) else None
     alone = None if not links or bullet or r.link_id in content_rules else _links_alone(text, links, r)
-    if alone is not None:  # what _block_cuts would find, found with less work; nothing to tidy
-        cuts, link_chars = alone
-        had_image = list_item = False
+    if alone is not None:  # what _block_cuts would find, found with less work
+        cuts, link_chars, had_image = alone
+        list_item = False
+        if had_image:  # an image's cut may take the blank before it (links' cuts are never tidied here)
+            cuts = _tidy(cuts, text, content_rules)
     else:
         cuts, link_chars, had_image = _block_cuts(block, r, links)
         list_item = False
@@ -939,12 +962,16 @@ def _squeeze_blanks(block: Block, text: str, origin: tuple[Segment, ...]) -> tup
     trail = len(text.rstrip())
     doubled = "\t" in text or "  " in text
     blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(text, lead, trail)] if doubled else []
+    if not blanks:  # the ends alone (most of these: a link text "[ Home ](/)"): one copy of the map
+        if lead == 0 and trail == len(text):
+            return text, origin
+        segs: list[Segment] = []
+        copy_segments(origin, _in_text_order(origin), lead, trail, 0, segs)
+        return text[lead:trail], tuple(segs)
     if lead:
         blanks.insert(0, (0, lead, ""))
     if trail < len(text):
         blanks.append((trail, len(text), ""))
-    if not blanks:
-        return text, origin
     new = edit_text(Block(block.kind, text, block.span, block.level, origin), blanks)
     return new.text, new.origin
 
