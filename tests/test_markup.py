@@ -564,3 +564,12 @@ def test_links_alone_may_hold_images_even_inside_a_link_text(rules):
     cuts, link_chars, had_image = markup_stage._links_alone(text, markup_stage._links(text, r), r)
     assert [text[s:e] for s, e, _ in cuts] == ["[", "![logo](l.png)", "](/)", "![ad](a.gif)"]
     assert link_chars == len(" Home") and had_image
+
+
+def test_blocks_of_one_text_on_a_page_are_each_cut_and_logged_at_their_own_place(rules):
+    # the cuts of a text are found once per page; each block's cuts still name its own source
+    page = "[Share](/s) [Tweet](/t)\n\nSome words.\n\n[Share](/s) [Tweet](/t)\n\n- [Share](/s) [Tweet](/t)\n"
+    doc, out = markup(page, rules)  # markup() checks each cut against the source characters it names
+    assert texts(out) == ["Share Tweet", "Some words.", "Share Tweet", "Share Tweet"]
+    starts = [r.span.chars[0] for r in out.removed if r.text == "[" and r.rule == "link-target"]
+    assert len(set(starts)) == 6 and all(doc.text[a] == "[" for a in starts)

@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import regex
 
@@ -791,9 +791,23 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
     return out
 
 
-def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block:
-    """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
-    none, or dropped when it held nothing but markup."""
+class _Plan(NamedTuple):
+    """The cuts markup makes in a text, and what they tell of the block holding it."""
+
+    cuts: list[Cut]  # sorted, none overlapping
+    link_chars: int
+    had_image: bool
+    list_item: bool
+
+
+DEFINITIONS = _Plan([], 0, False, False)  # the text is link definitions only: its block goes
+_UNPLANNED = object()
+
+
+def _plan(block: Block, r: MarkupRules, content_rules: frozenset[str]) -> _Plan | None:
+    """What markup does to the block's text (None: it holds none). It reads the text and whether
+    the block is a paragraph only, so a page's blocks of one text share it (menus and share bars
+    repeat on a page)."""
     text = block.text
     bullet = None
     # a bullet is never a letter or digit: most blocks skip the pattern
@@ -801,29 +815,43 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
         bullet = r.bullet.match(text)
     # the trigger's gate, searched in C with less overhead, turns most prose away before the trigger runs
     if not bullet and not (_may_hold(text, r.gates["trigger"]) and r.trigger.search(text)):
-        return block
+        return None
     if _may_hold(text, r.gates["definition"]) and _definitions(text, r):
-        return dropped(block, NAME, r.definition_id)
+        return DEFINITIONS
     # without code spans the links are found in the text itself: found once, for both ways below
     links = _links(text, r) if (r.links or r.images) and "[" in text \
         and not _may_hold(text, r.gates["code_span"]) else None
     alone = None if not links or bullet or r.link_id in content_rules else _links_alone(text, links, r)
     if alone is not None:  # what _block_cuts would find, found with less work
         cuts, link_chars, had_image = alone
-        list_item = False
         if had_image:  # an image's cut may take the blank before it (links' cuts are never tidied here)
             cuts = _tidy(cuts, text, content_rules)
-    else:
-        cuts, link_chars, had_image = _block_cuts(block, r, links)
-        list_item = False
-        if bullet:
-            cut = _bullet_cut(bullet, cuts, r)
-            if cut is not None:
-                cuts.insert(0, cut)
-                list_item = True
-        if not cuts:
-            return block
-        cuts = _tidy(cuts, text, content_rules)
+        return _Plan(cuts, link_chars, had_image, False)
+    cuts, link_chars, had_image = _block_cuts(block, r, links)
+    list_item = False
+    if bullet:
+        cut = _bullet_cut(bullet, cuts, r)
+        if cut is not None:
+            cuts.insert(0, cut)
+            list_item = True
+    if not cuts:
+        return None
+    return _Plan(_tidy(cuts, text, content_rules), link_chars, had_image, list_item)
+
+
+def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list,
+             plans: dict[tuple[str, bool], _Plan | None]) -> Block:
+    """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
+    none, or dropped when it held nothing but markup. ``plans``: the page's plans so far, by text."""
+    key = (block.text, block.kind == "paragraph")
+    plan = plans.get(key, _UNPLANNED)
+    if plan is _UNPLANNED:
+        plan = plans[key] = _plan(block, r, content_rules)
+    if plan is None:
+        return block
+    if plan is DEFINITIONS:
+        return dropped(block, NAME, r.definition_id)
+    cuts = plan.cuts
     new_text, origin = _log_and_cut(block, cuts, removed)
     if not new_text.strip():
         # blank: nothing is left to log, the cuts say what it held
@@ -831,10 +859,10 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
                       block.role, None, block.seq, block.container)
         return dropped(blank, NAME, cuts[-1][2], why="nothing but markup", by_cuts=True)
     new_text, origin = _squeeze_blanks(block, new_text, origin)
-    flags = block.flags | {IMAGE_DROPPED} if had_image else block.flags
-    kind, level = ("list_item", 0) if list_item else (block.kind, block.level)
+    flags = block.flags | {IMAGE_DROPPED} if plan.had_image else block.flags
+    kind, level = ("list_item", 0) if plan.list_item else (block.kind, block.level)
     # built directly: dataclasses.replace is slow on this hot path
-    return Block(kind, new_text, block.span, level, origin, block.link_chars + link_chars, flags, block.role,
+    return Block(kind, new_text, block.span, level, origin, block.link_chars + plan.link_chars, flags, block.role,
                  block.drop, block.seq, block.container)
 
 
@@ -1005,12 +1033,13 @@ def stage(doc: Document, rules) -> Document:
     content_rules = frozenset({r.image_id, r.footnote_id, r.strike_id})
     removed: list = []
     blocks: list[Block] = []
+    plans: dict[tuple[str, bool], _Plan | None] = {}
     changed = False
     for block in doc.kept:
         if block.kind in SKIP_KINDS:
             blocks.append(block)
             continue
-        new = _process(block, r, content_rules, removed)
+        new = _process(block, r, content_rules, removed, plans)
         if new is not block:
             changed = True
         blocks.append(new)
