@@ -544,15 +544,32 @@ def test_a_block_of_links_alone_is_cut_as_all_the_passes_would_cut_it(text):
     links = markup_stage._links(text, r)
     alone = markup_stage._links_alone(text, links, r) if links else None
     if alone is not None:
-        assert markup_stage._block_cuts(block, r, links) == (alone[0], alone[1], False)
-        assert markup_stage._block_cuts(block, r) == (alone[0], alone[1], False)
+        assert markup_stage._block_cuts(block, r, links) == alone
+        assert markup_stage._block_cuts(block, r) == alone
 
 
 def test_links_alone_are_told_from_links_with_other_markup(rules):
     r = rules.stage("markup")
     text = "[Home](/) | [News](/news)"
-    cuts, link_chars = markup_stage._links_alone(text, markup_stage._links(text, r), r)
+    cuts, link_chars, had_image = markup_stage._links_alone(text, markup_stage._links(text, r), r)
     assert [text[s:e] for s, e, _ in cuts] == ["[", "](/)", "[", "](/news)"]
-    assert link_chars == len("Home") + len("News")
-    for other in ("[Home](/) and *more*", "![logo](l.png) [Home](/)", "Studies[1](#c1)"):
+    assert link_chars == len("Home") + len("News") and not had_image
+    for other in ("[Home](/) and *more*", "![logo](l.png) *Home*", "Studies[1](#c1)", "[See](/a.)²"):
         assert markup_stage._links_alone(other, markup_stage._links(other, r), r) is None
+
+
+def test_links_alone_may_hold_images_even_inside_a_link_text(rules):
+    r = rules.stage("markup")
+    text = "[![logo](l.png) Home](/) ![ad](a.gif)"
+    cuts, link_chars, had_image = markup_stage._links_alone(text, markup_stage._links(text, r), r)
+    assert [text[s:e] for s, e, _ in cuts] == ["[", "![logo](l.png)", "](/)", "![ad](a.gif)"]
+    assert link_chars == len(" Home") and had_image
+
+
+def test_blocks_of_one_text_on_a_page_are_each_cut_and_logged_at_their_own_place(rules):
+    # the cuts of a text are found once per page; each block's cuts still name its own source
+    page = "[Share](/s) [Tweet](/t)\n\nSome words.\n\n[Share](/s) [Tweet](/t)\n\n- [Share](/s) [Tweet](/t)\n"
+    doc, out = markup(page, rules)  # markup() checks each cut against the source characters it names
+    assert texts(out) == ["Share Tweet", "Some words.", "Share Tweet", "Share Tweet"]
+    starts = [r.span.chars[0] for r in out.removed if r.text == "[" and r.rule == "link-target"]
+    assert len(set(starts)) == 6 and all(doc.text[a] == "[" for a in starts)

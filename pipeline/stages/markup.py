@@ -19,13 +19,17 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import regex
 
 from ..document import IMAGE_DROPPED, Block, Document, Removal, Segment, copy_segments, dropped, edit_text, removal
 from ..document import Span as SourceSpan
 from ..patterns import required_chars
+
+# Removal and Span are named tuples, whose own __new__ is a Python function; tuple.__new__ builds the
+# same tuple in C (a block's cuts make two per cut, tens of thousands on a page of menus)
+_new_tuple = tuple.__new__
 
 NAME = "markup"
 # an HTML reader has read the markup itself: in its text a "*" or "[1]" is literal
@@ -75,14 +79,15 @@ class MarkupRules:
     bullet_id: str
     bullet: regex.Pattern
     # per pattern field, the characters a text must hold for the pattern to match there (see
-    # patterns.required_chars), and under "passes" what any pass after the links needs: most
-    # blocks skip most passes, and a block of links alone skips them all
+    # patterns.required_chars), and under "passes" what any pass after the links that cuts needs:
+    # most blocks skip most passes, and a block of links alone skips them all
     needs: Mapping[str, tuple[frozenset[str], ...]]
     emphasis_needs: tuple[tuple[frozenset[str], ...], ...]
     # the same, each set as a character class searched for in C (``_may_hold``): asking a text
     # whether it holds one of a few characters costs less than a set of all its characters
     gates: Mapping[str, Gate]
     emphasis_gates: tuple[Gate, ...]
+    cutting_gates: tuple[Gate, ...]  # the gate of each pass after the links that cuts (CUTTING_PASSES, emphasis)
 
 
 NEVER = regex.compile(r"(?!)")
@@ -115,6 +120,13 @@ def _may_hold(text: str, gate: Gate) -> bool:
         if chars.search(text) is None:
             return False
     return True
+
+
+def _passes_may_cut(present: str, r: MarkupRules) -> bool:
+    """Whether a pass after the links may cut in a text holding ``present``'s characters (False:
+    surely none does). The one gate of all of them first, then each pass's own: a text holding a
+    character one of them needs (")" of a dangling target) may lack the others it needs ("(#")."""
+    return _may_hold(present, r.gates["passes"]) and any(_may_hold(present, gate) for gate in r.cutting_gates)
 
 
 def compile(section: Mapping, where) -> MarkupRules:
@@ -194,14 +206,18 @@ def compile(section: Mapping, where) -> MarkupRules:
     )
     needs = {key: _needs(value) for key, value in found.items() if hasattr(value, "pattern")}
     emphasis_needs = tuple(_needs(p) for p in emphasis)
-    needs["passes"] = _any_of([needs[key] for key in PATTERN_PASSES] + list(emphasis_needs))
+    needs["passes"] = _any_of([needs[key] for key in CUTTING_PASSES] + list(emphasis_needs))
     gates = {key: _gate(sets) for key, sets in needs.items()}
+    emphasis_gates = tuple(_gate(sets) for sets in emphasis_needs)
     return MarkupRules(**found, needs=MappingProxyType(needs), emphasis_needs=emphasis_needs,
-                       gates=MappingProxyType(gates), emphasis_gates=tuple(_gate(sets) for sets in emphasis_needs))
+                       gates=MappingProxyType(gates), emphasis_gates=emphasis_gates,
+                       cutting_gates=tuple(gates[key] for key in CUTTING_PASSES) + emphasis_gates)
 
 
-# the passes that run after the links, by their pattern fields (and the emphasis patterns)
-PATTERN_PASSES = ("autolink", "url", "dangling", "escape", "strike", "superscript", "citation")
+# the passes that run after the links and cut, by their pattern fields (and the emphasis patterns).
+# The url pass runs among them but only claims: it hides URLs from the passes after it, and a text
+# none of these may cut in has no cut after the links, whatever URLs it holds
+CUTTING_PASSES = ("autolink", "dangling", "escape", "strike", "superscript", "citation")
 
 
 def _any_of(needs: list[tuple[frozenset[str], ...]]) -> tuple[frozenset[str], ...]:
@@ -296,6 +312,7 @@ def _close_paren(masked: str, k: int, end: int, limit: int) -> int | None:
 
 
 def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Link], inner: bool = False) -> None:
+    simple_link = r.simple_link.match
     i = start
     while True:
         j = masked.find("[", i, end)
@@ -305,7 +322,7 @@ def _find_links(masked: str, start: int, end: int, r: MarkupRules, out: list[_Li
             i = j + 1
             continue
         image = j > start and masked[j - 1] == "!" and not _escaped(masked, j - 1)
-        simple = r.simple_link.match(masked, j, end)
+        simple = simple_link(masked, j, end)
         if simple is not None:  # the common case, found with one match
             if not (r.images if image else r.links):
                 i = j + 1  # plain bracketed text
@@ -378,17 +395,7 @@ class _Taken:
         characters the masked text holds, MASK aside, and is cheaper to make when the spans cover
         much (link targets). The passes after the links may all be skipped, and then no masked
         text is needed."""
-        text = self._masked
-        pieces: list[str] = []
-        pos = 0
-        for a, b in sorted(self._pending):
-            if a < pos:
-                a = pos
-            if b > a:
-                pieces.append(text[pos:a])
-                pos = b
-        pieces.append(text[pos:])
-        return "".join(pieces)
+        return _without(self._masked, self._pending)
 
     def claim(self, spans: list[Span]) -> None:
         self._pending += spans
@@ -403,6 +410,20 @@ class _Taken:
         """Each span goes whole, with the cuts made inside it before (they would be nested)."""
         self.cuts = [cut for cut in self.cuts if not spans.holds(cut[0], cut[1])]
         self.cut([(s, e, rule) for s, e in spans.spans])
+
+
+def _without(text: str, spans: list[Span]) -> str:
+    """``text`` without the characters of ``spans`` (which may overlap)."""
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a < pos:
+            a = pos
+        if b > a:
+            pieces.append(text[pos:a])
+            pos = b
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _mask(text: str, spans: list[Span]) -> str:
@@ -442,7 +463,7 @@ def _block_cuts(block: Block, r: MarkupRules, links: list[_Link] | None = None) 
         present = taken.unmasked()
     urls: Sequence[Span] = ()  # of autolinks: anchors like link texts
     struck = None
-    if _may_hold(present, gates["passes"]):
+    if _may_hold(present, gates["passes"]):  # each pass is gated on its own below
         link_ends = {ln.end for ln in anchors}  # where a footnote mark may follow
         if _may_hold(present, gates["autolink"]):
             brackets, urls = _autolinks(taken.masked(), r)
@@ -482,17 +503,20 @@ def _block_cuts(block: Block, r: MarkupRules, links: list[_Link] | None = None) 
     return cuts, _link_chars(cuts, anchors, urls), bool(images)
 
 
-def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int] | None:
-    """(cuts, link_chars) of a block without code spans whose only markup is ``links`` (not images,
-    not footnote marks), as ``_block_cuts`` gives them: most blocks are menu entries and link lists,
-    and for them no pass after the links runs, so none of its bookkeeping is needed. None for any
-    other block (an image, a mark, or a character a later pass needs outside the link markup)."""
+def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int, bool] | None:
+    """(cuts, link_chars, had_image) of a block without code spans whose only markup is ``links``
+    (links and images, no footnote marks), as ``_block_cuts`` gives them: most blocks are menu
+    entries and link lists, and for them no pass after the links cuts, so none of its bookkeeping
+    is needed. None for any other block (a mark, or a character a later pass needs outside the
+    link markup)."""
     link_id = r.link_id
     cuts: list[Cut] = []
     rest: list[str] = []  # the text the passes would read: the links' markup masked
     pos = link_chars = 0
     for ln in links:  # in text order: the scanner goes on after each link's end
-        if ln.image or _is_mark(text, ln, r):
+        if ln.image:
+            return _links_and_images_alone(text, links, r)
+        if _is_mark(text, ln, r):
             return None
         rest.append(text[pos:ln.start])
         rest.append(text[ln.text_start:ln.text_end])
@@ -501,9 +525,21 @@ def _links_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cu
         link_chars += ln.text_end - ln.text_start
         pos = ln.end
     rest.append(text[pos:])
-    if _may_hold("".join(rest), r.gates["passes"]):
+    if _passes_may_cut("".join(rest), r):
         return None
-    return cuts, link_chars
+    return cuts, link_chars, False
+
+
+def _links_and_images_alone(text: str, links: list[_Link], r: MarkupRules) -> tuple[list[Cut], int, bool] | None:
+    """``_links_alone`` for links among which are images: an image may sit in a link's text
+    ("[![logo](l.png)](/)"), and takes its alt text with it."""
+    if any(not ln.image and _is_mark(text, ln, r) for ln in links):
+        return None
+    if _passes_may_cut(_without(text, _link_markup(links)), r):
+        return None
+    anchors = [ln for ln in links if not ln.image]
+    cuts = _settle(_link_cuts(anchors, [ln for ln in links if ln.image], r))
+    return cuts, _link_chars(cuts, anchors, ()), True
 
 
 # --- the passes, in the order they run ------------------------------------------------------------
@@ -755,36 +791,67 @@ def _tidy(cuts: list[tuple[int, int, str]], text: str, content_rules: frozenset[
     return out
 
 
-def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list) -> Block:
-    """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
-    none, or dropped when it held nothing but markup."""
+class _Plan(NamedTuple):
+    """The cuts markup makes in a text, and what they tell of the block holding it."""
+
+    cuts: list[Cut]  # sorted, none overlapping
+    link_chars: int
+    had_image: bool
+    list_item: bool
+
+
+DEFINITIONS = _Plan([], 0, False, False)  # the text is link definitions only: its block goes
+_UNPLANNED = object()
+
+
+def _plan(block: Block, r: MarkupRules, content_rules: frozenset[str]) -> _Plan | None:
+    """What markup does to the block's text (None: it holds none). It reads the text and whether
+    the block is a paragraph only, so a page's blocks of one text share it (menus and share bars
+    repeat on a page)."""
     text = block.text
     bullet = None
     # a bullet is never a letter or digit: most blocks skip the pattern
     if block.kind == "paragraph" and text and not text[0].isalnum() and _may_hold(text, r.gates["bullet"]):
         bullet = r.bullet.match(text)
-    if not bullet and not r.trigger.search(text):
-        return block
+    # the trigger's gate, searched in C with less overhead, turns most prose away before the trigger runs
+    if not bullet and not (_may_hold(text, r.gates["trigger"]) and r.trigger.search(text)):
+        return None
     if _may_hold(text, r.gates["definition"]) and _definitions(text, r):
-        return dropped(block, NAME, r.definition_id)
+        return DEFINITIONS
     # without code spans the links are found in the text itself: found once, for both ways below
     links = _links(text, r) if (r.links or r.images) and "[" in text \
         and not _may_hold(text, r.gates["code_span"]) else None
     alone = None if not links or bullet or r.link_id in content_rules else _links_alone(text, links, r)
-    if alone is not None:  # what _block_cuts would find, found with less work; nothing to tidy
-        cuts, link_chars = alone
-        had_image = list_item = False
-    else:
-        cuts, link_chars, had_image = _block_cuts(block, r, links)
-        list_item = False
-        if bullet:
-            cut = _bullet_cut(bullet, cuts, r)
-            if cut is not None:
-                cuts.insert(0, cut)
-                list_item = True
-        if not cuts:
-            return block
-        cuts = _tidy(cuts, text, content_rules)
+    if alone is not None:  # what _block_cuts would find, found with less work
+        cuts, link_chars, had_image = alone
+        if had_image:  # an image's cut may take the blank before it (links' cuts are never tidied here)
+            cuts = _tidy(cuts, text, content_rules)
+        return _Plan(cuts, link_chars, had_image, False)
+    cuts, link_chars, had_image = _block_cuts(block, r, links)
+    list_item = False
+    if bullet:
+        cut = _bullet_cut(bullet, cuts, r)
+        if cut is not None:
+            cuts.insert(0, cut)
+            list_item = True
+    if not cuts:
+        return None
+    return _Plan(_tidy(cuts, text, content_rules), link_chars, had_image, list_item)
+
+
+def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], removed: list,
+             plans: dict[tuple[str, bool], _Plan | None]) -> Block:
+    """The block with its markup cut (each cut logged in ``removed``), the block itself when it holds
+    none, or dropped when it held nothing but markup. ``plans``: the page's plans so far, by text."""
+    key = (block.text, block.kind == "paragraph")
+    plan = plans.get(key, _UNPLANNED)
+    if plan is _UNPLANNED:
+        plan = plans[key] = _plan(block, r, content_rules)
+    if plan is None:
+        return block
+    if plan is DEFINITIONS:
+        return dropped(block, NAME, r.definition_id)
+    cuts = plan.cuts
     new_text, origin = _log_and_cut(block, cuts, removed)
     if not new_text.strip():
         # blank: nothing is left to log, the cuts say what it held
@@ -792,10 +859,10 @@ def _process(block: Block, r: MarkupRules, content_rules: frozenset[str], remove
                       block.role, None, block.seq, block.container)
         return dropped(blank, NAME, cuts[-1][2], why="nothing but markup", by_cuts=True)
     new_text, origin = _squeeze_blanks(block, new_text, origin)
-    flags = block.flags | {IMAGE_DROPPED} if had_image else block.flags
-    kind, level = ("list_item", 0) if list_item else (block.kind, block.level)
+    flags = block.flags | {IMAGE_DROPPED} if plan.had_image else block.flags
+    kind, level = ("list_item", 0) if plan.list_item else (block.kind, block.level)
     # built directly: dataclasses.replace is slow on this hot path
-    return Block(kind, new_text, block.span, level, origin, block.link_chars + link_chars, flags, block.role,
+    return Block(kind, new_text, block.span, level, origin, block.link_chars + plan.link_chars, flags, block.role,
                  block.drop, block.seq, block.container)
 
 
@@ -828,7 +895,7 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
         if s < pos or e <= s:
             raise ValueError("cuts must be sorted, non-empty and not overlapping")
         if s == 0 and e >= size:  # the whole block, logged as ``removal`` logs it
-            removed.append(Removal(NAME, rule, span, text, None, block.seq))
+            removed.append(_new_tuple(Removal, (NAME, rule, span, text, None, block.seq)))
         else:
             # the source offsets Block.source_offset gives for s and for the end e
             while k < last and segs[k + 1][0] <= s:
@@ -844,8 +911,8 @@ def _log_and_cut(block: Block, cuts: list[Cut], removed: list[Removal]) -> tuple
                 b = src + e - t
             else:  # text no segment maps: it stands for the source up to the next mapped text
                 b = segs[k + 1][1] if k < last else chars[1]
-            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
-                                   text[s:e], None, block.seq))
+            removed.append(_new_tuple(Removal, (NAME, rule, _new_tuple(SourceSpan, ((a, b if b > a else a), lines,
+                                                                               page, xpath)), text[s:e], None, block.seq)))
         if s > pos:
             pieces.append(text[pos:s])
             j = copy_segments(segs, True, pos, s, out, new_segs, j)
@@ -865,21 +932,22 @@ def _log_and_cut_one_run(block: Block, cuts: list[Cut], removed: list[Removal]) 
     (t0, s0, n0), = block.origin
     t1 = t0 + n0
     first, end = span.chars
-    lines, page, xpath = span.lines, span.page, span.xpath
+    lines, page, xpath, seq = span.lines, span.page, span.xpath, block.seq
     size = len(text)
     pieces: list[str] = []
     new_segs: list[Segment] = []
+    log = removed.append
     pos = out = 0
     for s, e, rule in cuts:
         if s < pos or e <= s:
             raise ValueError("cuts must be sorted, non-empty and not overlapping")
         if s == 0 and e >= size:
-            removed.append(Removal(NAME, rule, span, text, None, block.seq))
+            log(_new_tuple(Removal, (NAME, rule, span, text, None, seq)))
         else:
             a = first if t0 > s else s0 + s - t0 if s < t1 else s0 + n0
             b = s0 if t0 >= e else s0 + e - t0 if e <= t1 else end
-            removed.append(Removal(NAME, rule, SourceSpan((a, b if b > a else a), lines, page, xpath),
-                                   text[s:e], None, block.seq))
+            log(_new_tuple(Removal, (NAME, rule, _new_tuple(SourceSpan, ((a, b if b > a else a), lines, page, xpath)),
+                                     text[s:e], None, seq)))
         if s > pos:
             pieces.append(text[pos:s])
             lo = pos if pos > t0 else t0
@@ -922,12 +990,16 @@ def _squeeze_blanks(block: Block, text: str, origin: tuple[Segment, ...]) -> tup
     trail = len(text.rstrip())
     doubled = "\t" in text or "  " in text
     blanks = [(m.start(), m.end(), " ") for m in BLANKS.finditer(text, lead, trail)] if doubled else []
+    if not blanks:  # the ends alone (most of these: a link text "[ Home ](/)"): one copy of the map
+        if lead == 0 and trail == len(text):
+            return text, origin
+        segs: list[Segment] = []
+        copy_segments(origin, _in_text_order(origin), lead, trail, 0, segs)
+        return text[lead:trail], tuple(segs)
     if lead:
         blanks.insert(0, (0, lead, ""))
     if trail < len(text):
         blanks.append((trail, len(text), ""))
-    if not blanks:
-        return text, origin
     new = edit_text(Block(block.kind, text, block.span, block.level, origin), blanks)
     return new.text, new.origin
 
@@ -961,12 +1033,13 @@ def stage(doc: Document, rules) -> Document:
     content_rules = frozenset({r.image_id, r.footnote_id, r.strike_id})
     removed: list = []
     blocks: list[Block] = []
+    plans: dict[tuple[str, bool], _Plan | None] = {}
     changed = False
     for block in doc.kept:
         if block.kind in SKIP_KINDS:
             blocks.append(block)
             continue
-        new = _process(block, r, content_rules, removed)
+        new = _process(block, r, content_rules, removed, plans)
         if new is not block:
             changed = True
         blocks.append(new)
