@@ -48,6 +48,12 @@ def test_an_articles_comment_thread_and_related_links_go(rules):
     assert judged(html, rules)[:2] == [("Great post, thanks.", "comments"), ("Five walks by the ri", "related")]
 
 
+def test_overlays_and_off_canvas_panels_are_dialogs(rules):
+    html = page('<div class="entrance-overlay"><p>Sign up for 10% off</p></div>',
+                '<div class="offcanvas-body"><p>Forgot your password?</p></div>')
+    assert [r for _, r in judged(html, rules)[:2]] == ["dialog", "dialog"]
+
+
 def test_a_thread_that_is_the_page_keeps_its_comments(rules):
     # a forum thread: the posts are the page's prose, not furniture around it
     html = f'<html><body><h1>Flooded cellar?</h1><div class="comments"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>'
