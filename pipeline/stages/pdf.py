@@ -33,7 +33,7 @@ from types import MappingProxyType
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import regex
 
@@ -95,6 +95,10 @@ class PdfRules:
     stray_letters_weight: int
     suspect: re.Pattern
     suspect_lines: re.Pattern  # the same, multi-line: once over the page's blocks joined by line feeds
+    # what every operator run holds, looked for in one pass over a page (``_may_hold_operators``):
+    operator_token: re.Pattern  # a distinctive operator as a token of its own, after a blank
+    name_token: regex.Pattern  # a /Name at a token's start (the rules' ``name``, bounded as it is)
+    string_operators: tuple[str, ...]  # the operators that show a string ("(Hello) Tj")
     damaged_id: str
     damage_weight: int
     tail_stub_max_words: int
@@ -202,7 +206,8 @@ def compile(section: Mapping, where) -> PdfRules:
     generic = _operators(ops_w.at("generic"), gen_s)
     ops = {**generic, **distinctive}
     number = ops_w.at("number").regex(ops_w.get(ops_s, "number", str, r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"))
-    name = ops_w.at("name").regex(ops_w.get(ops_s, "name", str, r"/[A-Z][A-Za-z0-9_.+#-]*"))
+    name_source = ops_w.get(ops_s, "name", str, r"/[A-Z][A-Za-z0-9_.+#-]*")
+    name = ops_w.at("name").regex(name_source)
     show = ops_w.get(ops_s, "string_operators", (list, tuple), ["Tj", "TJ"])
     if not show or not all(isinstance(o, str) and o for o in show):
         raise ops_w.at("string_operators").error("expected a list of operators")
@@ -270,6 +275,11 @@ def compile(section: Mapping, where) -> PdfRules:
         stray_letters_weight=_int(gar_w, gar_s, "stray_letters_weight", 2),
         suspect=suspect,
         suspect_lines=re.compile(suspect.pattern, re.MULTILINE),
+        # the stdlib engine's \s takes every blank regex's \S stops a token at (and a few more)
+        operator_token=re.compile(r"\s(?:" + "|".join(map(re.escape, sorted(distinctive, key=lambda o: (-len(o), o))))
+                                  + r")(?!\S)"),
+        name_token=ops_w.at("name").regex(r"(?<!\S)(?:" + name_source + ")"),
+        string_operators=tuple(show),
         damaged_id=_rule_id(dam_w, dam_s, "damaged"),
         damage_weight=_int(dam_w, dam_s, "weight", 2, 1),
         tail_stub_max_words=_int(dam_w, dam_s, "tail_stub_max_words", 4),
@@ -380,19 +390,20 @@ def _source_line(b: Block, doc: Document) -> str | None:
 
 def _page_numbers(blocks: Sequence[Block], doc: Document, cfg: PdfRules) -> list[int]:
     """Indices of the blocks that are only a page number (a bare number beside another is a table cell)."""
-    found = []
-    for i, b in enumerate(blocks):
-        if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
-            continue
-        text = b.text.strip()
-        if len(text) > cfg.page_number_max_chars:
-            continue
-        # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
-        # and an item "- 12" is a number in a list
-        if _is_page_number(_source_line(b, doc) if b.kind == "list_item" else text, cfg) \
-                and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg):
-            found.append(i)
-    return found
+    return [i for i in range(len(blocks)) if _is_page_number_block(blocks, i, doc, cfg)]
+
+
+def _is_page_number_block(blocks: Sequence[Block], i: int, doc: Document, cfg: PdfRules) -> bool:
+    b = blocks[i]
+    if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
+        return False
+    text = b.text.strip()
+    if len(text) > cfg.page_number_max_chars:
+        return False
+    # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
+    # and an item "- 12" is a number in a list
+    return _is_page_number(_source_line(b, doc) if b.kind == "list_item" else text, cfg) \
+        and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg)
 
 
 def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules,
@@ -1040,6 +1051,61 @@ def _operator_garbage(blocks: Sequence[Block], cfg: PdfRules) -> bool:
     return False
 
 
+# What a page must show before the full furniture and garbage passes can find PDF damage on it.
+# Each test is a necessary condition of what it screens for, so a page that fails all of them is
+# one the full passes would have passed over: they are run only where a test passes (a few pages).
+
+def _may_break_pages(blocks: Sequence[Block], doc: Document, cfg: PdfRules, tr: TextRules) -> bool:
+    """Whether ``_drop_furniture`` might find page furniture that marks page breaks; False means it
+    would find none. A running line must recur (``_repeated``, spread over the page) and either be
+    numbered or stand inside a broken sentence; a page number must stand inside one. The lines that
+    recur are found among all short paragraphs (page numbers not set aside first): more of them,
+    so every group that ``_running_lines`` finds lies in one found here."""
+    repeated = _repeated(_header_candidates(blocks, (), cfg, tr), blocks, cfg)
+    if repeated and _may_be_numbered(repeated, blocks, doc, cfg):
+        return True
+    furniture = {i for idx in repeated for i in idx}  # what ``_measure_repeats`` may set aside
+    return _may_interrupt(blocks, lambda i: i in furniture or _is_page_number_block(blocks, i, doc, cfg))
+
+
+def _may_be_numbered(repeated: Sequence[Sequence[int]], blocks: Sequence[Block], doc: Document,
+                     cfg: PdfRules) -> bool:
+    """Whether some group of copies could hold a numbered running line: spread over the page
+    (``_measure_repeats``; a part of the group spreads no wider) with copies enough that hold a
+    number (``_page_numbered`` needs one in each)."""
+    pos, total = _positions(blocks, doc)
+    for idx in repeated:
+        at = [pos[i] for i in idx]
+        if total > 0 and (max(at) - min(at)) / total >= cfg.header_min_spread and \
+                sum(DIGITS.search(blocks[i].text) is not None for i in idx) >= cfg.header_min_repeats:
+            return True
+    return False
+
+
+def _may_interrupt(blocks: Sequence[Block], furniture: Callable[[int], bool]) -> bool:
+    """Whether page furniture could stand inside a broken sentence (``_interrupts``): a paragraph
+    that carries on a block two to six places before it, with only blocks that may be
+    ``furniture`` between them."""
+    for c, b in enumerate(blocks):
+        if b.kind != "paragraph" or not b.text[:1].islower():
+            continue
+        a = c - 1
+        while a >= max(1, c - 5) and furniture(a):
+            a -= 1
+            if _continues(blocks[a], b):
+                return True
+    return False
+
+
+def _may_hold_operators(blocks: Sequence[Block], cfg: PdfRules) -> bool:
+    """Whether some prose block holds what every operator run does (``_trim_run``): a distinctive
+    operator as a token, a string shown by an operator, or a /Name. One pass over the page's text:
+    the blocks joined by line feeds, one before the first, so that every token follows a blank."""
+    page = "\n" + "\n".join(b.text for b in blocks if b.kind in PROSE)
+    return any(op in page for op in cfg.string_operators) or cfg.operator_token.search(page) is not None \
+        or cfg.name_token.search(page) is not None
+
+
 def _join_only(doc: Document, cfg: PdfRules, lang: str) -> Document:
     """A page without PDF damage: sentences broken across blocks are joined (dumps break them too,
     where a link or a note became a block of its own), and nothing else is done. A lower-case
@@ -1064,6 +1130,8 @@ def stage(doc: Document, rules) -> Document:
     lang = profile.word_language
     if doc.format == "html":  # no PDF text: a vote count between two posts is no page number
         return _join_only(doc, cfg, lang)
+    if not (profile.pdf_text or _may_break_pages(blocks, doc, cfg, rules.text) or _may_hold_operators(blocks, cfg)):
+        return _join_only(doc, cfg, lang)  # what the passes below would find is not there
     blocks, gone, page_breaks = _drop_furniture(blocks, doc, cfg, rules.text)
     if not (profile.pdf_text or page_breaks or _operator_garbage(blocks, cfg)):
         return _join_only(doc, cfg, lang)
