@@ -547,3 +547,18 @@ def test_a_text_page_without_pdf_evidence_gets_the_repairs_where_its_furniture_m
     before, after = clean(_pages("Journal of Clinical Oncology {}", 4), rules, name="x.txt")
     assert not pipeline.profile.page_profile(before, rules.text).pdf_text
     assert "running-header" in rules_of(after) and "page-number" in rules_of(after)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["Page {n}", "PAGE {n}!", "page  {n}", "Café Notes {n}", "CAFÉ notes", "Cafe\u0301 Notes",
+                                 "Straße {n}", "STRASSE {n}", "ﬁnal word", "final word", "{n}", "— {n} —", "Reply",
+                                 "A sentence that ends here.", "Ünïcödé {n} x"]),
+                min_size=1, max_size=30), st.integers(0, 3))
+def test_recurring_candidates_are_the_header_candidate_groups_with_enough_copies(rules, lines, skip):
+    cfg = rules.stage("pdf")
+    blocks = [pipeline.Block("paragraph", line.format(n=k), pipeline.Span(None, (k + 1, k + 1)))
+              for k, line in enumerate(lines)]
+    skipped = set(range(0, len(blocks), 4)) if skip else set()
+    every = pdf._header_candidates(blocks, skipped, cfg, rules.text)
+    assert pdf._recurring_candidates(blocks, skipped, cfg, rules.text) == \
+        {key: idx for key, idx in every.items() if len(idx) >= cfg.header_min_repeats}

@@ -32,8 +32,8 @@ import statistics
 from types import MappingProxyType
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
-from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import cache, lru_cache
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
 import regex
 
@@ -411,6 +411,15 @@ def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfR
     """Short paragraphs that could be running headers or footers, grouped by their running key (the
     line with its numbers masked): {key: block indices in page order}. Blocks in ``skip`` are out."""
     groups: dict[str, list[int]] = {}
+    for i, text in _candidates(blocks, skip, cfg):
+        key = running_key(text, tr)
+        if any(c.isalpha() for c in key):
+            groups.setdefault(key, []).append(i)
+    return groups
+
+
+def _candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules) -> Iterator[tuple[int, str]]:
+    """(index, stripped text) of the short paragraphs not in ``skip`` that are no sentence."""
     for i, b in enumerate(blocks):
         if b.kind != "paragraph" or len(b.text) > cfg.header_max_chars or i in skip:
             continue
@@ -418,10 +427,36 @@ def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfR
         n_words = token_count(text)
         if n_words > cfg.header_max_words or (n_words >= cfg.header_sentence_min_words and ends_sentence(_tail(text))):
             continue  # long, or a sentence: text, not a header
-        key = running_key(text, tr)
-        if any(c.isalpha() for c in key):
-            groups.setdefault(key, []).append(i)
-    return groups
+        yield i, text
+
+
+def _recurring_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules,
+                          tr: TextRules) -> dict[str, list[int]]:
+    """The groups of ``_header_candidates`` with ``header_min_repeats`` blocks or more (the only
+    ones ``_repeated`` keeps). Blocks are first grouped by the letters of their key, which ASCII
+    text gives without the key; only groups large enough are then keyed."""
+    by_letters: dict[str, list[tuple[int, str]]] = {}
+    for i, text in _candidates(blocks, skip, cfg):
+        letters = _key_letters(text, tr)
+        if letters:  # a key without letters is no header's
+            by_letters.setdefault(letters, []).append((i, text))
+    groups: dict[str, list[int]] = {}
+    for members in by_letters.values():
+        if len(members) >= cfg.header_min_repeats:
+            for i, text in members:
+                groups.setdefault(running_key(text, tr), []).append(i)
+    return {key: idx for key, idx in groups.items() if len(idx) >= cfg.header_min_repeats}
+
+
+_ASCII_NON_LETTERS = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if not c.isalpha()))
+
+
+def _key_letters(text: str, tr: TextRules) -> str:
+    """The letters of ``running_key(text)``, in order (blocks with one key have the same letters).
+    For ASCII text they are its letters lower-cased: the key masks digits and folds the rest away."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_NON_LETTERS)
+    return "".join(filter(str.isalpha, running_key(text, tr)))
 
 
 def _repeated(groups: Mapping[str, list[int]], blocks: Sequence[Block], cfg: PdfRules) -> list[list[int]]:
@@ -492,7 +527,7 @@ def _running_why(r: Repeats) -> str:
 def _running_lines(blocks: Sequence[Block], doc: Document, page_numbers: Sequence[int], cfg: PdfRules,
                    tr: TextRules) -> dict[int, str]:
     """Running headers and footers: {block index: why}."""
-    repeated = _repeated(_header_candidates(blocks, set(page_numbers), cfg, tr), blocks, cfg)
+    repeated = _repeated(_recurring_candidates(blocks, set(page_numbers), cfg, tr), blocks, cfg)
     if not repeated:
         return {}
     furniture = set(page_numbers).union(*repeated)
@@ -1061,38 +1096,50 @@ def _may_break_pages(blocks: Sequence[Block], doc: Document, cfg: PdfRules, tr: 
     numbered or stand inside a broken sentence; a page number must stand inside one. The lines that
     recur are found among all short paragraphs (page numbers not set aside first): more of them,
     so every group that ``_running_lines`` finds lies in one found here."""
-    repeated = _repeated(_header_candidates(blocks, (), cfg, tr), blocks, cfg)
-    if repeated and _may_be_numbered(repeated, blocks, doc, cfg):
+    # a numbered running line has a number in each copy: only such lines are keyed for that test
+    numbered = _repeated(_recurring_candidates(blocks, _without_numbers(blocks, cfg), cfg, tr), blocks, cfg)
+    if _may_spread(numbered, blocks, doc, cfg):
         return True
-    furniture = {i for idx in repeated for i in idx}  # what ``_measure_repeats`` may set aside
-    return _may_interrupt(blocks, lambda i: i in furniture or _is_page_number_block(blocks, i, doc, cfg))
+
+    @cache
+    def recurring() -> frozenset[int]:  # what ``_measure_repeats`` may set aside: keyed where first asked
+        return frozenset(i for idx in _repeated(_recurring_candidates(blocks, (), cfg, tr), blocks, cfg) for i in idx)
+
+    return _may_interrupt(blocks, cfg, lambda i: _is_page_number_block(blocks, i, doc, cfg) or i in recurring())
 
 
-def _may_be_numbered(repeated: Sequence[Sequence[int]], blocks: Sequence[Block], doc: Document,
-                     cfg: PdfRules) -> bool:
-    """Whether some group of copies could hold a numbered running line: spread over the page
-    (``_measure_repeats``; a part of the group spreads no wider) with copies enough that hold a
-    number (``_page_numbered`` needs one in each)."""
+def _without_numbers(blocks: Sequence[Block], cfg: PdfRules) -> set[int]:
+    """The short paragraphs (what ``_header_candidates`` looks at) without a number."""
+    return {i for i, b in enumerate(blocks)
+            if b.kind == "paragraph" and len(b.text) <= cfg.header_max_chars and DIGITS.search(b.text) is None}
+
+
+def _may_spread(repeated: Sequence[Sequence[int]], blocks: Sequence[Block], doc: Document, cfg: PdfRules) -> bool:
+    """Whether some group of copies spreads over the page as ``_measure_repeats`` requires (a part
+    of the group spreads no wider)."""
+    if not repeated:
+        return False
     pos, total = _positions(blocks, doc)
     for idx in repeated:
         at = [pos[i] for i in idx]
-        if total > 0 and (max(at) - min(at)) / total >= cfg.header_min_spread and \
-                sum(DIGITS.search(blocks[i].text) is not None for i in idx) >= cfg.header_min_repeats:
+        if total > 0 and (max(at) - min(at)) / total >= cfg.header_min_spread:
             return True
     return False
 
 
-def _may_interrupt(blocks: Sequence[Block], furniture: Callable[[int], bool]) -> bool:
+def _may_interrupt(blocks: Sequence[Block], cfg: PdfRules, furniture: Callable[[int], bool]) -> bool:
     """Whether page furniture could stand inside a broken sentence (``_interrupts``): a paragraph
     that carries on a block two to six places before it, with only blocks that may be
-    ``furniture`` between them."""
+    ``furniture`` between them (short paragraphs or list items, as page numbers and running lines
+    are; the costlier ``furniture`` test is asked last)."""
     for c, b in enumerate(blocks):
         if b.kind != "paragraph" or not b.text[:1].islower():
             continue
-        a = c - 1
-        while a >= max(1, c - 5) and furniture(a):
-            a -= 1
-            if _continues(blocks[a], b):
+        for a in range(c - 2, max(-1, c - 7), -1):
+            between = blocks[a + 1]
+            if between.kind not in ("paragraph", "list_item") or len(between.text) > cfg.header_max_chars:
+                break
+            if _continues(blocks[a], b) and all(furniture(i) for i in range(a + 1, c)):
                 return True
     return False
 
