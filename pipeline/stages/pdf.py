@@ -32,7 +32,7 @@ import statistics
 from types import MappingProxyType
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
 import regex
@@ -1096,22 +1096,14 @@ def _may_break_pages(blocks: Sequence[Block], doc: Document, cfg: PdfRules, tr: 
     numbered or stand inside a broken sentence; a page number must stand inside one. The lines that
     recur are found among all short paragraphs (page numbers not set aside first): more of them,
     so every group that ``_running_lines`` finds lies in one found here."""
-    # a numbered running line has a number in each copy: only such lines are keyed for that test
-    numbered = _repeated(_recurring_candidates(blocks, _without_numbers(blocks, cfg), cfg, tr), blocks, cfg)
+    repeated = _repeated(_recurring_candidates(blocks, (), cfg, tr), blocks, cfg)
+    # a numbered running line has a number in each of its copies
+    numbered = [idx for idx in ([i for i in idx if DIGITS.search(blocks[i].text)] for idx in repeated)
+                if len(idx) >= cfg.header_min_repeats]
     if _may_spread(numbered, blocks, doc, cfg):
         return True
-
-    @cache
-    def recurring() -> frozenset[int]:  # what ``_measure_repeats`` may set aside: keyed where first asked
-        return frozenset(i for idx in _repeated(_recurring_candidates(blocks, (), cfg, tr), blocks, cfg) for i in idx)
-
-    return _may_interrupt(blocks, cfg, lambda i: _is_page_number_block(blocks, i, doc, cfg) or i in recurring())
-
-
-def _without_numbers(blocks: Sequence[Block], cfg: PdfRules) -> set[int]:
-    """The short paragraphs (what ``_header_candidates`` looks at) without a number."""
-    return {i for i, b in enumerate(blocks)
-            if b.kind == "paragraph" and len(b.text) <= cfg.header_max_chars and DIGITS.search(b.text) is None}
+    furniture = {i for idx in repeated for i in idx}  # what ``_measure_repeats`` may set aside
+    return _may_interrupt(blocks, cfg, lambda i: i in furniture or _is_page_number_block(blocks, i, doc, cfg))
 
 
 def _may_spread(repeated: Sequence[Sequence[int]], blocks: Sequence[Block], doc: Document, cfg: PdfRules) -> bool:
@@ -1153,12 +1145,12 @@ def _may_hold_operators(blocks: Sequence[Block], cfg: PdfRules) -> bool:
         or cfg.name_token.search(page) is not None
 
 
-def _join_only(doc: Document, cfg: PdfRules, lang: str) -> Document:
+def _join_only(doc: Document, blocks: list[Block], cfg: PdfRules, lang: str) -> Document:
     """A page without PDF damage: sentences broken across blocks are joined (dumps break them too,
     where a link or a note became a block of its own), and nothing else is done. A lower-case
     paragraph start after a finished sentence is prose here ("vitamin D helps ..."), not the tail of
     a sentence that a page break cut; a short line that recurs is the page's, not a running header."""
-    blocks, joins, _, _ = _rejoin(list(doc.kept), cfg, lang, cut_headless=False)
+    blocks, joins, _, _ = _rejoin(blocks, cfg, lang, cut_headless=False)
     if not joins:
         return doc.evolve(NAME)
     untouched = Cleaned(None, [], [], [])  # its block is not read
@@ -1170,18 +1162,18 @@ def stage(doc: Document, rules) -> Document:
     """Repair PDF-extraction artifacts in ``doc``'s blocks (see the module docstring), on a page that
     shows PDF damage; on other pages only broken sentences are joined."""
     cfg: PdfRules = rules.stage(NAME)
-    blocks = list(doc.kept)
-    if not blocks:
+    kept = list(doc.kept)
+    if not kept:
         return doc.evolve(NAME)
     profile = page_profile(doc, rules.text)
     lang = profile.word_language
     if doc.format == "html":  # no PDF text: a vote count between two posts is no page number
-        return _join_only(doc, cfg, lang)
-    if not (profile.pdf_text or _may_break_pages(blocks, doc, cfg, rules.text) or _may_hold_operators(blocks, cfg)):
-        return _join_only(doc, cfg, lang)  # what the passes below would find is not there
-    blocks, gone, page_breaks = _drop_furniture(blocks, doc, cfg, rules.text)
+        return _join_only(doc, kept, cfg, lang)
+    if not (profile.pdf_text or _may_break_pages(kept, doc, cfg, rules.text) or _may_hold_operators(kept, cfg)):
+        return _join_only(doc, kept, cfg, lang)  # what the passes below would find is not there
+    blocks, gone, page_breaks = _drop_furniture(kept, doc, cfg, rules.text)
     if not (profile.pdf_text or page_breaks or _operator_garbage(blocks, cfg)):
-        return _join_only(doc, cfg, lang)
+        return _join_only(doc, kept, cfg, lang)
     blocks, joins, removed, headless = _rejoin(blocks, cfg, lang)
     gone += headless
     repaired = []
