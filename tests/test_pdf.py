@@ -562,3 +562,15 @@ def test_recurring_candidates_are_the_header_candidate_groups_with_enough_copies
     every = pdf._header_candidates(blocks, skipped, cfg, rules.text)
     assert pdf._recurring_candidates(blocks, skipped, cfg, rules.text) == \
         {key: idx for key, idx in every.items() if len(idx) >= cfg.header_min_repeats}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.text(alphabet="ab*.T", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="ab*.T", max_size=5))
+def test_a_prefix_tree_of_operators_matches_exactly_the_operators(words, probe):
+    import re
+
+    tree = re.compile("(?:" + pdf._prefix_tree(words) + r")\Z")
+    for w in words:
+        assert tree.match(w)
+    assert (tree.match(probe) is not None) == (probe in words)

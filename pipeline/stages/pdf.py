@@ -276,8 +276,7 @@ def compile(section: Mapping, where) -> PdfRules:
         suspect=suspect,
         suspect_lines=re.compile(suspect.pattern, re.MULTILINE),
         # the stdlib engine's \s takes every blank regex's \S stops a token at (and a few more)
-        operator_token=re.compile(r"\s(?:" + "|".join(map(re.escape, sorted(distinctive, key=lambda o: (-len(o), o))))
-                                  + r")(?!\S)"),
+        operator_token=re.compile(r"\s(?:" + _prefix_tree(distinctive) + r")(?!\S)"),
         name_token=ops_w.at("name").regex(r"(?<!\S)(?:" + name_source + ")"),
         string_operators=tuple(show),
         damaged_id=_rule_id(dam_w, dam_s, "damaged"),
@@ -304,6 +303,23 @@ def compile(section: Mapping, where) -> PdfRules:
         char_map_id=where.get(section, "char_map_id", str, "ligature"),
         hyphen_id=_rule_id(join_w, join_s, "hyphenation"),
     )
+
+
+def _prefix_tree(words: Collection[str]) -> str:
+    """An alternation matching exactly ``words`` (non-empty), as a tree of their shared prefixes
+    ("B(?:DC|MC|T)|E(?:MC|T)|..."): the engine tries one branch per first character, not every word."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        by_first.setdefault(w[0], []).append(w[1:])
+    branches = []
+    for first, rests in by_first.items():
+        longer = [r for r in rests if r]
+        if not longer:
+            branches.append(re.escape(first))
+            continue
+        rest = "(?:" + _prefix_tree(longer) + ")" + ("?" if "" in rests else "")
+        branches.append(re.escape(first) + rest)
+    return "|".join(branches)
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -642,7 +658,9 @@ def _rejoin(blocks: list[Block], cfg: PdfRules, lang: str, cut_headless: bool = 
     gone: list[Block] = []
     for b in blocks:
         prev = out[-1] if out else None
-        if prev is not None and _can_merge(prev, b, cfg):
+        # only a paragraph in lower case carries on a sentence (``_continues``' first tests, asked
+        # here: most blocks are passed over without a call)
+        if prev is not None and b.kind == "paragraph" and b.text[:1].islower() and _can_merge(prev, b, cfg):
             merged = merge_blocks([prev, b], " ")
             joins.setdefault(len(out) - 1, []).append(_join(prev.text, b.text, merged, cfg, lang))
             out[-1] = merged
