@@ -451,16 +451,16 @@ def _recurring_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: P
     """The groups of ``_header_candidates`` with ``header_min_repeats`` blocks or more (the only
     ones ``_repeated`` keeps). Blocks are first grouped by the letters of their key, which ASCII
     text gives without the key; only groups large enough are then keyed."""
-    by_letters: dict[str, list[tuple[int, str]]] = {}
+    by_letters: dict[str, list[int]] = {}
     for i, text in _candidates(blocks, skip, cfg):
         letters = _key_letters(text, tr)
         if letters:  # a key without letters is no header's
-            by_letters.setdefault(letters, []).append((i, text))
+            by_letters.setdefault(letters, []).append(i)
     groups: dict[str, list[int]] = {}
     for members in by_letters.values():
         if len(members) >= cfg.header_min_repeats:
-            for i, text in members:
-                groups.setdefault(running_key(text, tr), []).append(i)
+            for i in members:
+                groups.setdefault(running_key(blocks[i].text.strip(), tr), []).append(i)
     return {key: idx for key, idx in groups.items() if len(idx) >= cfg.header_min_repeats}
 
 
@@ -1158,7 +1158,7 @@ def _may_hold_operators(blocks: Sequence[Block], cfg: PdfRules) -> bool:
     """Whether some prose block holds what every operator run does (``_trim_run``): a distinctive
     operator as a token, a string shown by an operator, or a /Name. One pass over the page's text:
     the blocks joined by line feeds, one before the first, so that every token follows a blank."""
-    page = "\n" + "\n".join(b.text for b in blocks if b.kind in PROSE)
+    page = "\n".join(["", *(b.text for b in blocks if b.kind in PROSE)])  # one copy of the page's text
     return any(op in page for op in cfg.string_operators) or cfg.operator_token.search(page) is not None \
         or cfg.name_token.search(page) is not None
 
