@@ -5,6 +5,7 @@ The word list is wordfreq's (immutable data, loaded once per process on first us
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import regex
@@ -173,14 +174,25 @@ def plain_words(text: str, limit: int) -> list[str]:
         if end < size:
             while end < size and not text[end].isspace():  # a token is never cut in two
                 end += 1
-        for token in text[start:end].split():
+        chunk = text[start:end]
+        # lower-cased once for the chunk where that changes no token's letters (ASCII: only A-Z
+        # change, to letters); elsewhere word by word, after the letter test, as a word's own
+        lowered = chunk.isascii()
+        for token in (chunk.lower() if lowered else chunk).split():
             word = token.strip(_WORD_EDGES)
-            if word and word.replace("'", "").replace("’", "").replace("-", "").isalpha():
-                out.append(word.lower())
+            # most words are letters only; the others may hold apostrophes and hyphens
+            if word.isalpha() or (word and word.replace("'", "").replace("’", "").replace("-", "").isalpha()):
+                out.append(word if lowered else word.lower())
                 if len(out) == limit:
                     return out
         start = end
     return out
+
+
+# Han and kana all lie at or above this code point (a test checks it): text with no character there
+# has none, found by one scan in C rather than a count of the script classes
+_FIRST_WIDE = "\u2e80"
+_MAYBE_WIDE = re.compile(f"[{_FIRST_WIDE}-\U0010ffff]")
 _LETTER = regex.compile(r"\p{L}")
 
 
@@ -193,21 +205,28 @@ def guess_language(text: str, sample_words: int, min_share: float, wide_share: f
     """
     sample = text[:50_000]
     head = sample[:20_000]
-    wide = wide_count(head)
+    wide = wide_count(head) if _MAYBE_WIDE.search(head) else 0
     if wide >= 20 and wide >= wide_share * len(_LETTER.findall(head)):
         return "ja" if len(_KANA.findall(head)) >= kana_share * wide else "zh"
     ws = plain_words(sample, sample_words)
     if len(ws) < 20:
         return None
-    counts: dict[str, int] = {}
-    index = _stopword_index()
-    for w in ws:
-        for lang in index.get(w, ()):
-            counts[lang] = counts.get(lang, 0) + 1
+    counts = _language_counts(ws)
     if not counts:
         return None
     best = max(sorted(counts), key=counts.__getitem__)  # sorted: ties go the same way every run
     return best if counts[best] / len(ws) >= min_share else None
+
+
+def _language_counts(ws: list[str]) -> dict[str, int]:
+    """For each language, how many of the words are among its most frequent: each distinct word
+    looked up once."""
+    counts: dict[str, int] = {}
+    index = _stopword_index()
+    for w, n in Counter(ws).items():
+        for lang in index.get(w, ()):
+            counts[lang] = counts.get(lang, 0) + n
+    return counts
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import pipeline
 from pipeline.rules import RulesError, Where
@@ -513,3 +515,62 @@ def test_an_html_page_gets_no_pdf_repairs_even_with_numbers_between_sentences(ru
     doc = pipeline.read(html, name="x.html")
     after = pdf.stage(doc, rules)
     assert not [b for b in after.blocks if b.drop]  # no page numbers, no headless fragments on HTML
+
+
+# ------------------------------------------------------------- the screen before the full passes
+
+SCREEN_LINES = ["Journal of Clinical Oncology {n}", "J Clin Oncol", "{n}", "Page {n} of 40", "- {n} -", "Reply",
+                "Results were collected at each visit by the nurses and the doctors of the",
+                "principal investigator took part.",
+                "the centres took part in it {n} times.", "A paragraph that ends here.", "The results /F1 {n} Tf were good.",
+                "Text (Hello) Tj shown", "BT {n} ET", "move 12 {n} Td here", "Section {n}", "* a list item {n}"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(SCREEN_LINES), st.integers(1, 40)), min_size=1, max_size=40))
+@example([(SCREEN_LINES[6], 1), (SCREEN_LINES[1], 1), (SCREEN_LINES[7], 1)] * 4)  # a running line inside sentences
+@example([line for n in range(1, 5) for line in ((SCREEN_LINES[0], n), (SCREEN_LINES[9], 1))])  # a numbered running line
+@example([(SCREEN_LINES[6], 1), (SCREEN_LINES[2], 7), (SCREEN_LINES[8], 1)])  # a page number inside a sentence
+@example([(SCREEN_LINES[10], 12)])  # operators
+def test_the_screen_passes_every_text_page_the_full_passes_find_pdf_damage_on(rules, lines):
+    cfg = rules.stage("pdf")
+    doc = pipeline.read("\n\n".join(line.format(n=n) for line, n in lines), name="x.txt")
+    blocks = list(doc.kept)
+    rest, _, page_breaks = pdf._drop_furniture(blocks, doc, cfg, rules.text)
+    if page_breaks:
+        assert pdf._may_break_pages(blocks, doc, cfg, rules.text)
+    if pdf._operator_garbage(rest, cfg):
+        assert pdf._may_hold_operators(blocks, cfg)
+
+
+def test_a_text_page_without_pdf_evidence_gets_the_repairs_where_its_furniture_marks_page_breaks(rules):
+    before, after = clean(_pages("Journal of Clinical Oncology {}", 4), rules, name="x.txt")
+    assert not pipeline.profile.page_profile(before, rules.text).pdf_text
+    assert "running-header" in rules_of(after) and "page-number" in rules_of(after)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["Page {n}", "PAGE {n}!", "page  {n}", "Café Notes {n}", "CAFÉ notes", "Cafe\u0301 Notes",
+                                 "Straße {n}", "STRASSE {n}", "ﬁnal word", "final word", "{n}", "— {n} —", "Reply",
+                                 "A sentence that ends here.", "Ünïcödé {n} x"]),
+                min_size=1, max_size=30), st.integers(0, 3))
+def test_recurring_candidates_are_the_header_candidate_groups_with_enough_copies(rules, lines, skip):
+    cfg = rules.stage("pdf")
+    blocks = [pipeline.Block("paragraph", line.format(n=k), pipeline.Span(None, (k + 1, k + 1)))
+              for k, line in enumerate(lines)]
+    skipped = set(range(0, len(blocks), 4)) if skip else set()
+    every = pdf._header_candidates(blocks, skipped, cfg, rules.text)
+    assert pdf._recurring_candidates(blocks, skipped, cfg, rules.text) == \
+        {key: idx for key, idx in every.items() if len(idx) >= cfg.header_min_repeats}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(st.text(alphabet="ab*.T", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="ab*.T", max_size=5))
+def test_a_prefix_tree_of_operators_matches_exactly_the_operators(words, probe):
+    import re
+
+    tree = re.compile("(?:" + pdf._prefix_tree(words) + r")\Z")
+    for w in words:
+        assert tree.match(w)
+    assert (tree.match(probe) is not None) == (probe in words)

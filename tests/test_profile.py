@@ -6,7 +6,8 @@ import dataclasses
 import pytest
 
 import pipeline
-from pipeline.profile import HYPHEN_BREAKS, MARKDOWN, PDF_FORMAT, PDF_NAME, hyphen_breaks, page_profile, profile_of
+from pipeline.profile import (HYPHEN_BREAKS, MARKDOWN, PDF_FORMAT, PDF_NAME, hyphen_breaks, page_profile, profile_of,
+                              shows_markdown)
 
 PROSE = "The committee met on Tuesday and agreed on the new budget for the coming year.\n\n"
 
@@ -62,3 +63,16 @@ def test_the_evidence_settings_are_range_checked_with_the_key_named(tmp_path) ->
     path.write_text(text, encoding="utf-8")
     with pytest.raises(pipeline.rules.RulesError, match="text.evidence.min_hyphen_breaks"):
         pipeline.load_rules(path)
+
+
+def test_words_broken_at_line_ends_by_any_hyphen_character_count_together():
+    assert hyphen_breaks("diffi\u2010\ncult and medi\u00ad\ncal", 2)
+    assert hyphen_breaks("diffi-\ncult and medi\u00ad\ncal", 2)
+    assert not hyphen_breaks("diffi\u2010\ncult and 2020\u00ad\n2021", 2)
+
+
+@pytest.mark.parametrize("text", ["", "](http", "](http](http", "](/ and\n# Title\n## Sub", "####", "](#](#](#"])
+@pytest.mark.parametrize("at_least", [1, 2, 3])
+def test_markdown_shows_where_its_marks_count_up_to_the_minimum(text, at_least):
+    marks = ("](http", "](/", "](#", "\n# ", "\n## ")
+    assert shows_markdown(text, marks, at_least) == (sum(text.count(m) for m in marks) >= at_least)

@@ -79,3 +79,32 @@ def _spans_by_whole_sentence(text: str) -> list[tuple[int, int]]:
 def test_the_abbreviation_reach_covers_the_longest_abbreviation_and_the_character_before_it() -> None:
     longest = max(len(a) for a in regex.findall(r"[A-Za-z\\.]+", _ABBREV.pattern.split("(?:")[2]))
     assert _ABBREV_REACH > longest + 1
+
+
+def test_no_han_or_kana_character_lies_below_the_first_wide_code_point() -> None:
+    from pipeline.textutil import _FIRST_WIDE, _KANA, WIDE
+
+    assert not any(WIDE.match(chr(c)) or _KANA.match(chr(c)) for c in range(ord(_FIRST_WIDE)))
+
+
+def _plain_words_one_by_one(text: str, limit: int) -> list[str]:
+    """plain_words as defined: each whitespace token, its edge punctuation off, kept lower-cased
+    where it is letters (apostrophes and hyphens aside)."""
+    from pipeline.textutil import _WORD_EDGES
+
+    out = []
+    for token in text.split():
+        word = token.strip(_WORD_EDGES)
+        if word and word.replace("'", "").replace("’", "").replace("-", "").isalpha():
+            out.append(word.lower())
+    return out[:limit]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aZé ΣΟςİß'’-.,()\n\t5x", max_size=300), st.integers(1, 40))
+def test_plain_words_are_the_letter_tokens_lower_cased_in_order(text: str, limit: int) -> None:
+    from pipeline.textutil import plain_words
+
+    assert plain_words(text, limit) == _plain_words_one_by_one(text, limit)
+    long = (text + " ") * 40  # several chunks
+    assert plain_words(long, 10_000) == _plain_words_one_by_one(long, 10_000)

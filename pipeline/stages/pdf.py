@@ -33,7 +33,7 @@ from types import MappingProxyType
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
 import regex
 
@@ -95,6 +95,10 @@ class PdfRules:
     stray_letters_weight: int
     suspect: re.Pattern
     suspect_lines: re.Pattern  # the same, multi-line: once over the page's blocks joined by line feeds
+    # what every operator run holds, looked for in one pass over a page (``_may_hold_operators``):
+    operator_token: re.Pattern  # a distinctive operator as a token of its own, after a blank
+    name_token: regex.Pattern  # a /Name at a token's start (the rules' ``name``, bounded as it is)
+    string_operators: tuple[str, ...]  # the operators that show a string ("(Hello) Tj")
     damaged_id: str
     damage_weight: int
     tail_stub_max_words: int
@@ -202,7 +206,8 @@ def compile(section: Mapping, where) -> PdfRules:
     generic = _operators(ops_w.at("generic"), gen_s)
     ops = {**generic, **distinctive}
     number = ops_w.at("number").regex(ops_w.get(ops_s, "number", str, r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"))
-    name = ops_w.at("name").regex(ops_w.get(ops_s, "name", str, r"/[A-Z][A-Za-z0-9_.+#-]*"))
+    name_source = ops_w.get(ops_s, "name", str, r"/[A-Z][A-Za-z0-9_.+#-]*")
+    name = ops_w.at("name").regex(name_source)
     show = ops_w.get(ops_s, "string_operators", (list, tuple), ["Tj", "TJ"])
     if not show or not all(isinstance(o, str) and o for o in show):
         raise ops_w.at("string_operators").error("expected a list of operators")
@@ -270,6 +275,10 @@ def compile(section: Mapping, where) -> PdfRules:
         stray_letters_weight=_int(gar_w, gar_s, "stray_letters_weight", 2),
         suspect=suspect,
         suspect_lines=re.compile(suspect.pattern, re.MULTILINE),
+        # the stdlib engine's \s takes every blank regex's \S stops a token at (and a few more)
+        operator_token=re.compile(r"\s(?:" + _prefix_tree(distinctive) + r")(?!\S)"),
+        name_token=ops_w.at("name").regex(r"(?<!\S)(?:" + name_source + ")"),
+        string_operators=tuple(show),
         damaged_id=_rule_id(dam_w, dam_s, "damaged"),
         damage_weight=_int(dam_w, dam_s, "weight", 2, 1),
         tail_stub_max_words=_int(dam_w, dam_s, "tail_stub_max_words", 4),
@@ -294,6 +303,23 @@ def compile(section: Mapping, where) -> PdfRules:
         char_map_id=where.get(section, "char_map_id", str, "ligature"),
         hyphen_id=_rule_id(join_w, join_s, "hyphenation"),
     )
+
+
+def _prefix_tree(words: Collection[str]) -> str:
+    """An alternation matching exactly ``words`` (non-empty), as a tree of their shared prefixes
+    ("B(?:DC|MC|T)|E(?:MC|T)|..."): the engine tries one branch per first character, not every word."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        by_first.setdefault(w[0], []).append(w[1:])
+    branches = []
+    for first, rests in by_first.items():
+        longer = [r for r in rests if r]
+        if not longer:
+            branches.append(re.escape(first))
+            continue
+        rest = "(?:" + _prefix_tree(longer) + ")" + ("?" if "" in rests else "")
+        branches.append(re.escape(first) + rest)
+    return "|".join(branches)
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -380,19 +406,20 @@ def _source_line(b: Block, doc: Document) -> str | None:
 
 def _page_numbers(blocks: Sequence[Block], doc: Document, cfg: PdfRules) -> list[int]:
     """Indices of the blocks that are only a page number (a bare number beside another is a table cell)."""
-    found = []
-    for i, b in enumerate(blocks):
-        if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
-            continue
-        text = b.text.strip()
-        if len(text) > cfg.page_number_max_chars:
-            continue
-        # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
-        # and an item "- 12" is a number in a list
-        if _is_page_number(_source_line(b, doc) if b.kind == "list_item" else text, cfg) \
-                and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg):
-            found.append(i)
-    return found
+    return [i for i in range(len(blocks)) if _is_page_number_block(blocks, i, doc, cfg)]
+
+
+def _is_page_number_block(blocks: Sequence[Block], i: int, doc: Document, cfg: PdfRules) -> bool:
+    b = blocks[i]
+    if b.kind not in ("paragraph", "list_item") or len(b.text) > cfg.header_max_chars:
+        return False
+    text = b.text.strip()
+    if len(text) > cfg.page_number_max_chars:
+        return False
+    # a list item is judged by its source line: the reader reads "- 4 -" as an item "4 -",
+    # and an item "- 12" is a number in a list
+    return _is_page_number(_source_line(b, doc) if b.kind == "list_item" else text, cfg) \
+        and not _numeric(blocks, i - 1, cfg) and not _numeric(blocks, i + 1, cfg)
 
 
 def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules,
@@ -400,6 +427,15 @@ def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfR
     """Short paragraphs that could be running headers or footers, grouped by their running key (the
     line with its numbers masked): {key: block indices in page order}. Blocks in ``skip`` are out."""
     groups: dict[str, list[int]] = {}
+    for i, text in _candidates(blocks, skip, cfg):
+        key = running_key(text, tr)
+        if any(c.isalpha() for c in key):
+            groups.setdefault(key, []).append(i)
+    return groups
+
+
+def _candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules) -> Iterator[tuple[int, str]]:
+    """(index, stripped text) of the short paragraphs not in ``skip`` that are no sentence."""
     for i, b in enumerate(blocks):
         if b.kind != "paragraph" or len(b.text) > cfg.header_max_chars or i in skip:
             continue
@@ -407,10 +443,36 @@ def _header_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfR
         n_words = token_count(text)
         if n_words > cfg.header_max_words or (n_words >= cfg.header_sentence_min_words and ends_sentence(_tail(text))):
             continue  # long, or a sentence: text, not a header
-        key = running_key(text, tr)
-        if any(c.isalpha() for c in key):
-            groups.setdefault(key, []).append(i)
-    return groups
+        yield i, text
+
+
+def _recurring_candidates(blocks: Sequence[Block], skip: Collection[int], cfg: PdfRules,
+                          tr: TextRules) -> dict[str, list[int]]:
+    """The groups of ``_header_candidates`` with ``header_min_repeats`` blocks or more (the only
+    ones ``_repeated`` keeps). Blocks are first grouped by the letters of their key, which ASCII
+    text gives without the key; only groups large enough are then keyed."""
+    by_letters: dict[str, list[int]] = {}
+    for i, text in _candidates(blocks, skip, cfg):
+        letters = _key_letters(text, tr)
+        if letters:  # a key without letters is no header's
+            by_letters.setdefault(letters, []).append(i)
+    groups: dict[str, list[int]] = {}
+    for members in by_letters.values():
+        if len(members) >= cfg.header_min_repeats:
+            for i in members:
+                groups.setdefault(running_key(blocks[i].text.strip(), tr), []).append(i)
+    return {key: idx for key, idx in groups.items() if len(idx) >= cfg.header_min_repeats}
+
+
+_ASCII_NON_LETTERS = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if not c.isalpha()))
+
+
+def _key_letters(text: str, tr: TextRules) -> str:
+    """The letters of ``running_key(text)``, in order (blocks with one key have the same letters).
+    For ASCII text they are its letters lower-cased: the key masks digits and folds the rest away."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_NON_LETTERS)
+    return "".join(filter(str.isalpha, running_key(text, tr)))
 
 
 def _repeated(groups: Mapping[str, list[int]], blocks: Sequence[Block], cfg: PdfRules) -> list[list[int]]:
@@ -481,7 +543,7 @@ def _running_why(r: Repeats) -> str:
 def _running_lines(blocks: Sequence[Block], doc: Document, page_numbers: Sequence[int], cfg: PdfRules,
                    tr: TextRules) -> dict[int, str]:
     """Running headers and footers: {block index: why}."""
-    repeated = _repeated(_header_candidates(blocks, set(page_numbers), cfg, tr), blocks, cfg)
+    repeated = _repeated(_recurring_candidates(blocks, set(page_numbers), cfg, tr), blocks, cfg)
     if not repeated:
         return {}
     furniture = set(page_numbers).union(*repeated)
@@ -596,7 +658,9 @@ def _rejoin(blocks: list[Block], cfg: PdfRules, lang: str, cut_headless: bool = 
     gone: list[Block] = []
     for b in blocks:
         prev = out[-1] if out else None
-        if prev is not None and _can_merge(prev, b, cfg):
+        # only a paragraph in lower case carries on a sentence (``_continues``' first tests, asked
+        # here: most blocks are passed over without a call)
+        if prev is not None and b.kind == "paragraph" and b.text[:1].islower() and _can_merge(prev, b, cfg):
             merged = merge_blocks([prev, b], " ")
             joins.setdefault(len(out) - 1, []).append(_join(prev.text, b.text, merged, cfg, lang))
             out[-1] = merged
@@ -1040,12 +1104,71 @@ def _operator_garbage(blocks: Sequence[Block], cfg: PdfRules) -> bool:
     return False
 
 
-def _join_only(doc: Document, cfg: PdfRules, lang: str) -> Document:
+# What a page must show before the full furniture and garbage passes can find PDF damage on it.
+# Each test is a necessary condition of what it screens for, so a page that fails all of them is
+# one the full passes would have passed over: they are run only where a test passes (a few pages).
+
+def _may_break_pages(blocks: Sequence[Block], doc: Document, cfg: PdfRules, tr: TextRules) -> bool:
+    """Whether ``_drop_furniture`` might find page furniture that marks page breaks; False means it
+    would find none. A running line must recur (``_repeated``, spread over the page) and either be
+    numbered or stand inside a broken sentence; a page number must stand inside one. The lines that
+    recur are found among all short paragraphs (page numbers not set aside first): more of them,
+    so every group that ``_running_lines`` finds lies in one found here."""
+    repeated = _repeated(_recurring_candidates(blocks, (), cfg, tr), blocks, cfg)
+    # a numbered running line has a number in each of its copies
+    numbered = [idx for idx in ([i for i in idx if DIGITS.search(blocks[i].text)] for idx in repeated)
+                if len(idx) >= cfg.header_min_repeats]
+    if _may_spread(numbered, blocks, doc, cfg):
+        return True
+    furniture = {i for idx in repeated for i in idx}  # what ``_measure_repeats`` may set aside
+    return _may_interrupt(blocks, cfg, lambda i: i in furniture or _is_page_number_block(blocks, i, doc, cfg))
+
+
+def _may_spread(repeated: Sequence[Sequence[int]], blocks: Sequence[Block], doc: Document, cfg: PdfRules) -> bool:
+    """Whether some group of copies spreads over the page as ``_measure_repeats`` requires (a part
+    of the group spreads no wider)."""
+    if not repeated:
+        return False
+    pos, total = _positions(blocks, doc)
+    for idx in repeated:
+        at = [pos[i] for i in idx]
+        if total > 0 and (max(at) - min(at)) / total >= cfg.header_min_spread:
+            return True
+    return False
+
+
+def _may_interrupt(blocks: Sequence[Block], cfg: PdfRules, furniture: Callable[[int], bool]) -> bool:
+    """Whether page furniture could stand inside a broken sentence (``_interrupts``): a paragraph
+    that carries on a block two to six places before it, with only blocks that may be
+    ``furniture`` between them (short paragraphs or list items, as page numbers and running lines
+    are; the costlier ``furniture`` test is asked last)."""
+    for c, b in enumerate(blocks):
+        if b.kind != "paragraph" or not b.text[:1].islower():
+            continue
+        for a in range(c - 2, max(-1, c - 7), -1):
+            between = blocks[a + 1]
+            if between.kind not in ("paragraph", "list_item") or len(between.text) > cfg.header_max_chars:
+                break
+            if _continues(blocks[a], b) and all(furniture(i) for i in range(a + 1, c)):
+                return True
+    return False
+
+
+def _may_hold_operators(blocks: Sequence[Block], cfg: PdfRules) -> bool:
+    """Whether some prose block holds what every operator run does (``_trim_run``): a distinctive
+    operator as a token, a string shown by an operator, or a /Name. One pass over the page's text:
+    the blocks joined by line feeds, one before the first, so that every token follows a blank."""
+    page = "\n".join(["", *(b.text for b in blocks if b.kind in PROSE)])  # one copy of the page's text
+    return any(op in page for op in cfg.string_operators) or cfg.operator_token.search(page) is not None \
+        or cfg.name_token.search(page) is not None
+
+
+def _join_only(doc: Document, blocks: list[Block], cfg: PdfRules, lang: str) -> Document:
     """A page without PDF damage: sentences broken across blocks are joined (dumps break them too,
     where a link or a note became a block of its own), and nothing else is done. A lower-case
     paragraph start after a finished sentence is prose here ("vitamin D helps ..."), not the tail of
     a sentence that a page break cut; a short line that recurs is the page's, not a running header."""
-    blocks, joins, _, _ = _rejoin(list(doc.kept), cfg, lang, cut_headless=False)
+    blocks, joins, _, _ = _rejoin(blocks, cfg, lang, cut_headless=False)
     if not joins:
         return doc.evolve(NAME)
     untouched = Cleaned(None, [], [], [])  # its block is not read
@@ -1057,16 +1180,18 @@ def stage(doc: Document, rules) -> Document:
     """Repair PDF-extraction artifacts in ``doc``'s blocks (see the module docstring), on a page that
     shows PDF damage; on other pages only broken sentences are joined."""
     cfg: PdfRules = rules.stage(NAME)
-    blocks = list(doc.kept)
-    if not blocks:
+    kept = list(doc.kept)
+    if not kept:
         return doc.evolve(NAME)
     profile = page_profile(doc, rules.text)
     lang = profile.word_language
     if doc.format == "html":  # no PDF text: a vote count between two posts is no page number
-        return _join_only(doc, cfg, lang)
-    blocks, gone, page_breaks = _drop_furniture(blocks, doc, cfg, rules.text)
+        return _join_only(doc, kept, cfg, lang)
+    if not (profile.pdf_text or _may_break_pages(kept, doc, cfg, rules.text) or _may_hold_operators(kept, cfg)):
+        return _join_only(doc, kept, cfg, lang)  # what the passes below would find is not there
+    blocks, gone, page_breaks = _drop_furniture(kept, doc, cfg, rules.text)
     if not (profile.pdf_text or page_breaks or _operator_garbage(blocks, cfg)):
-        return _join_only(doc, cfg, lang)
+        return _join_only(doc, kept, cfg, lang)
     blocks, joins, removed, headless = _rejoin(blocks, cfg, lang)
     gone += headless
     repaired = []
