@@ -54,6 +54,24 @@ def test_overlays_and_off_canvas_panels_are_dialogs(rules):
     assert [r for _, r in judged(html, rules)[:2]] == ["dialog", "dialog"]
 
 
+def test_an_articles_thread_goes_even_when_it_outgrows_the_article(rules):
+    # a comments entry has its own, higher shares: two comments of three prose blocks still go
+    html = page(f'<div class="comments"><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div>')
+    assert [r for _, r in judged(html, rules)] == ["comments"] * 4 + [None, None]
+
+
+def test_a_furniture_entry_may_set_its_own_shares_within_range(tmp_path, rules):
+    cfg = rules.stage("structure")
+    shares = {f.id: f.max_prose_share for f in cfg.furniture}
+    assert (shares["comments"], shares["navigation"]) == (0.8, cfg.max_prose_share)
+    text = pipeline.rules.DEFAULT_RULES.read_text(encoding="utf-8").replace(
+        "      max_prose_share: 0.8\n", "      max_prose_share: 1.5\n")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(pipeline.rules.RulesError, match=r"structure.furniture.*max_prose_share"):
+        pipeline.load_rules(path)
+
+
 def test_a_thread_that_is_the_page_keeps_its_comments(rules):
     # a forum thread: the posts are the page's prose, not furniture around it
     html = f'<html><body><h1>Flooded cellar?</h1><div class="comments"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>'

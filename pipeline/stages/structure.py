@@ -51,6 +51,8 @@ class Furniture:
     roles: frozenset[str]
     names: frozenset[str]
     page_level: bool  # counts only outside content and sectioning elements
+    max_text_share: float  # a container with more of the page's text than this is not this furniture...
+    max_prose_share: float  # ...nor one with more of its prose (the section's values unless the entry sets its own)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def _names(section: Mapping, key: str, where) -> frozenset[str]:
 def compile(section: Mapping, where) -> StructureRules:
     content = where.get(section, "content", Mapping, {})
     wc = where.at("content")
+    max_text_share = where.number(section, "max_text_share", 0.5, lo=0, hi=1)
+    max_prose_share = where.number(section, "max_prose_share", 0.5, lo=0, hi=1)
     furniture = []
     for i, entry in enumerate(where.get(section, "furniture", (list, tuple), ())):
         w = where.at("furniture", i)
@@ -86,7 +90,9 @@ def compile(section: Mapping, where) -> StructureRules:
             raise w.error("expected a mapping with id and tags / roles / names")
         furniture.append(Furniture(
             id=w.get(entry, "id", str), tags=_names(entry, "tags", w), roles=_names(entry, "roles", w),
-            names=_names(entry, "names", w), page_level=w.get(entry, "page_level", bool, False)))
+            names=_names(entry, "names", w), page_level=w.get(entry, "page_level", bool, False),
+            max_text_share=w.number(entry, "max_text_share", max_text_share, lo=0, hi=1),
+            max_prose_share=w.number(entry, "max_prose_share", max_prose_share, lo=0, hi=1)))
         if not furniture[-1].id:
             raise w.at("id").error("a furniture entry needs an id: it is the rule removed[] names")
     return StructureRules(
@@ -96,8 +102,8 @@ def compile(section: Mapping, where) -> StructureRules:
         furniture=tuple(furniture),
         hidden_id=where.get(section, "hidden_id", str, None),
         hidden_max_prose_share=where.number(section, "hidden_max_prose_share", 0.0, lo=0, hi=1),
-        max_text_share=where.number(section, "max_text_share", 0.5, lo=0, hi=1),
-        max_prose_share=where.number(section, "max_prose_share", 0.5, lo=0, hi=1),
+        max_text_share=max_text_share,
+        max_prose_share=max_prose_share,
         prose_min_words=where.integer(section, "prose_min_words", 10, lo=1),
         ignore_tags=_names(section, "ignore_tags", where),
         named_tags=_names(section, "named_tags", where),
@@ -150,14 +156,19 @@ class _Judge:
         cfg = self.cfg
         if c.tag in cfg.content_tags or (c.role is not None and c.role in cfg.content_roles):
             return _KEEP
-        if c.tag in cfg.ignore_tags or c.text_chars > cfg.max_text_share * self.page_chars \
-                or self.prose.get(id(c), 0) > cfg.max_prose_share * self.page_prose:
+        if c.tag in cfg.ignore_tags:
             return None
-        if c.hidden and cfg.hidden_id and self.prose.get(id(c), 0) <= cfg.hidden_max_prose_share * self.page_prose:
+        text_share = c.text_chars / self.page_chars
+        prose_share = self.prose.get(id(c), 0) / self.page_prose
+        if text_share > cfg.max_text_share or prose_share > cfg.max_prose_share:
+            if not any(text_share <= f.max_text_share and prose_share <= f.max_prose_share for f in cfg.furniture):
+                return None  # most of the page: no furniture (the usual case of a page's wrappers)
+        elif c.hidden and cfg.hidden_id and prose_share <= cfg.hidden_max_prose_share:
             return cfg.hidden_id, f"in a hidden <{c.tag}>{_label(c)}"
         words = name_words(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
         for f in cfg.furniture:
-            if f.page_level and self.inside_sections(c.parent):
+            if (f.page_level and self.inside_sections(c.parent)) or text_share > f.max_text_share \
+                    or prose_share > f.max_prose_share:
                 continue
             if c.tag in f.tags:
                 return f.id, f"in <{c.tag}>{_label(c)}"
