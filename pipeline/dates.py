@@ -38,6 +38,22 @@ def _year(text: str) -> int:
     return year
 
 
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# a date inside a line ("Published July 8, 2025 | 4 min read"), in one of the forms above
+_IN_TEXT = re.compile(
+    rf"(?<![\w/.-])(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME},?\s+\d{{4}}|{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/-])", re.I)
+
+
+def find_date(text: str) -> str | None:
+    """The first date stated inside ``text`` as ``YYYY-MM-DD`` (None: no date that exists)."""
+    for m in _IN_TEXT.finditer(text):
+        date = parse_date(m.group(1))
+        if date:
+            return date
+    return None
+
+
 def parse_date(text: str) -> str | None:
     """``text`` (one date, nothing else but outer blanks and a final period) as ``YYYY-MM-DD``."""
     text = text.strip().rstrip(".").strip()

@@ -387,3 +387,14 @@ def test_what_shares_the_articles_element_is_not_dropped_for_where_it_stands() -
     doc = html_run(f"<body><article><p>{BODY}</p><p>{BODY2}</p>{note}</article><div>{note.replace('Walk', 'All walk')}</div></body>")
     assert [b.text for b in doc.kept] == [BODY, BODY2, "Walk times are for an adult at an easy pace"]
     assert rules_of(doc) == {"All walk times are for an adult at an easy pace": "page-footer"}
+
+
+def test_the_date_lines_it_drops_date_the_page() -> None:
+    doc = run(f"# Walks\n\nPublished July 8, 2025 | 4 min read\n\nLast updated: 3 March 2026\n\n{BODY}\n\n{BODY2}\n")
+    assert rules_of(doc)["Published July 8, 2025 | 4 min read"] == "dateline"
+    assert {k: doc.meta.get(k) for k in ("published", "modified")} == {"published": "2025-07-08", "modified": "2026-03-03"}
+
+
+def test_a_review_date_is_no_publication_date() -> None:
+    doc = run(f"{BODY}\n\n{BODY2}\n\nReview Date 10/18/2018\n")
+    assert (doc.meta.get("published"), doc.meta.get("reviewed")) == (None, "2018-10-18")

@@ -46,3 +46,10 @@ def test_an_author_that_is_a_url_a_handle_or_empty_is_no_name(author: str) -> No
 
 def test_a_date_that_does_not_parse_is_not_stated() -> None:
     assert stated('<html><head><meta name="pubdate" content="sometime last week"></head><body></body></html>') == {}
+
+
+def test_the_first_time_element_dates_a_page_whose_markup_states_no_date() -> None:
+    body = '<body><article><time datetime="2024-07-03T10:00:00Z">3 July</time></article><aside><time datetime="2019-01-01">old</time></aside></body>'
+    assert stated(f"<html>{body}</html>") == {"published": "2024-07-03"}
+    meta = '<head><meta property="article:published_time" content="2021-02-03"></head>'
+    assert stated(f"<html>{meta}{body}</html>") == {"published": "2021-02-03"}

@@ -4,7 +4,9 @@ Read from the places publishers put them, in this order (the first that gives a 
 JSON-LD (``<script type="application/ld+json">``: ``author``, ``datePublished``, ``dateModified``,
 also inside ``@graph``), ``<meta>`` fields (``author``, ``article:published_time``, Dublin Core,
 citation and news-system names), and microdata (``itemprop="author"``, ``itemprop="datePublished"``
-on any element, with ``content`` or ``datetime``). Dates become ``YYYY-MM-DD`` (``dates.parse_date``);
+on any element, with ``content`` or ``datetime``); where none states a published date, the first
+``<time datetime>`` of the body (most pages that have one put it at the article's head). Dates
+become ``YYYY-MM-DD`` (``dates.parse_date``);
 a date that does not parse is not stated. An author that is a URL (``article:author`` often is) is
 no name. Nothing here reads the page's visible text: a byline in prose is the text stages' concern.
 """
@@ -47,7 +49,15 @@ def stated_metadata(root: etree._Element) -> dict[str, str]:
                     found[key] = clean
         if len(found) == len(META_FIELDS):
             break
+    if "published" not in found:
+        first_time = _FIRST_TIME(root)
+        published = parse_date(first_time[0]) if first_time else None
+        if published:
+            found["published"] = published
     return found
+
+
+_FIRST_TIME = etree.XPath("(//body//time[@datetime])[1]/@datetime", smart_strings=False)
 
 
 def _author(value: str) -> str | None:

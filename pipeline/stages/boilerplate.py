@@ -32,6 +32,7 @@ from typing import Callable, Mapping
 
 import regex
 
+from ..dates import find_date
 from ..document import IMAGE_DROPPED, Block, Container, Document, Removal, dropped, edit_text, removal
 from ..patterns import TextFold, char_set, combine, literal_search, text_fold, text_needs
 from ..profile import page_profile
@@ -49,6 +50,9 @@ INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides
 # \S+ backtracked over a long dotted token ("1.1.1.1...") was quadratic
 URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|(?=\S+$)\S+?\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
 CONTENTS = "toc"  # the rule of a contents list (its entries recur later as lines): its blocks are labelled contents entries (doc.contents)
+# date lines about a revision or a review, not the first publication ("Last updated: ...", "Review Date ...")
+UPDATED_LINE = regex.compile(r"\s*(?:page\s+)?(?:last\s+)?(?:updated|revised|modified)\b", regex.I)
+REVIEWED_LINE = regex.compile(r"\s*(?:medically\s+)?(?:last\s+)?review(?:ed)?\b", regex.I)
 LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
 
 
@@ -104,6 +108,7 @@ class BoilerplateRules:
     listing_item_max_words: int = 50
     listing_over_kept: float = 3.0
     listing_max_kept_words: int = 300
+    dateline_rules: frozenset[str] = frozenset()
     menu_link_share: float = 0.5
     legal_min_chars: int = 8
     byline_blurb_reach: int = 3
@@ -201,6 +206,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         listing_item_max_words=count("listing_item_max_words", 50, 1),
         listing_over_kept=where.number(section, "listing_over_kept", 3.0, lo=0),
         listing_max_kept_words=count("listing_max_kept_words", 300, 1),
+        dateline_rules=frozenset(_strings(section.get("dateline_rules", ()), where.at("dateline_rules"))),
         menu_link_share=share("menu_link_share", 0.5),
         legal_min_chars=count("legal_min_chars", 8, 1),
         byline_blurb_reach=count("byline_blurb_reach", 3),
@@ -446,7 +452,7 @@ def stage(doc: Document, rules) -> Document:
             labelled.append(dropped(block, NAME, rule, verdict.why.get(i), contents=rule == CONTENTS))
         else:
             labelled.append(block)
-    return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang)
+    return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang, meta=_stated_dates(blocks, verdict, r))
 
 
 def _folded(blocks: list[Block], screens: Screens) -> list[str]:
@@ -673,6 +679,24 @@ def _named_lines(blocks, feats, r: BoilerplateRules, keys: set[str]) -> dict[str
                 f.title_like or 0 < f.words <= r.title_max_words and b.text.rstrip().endswith("?")):
             lines[f.key] = i
     return lines
+
+
+def _stated_dates(blocks: list[Block], verdict, r: BoilerplateRules) -> dict[str, str]:
+    """The page's dates from the first date lines it drops (rules ``dateline_rules``): a line that
+    says it was updated gives ``modified``, one that says it was reviewed ``reviewed``, another one
+    ``published``. Page data, kept in ``source.meta`` where nothing before stated them (the first
+    value of a key wins)."""
+    found: dict[str, str] = {}
+    for i, rule in enumerate(verdict):
+        if rule not in r.dateline_rules:
+            continue
+        text = blocks[i].text
+        key = "modified" if UPDATED_LINE.match(text) else "reviewed" if REVIEWED_LINE.match(text) else "published"
+        if key not in found:
+            date = find_date(text)
+            if date:
+                found[key] = date
+    return found
 
 
 def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
