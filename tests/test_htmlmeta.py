@@ -53,3 +53,13 @@ def test_the_first_time_element_dates_a_page_whose_markup_states_no_date() -> No
     assert stated(f"<html>{body}</html>") == {"published": "2024-07-03"}
     meta = '<head><meta property="article:published_time" content="2021-02-03"></head>'
     assert stated(f"<html>{meta}{body}</html>") == {"published": "2021-02-03"}
+
+
+def test_an_element_marked_as_the_authors_names_the_author_where_markup_states_none() -> None:
+    body = ('<body><div class="post-author"><span>By</span></div><p class="byline">By Ann Lee</p>'
+            '<span class="author-name">Bo Chan</span></body>')
+    assert stated(f"<html>{body}</html>") == {"author": "Ann Lee"}  # a bare "By" is no name
+    comment = '<body><div class="comment-author">Jo says:</div></body>'
+    assert stated(f"<html>{comment}</html>") == {}
+    meta = '<head><meta name="author" content="Kim Park"></head>'
+    assert stated(f"<html>{meta}{body}</html>") == {"author": "Kim Park"}

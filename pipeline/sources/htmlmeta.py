@@ -5,7 +5,9 @@ JSON-LD (``<script type="application/ld+json">``: ``author``, ``datePublished``,
 also inside ``@graph``), ``<meta>`` fields (``author``, ``article:published_time``, Dublin Core,
 citation and news-system names), and microdata (``itemprop="author"``, ``itemprop="datePublished"``
 on any element, with ``content`` or ``datetime``); where none states a published date, the first
-``<time datetime>`` of the body (most pages that have one put it at the article's head). Dates
+``<time datetime>`` of the body (most pages that have one put it at the article's head), and where
+none states an author, the first short name in an element marked as the author's (``rel="author"``,
+a class word ``author`` or ``byline``; "By" and "Written by" before it go). Dates
 become ``YYYY-MM-DD`` (``dates.parse_date``);
 a date that does not parse is not stated. An author that is a URL (``article:author`` often is) is
 no name. Nothing here reads the page's visible text: a byline in prose is the text stages' concern.
@@ -49,12 +51,36 @@ def stated_metadata(root: etree._Element) -> dict[str, str]:
                     found[key] = clean
         if len(found) == len(META_FIELDS):
             break
+    if "author" not in found:
+        author = _marked_author(root)
+        if author:
+            found["author"] = author
     if "published" not in found:
         first_time = _FIRST_TIME(root)
         published = parse_date(first_time[0]) if first_time else None
         if published:
             found["published"] = published
     return found
+
+
+# elements marked as the author's: rel="author", or a class word "author" / "byline" (words split at - and _)
+_CLASS_WORDS = 'concat(" ", translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_", "abcdefghijklmnopqrstuvwxyz  "), " ")'
+_AUTHOR_MARKED = etree.XPath(f'//body//*[@rel="author" or contains({_CLASS_WORDS}, " author ") '
+                             f'or contains({_CLASS_WORDS}, " byline ")]')
+BYLINE_LEAD = re.compile(r"^\s*(?:(?:written|posted|reviewed|edited)\s+)?by:?\s+|^\s*authors?:\s*", re.I)
+NOT_A_NAME = re.compile(r"\d|[:@|•]|^(?:the\s+)?(?:authors?|by|written\s+by|posted\s+by)$", re.I)
+MAX_MARKED_AUTHORS = 20  # elements looked at
+MAX_NAME_WORDS = 5
+
+
+def _marked_author(root: etree._Element) -> str | None:
+    """The first element marked as the author's whose text is a short name (no digits: a date beside
+    the name is another element's; no colon: "Ann says:" is a comment's)."""
+    for el in _AUTHOR_MARKED(root)[:MAX_MARKED_AUTHORS]:
+        text = " ".join(BYLINE_LEAD.sub("", " ".join("".join(el.itertext()).split())).split())
+        if text and len(text.split()) <= MAX_NAME_WORDS and not NOT_A_NAME.search(text):
+            return _author(text)
+    return None
 
 
 _FIRST_TIME = etree.XPath("(//body//time[@datetime])[1]/@datetime", smart_strings=False)
