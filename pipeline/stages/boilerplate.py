@@ -20,8 +20,12 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
    most frequent words) and link density; near-good blocks touching good ones are good; what lies
    before the first or after the last good block is header/footer, except the heading/title lines
    that lead into the article and citations under a References heading; stray references and
-   broken-off citation pieces elsewhere go;
-8. orphan headings: a title line whose whole content went as a link list or legal notice goes too.
+   broken-off citation pieces elsewhere go; on HTML pages, what shares the article text's content
+   element (<main>, <article>) is not dropped for where it stands;
+8. orphan headings: a title line whose whole content went as a link list or legal notice goes too;
+9. listing pages: where many linked titles outweigh what the page kept, they are the page (a search
+   result, a category, a feed) and the link-list rule gives them back.
+The first date lines dropped (``dateline_rules``) date the page in ``source.meta``.
 """
 from __future__ import annotations
 
