@@ -121,6 +121,17 @@ INSURER = ("Family and individual plans are underwritten by Example Health Insur
            "policies carry exclusions and limitations. These pages are not intended for residents of Nowhere.")
 
 
+def test_the_legal_screen_finds_the_same_blocks_chunk_by_chunk(monkeypatch) -> None:
+    # a huge page is screened a chunk of joined text at a time: chunk edges change nothing
+    legal = ("Copyright 2024 Example Media LLC. All rights reserved. Use of this site constitutes acceptance "
+             "of our User Agreement and Privacy Policy and Cookie Statement.")
+    page = f"{BODY}\n\n{legal}\n\n{BODY2}\n\n{legal} Terms apply.\n\n{BODY}\n"
+    whole = rules_of(run(page))
+    monkeypatch.setattr(boilerplate, "LEGAL_SCREEN_CHUNK", 50)
+    assert rules_of(run(page)) == whole
+    assert [rule for text, rule in whole.items() if text.startswith("Copyright")] == ["legal", "legal"]
+
+
 def test_an_insurers_terms_are_legal_only_under_its_site_rules(tmp_path: Path) -> None:
     # insurance vocabulary is content on most pages (a news story about insurance): an insurer's
     # terms are its site's legal footer, and that is a site rule

@@ -820,26 +820,44 @@ def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
     return hits if hits >= r.legal_min_hits and hits * r.legal_words_per_hit >= words else 0
 
 
+LEGAL_SCREEN_CHUNK = 1 << 20  # characters of joined text searched at once: a huge page is not copied whole
+
+
 def _legal_screen(blocks, verdict, r: BoilerplateRules, screens: Screens) -> set[int]:
     """The blocks, of those not yet removed and long enough, that hold a legal term at a word's
     start: one search (``screens.legal``) over the page's case-folded texts joined by a NUL (no
-    term holds one, and it starts no word), not one per block; after a hit the search goes on from
-    the next block (it is counted exactly by ``_legal_hits``)."""
+    term holds one, and it starts no word) per chunk of about LEGAL_SCREEN_CHUNK characters, not
+    one per block; after a hit the search goes on from the next block (it is counted exactly by
+    ``_legal_hits``)."""
     if not r.legal:
         return set()
+    found: set[int] = set()
     index: list[int] = []
-    starts: list[int] = []
     lows: list[str] = []
-    at = 0
+    size = 0
     for i, b in enumerate(blocks):
         if not verdict[i] and len(b.text) >= r.legal_min_chars:
             low = b.text.casefold()
             index.append(i)
-            starts.append(at)
             lows.append(low)
-            at += len(low) + 1
+            size += len(low) + 1
+            if size >= LEGAL_SCREEN_CHUNK:
+                _screen_chunk(index, lows, screens, found)
+                index, lows, size = [], [], 0
+    _screen_chunk(index, lows, screens, found)
+    return found
+
+
+def _screen_chunk(index: list[int], lows: list[str], screens: Screens, found: set[int]) -> None:
+    """Add to ``found`` the blocks (``index``) whose case-folded texts (``lows``) hold a legal term."""
+    if not lows:
+        return
+    starts: list[int] = []
+    at = 0
+    for low in lows:
+        starts.append(at)
+        at += len(low) + 1
     joined = "\0".join(lows)
-    found: set[int] = set()
     m = screens.legal(joined)
     while m is not None:
         k = bisect_right(starts, m.start()) - 1
@@ -847,7 +865,6 @@ def _legal_screen(blocks, verdict, r: BoilerplateRules, screens: Screens) -> set
         if k + 1 == len(starts):
             break
         m = screens.legal(joined, starts[k + 1])
-    return found
 
 
 def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
