@@ -409,3 +409,14 @@ def test_the_date_lines_it_drops_date_the_page() -> None:
 def test_a_review_date_is_no_publication_date() -> None:
     doc = run(f"{BODY}\n\n{BODY2}\n\nReview Date 10/18/2018\n")
     assert (doc.meta.get("published"), doc.meta.get("reviewed")) == (None, "2018-10-18")
+
+
+def test_the_first_byline_it_drops_names_the_author() -> None:
+    doc = run(f"# Walks\n\nWritten by Ann Lee, PhD on April 29, 2018\n\n{BODY}\n\n{BODY2}\n")
+    assert rules_of(doc)["Written by Ann Lee, PhD on April 29, 2018"] == "byline"
+    assert doc.meta.get("author") == "Ann Lee"
+
+
+def test_a_reviewers_line_or_a_filter_label_names_no_author() -> None:
+    doc = run(f"Medically reviewed by Bo Chan, MD\n\n{BODY}\n\n{BODY2}\n")
+    assert doc.meta.get("author") is None

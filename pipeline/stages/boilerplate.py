@@ -25,7 +25,8 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 8. orphan headings: a title line whose whole content went as a link list or legal notice goes too;
 9. listing pages: where many linked titles outweigh what the page kept, they are the page (a search
    result, a category, a feed) and the link-list rule gives them back.
-The first date lines dropped (``dateline_rules``) date the page in ``source.meta``.
+The first date lines dropped (``dateline_rules``) date the page in ``source.meta``, and the first
+byline names its author there.
 """
 from __future__ import annotations
 
@@ -57,6 +58,10 @@ CONTENTS = "toc"  # the rule of a contents list (its entries recur later as line
 # date lines about a revision or a review, not the first publication ("Last updated: ...", "Review Date ...")
 UPDATED_LINE = regex.compile(r"\s*(?:page\s+)?(?:last\s+)?(?:updated|revised|modified)\b", regex.I)
 REVIEWED_LINE = regex.compile(r"\s*(?:medically\s+)?(?:last\s+)?review(?:ed)?\b", regex.I)
+# a byline that names its author: "By Ann Lee", "Written by Ann Lee, PhD on May 2, 2018"
+BYLINE_NAME = regex.compile(r"\s*(?:(?:written|posted|reported|story|words)\s+)?by:?\s+(?P<name>\S.*)", regex.I | regex.S)
+NAME_END = regex.compile(r"\s+(?:on|at|in|for|from|and\s+(?:reviewed|updated|edited))\s+|\s*[|•,;:–—(\[]|\s+-\s+|\d|\n")
+MAX_BYLINE_NAME_WORDS = 5
 LIST_JOINER = regex.compile(r"[;,]\s*(and|or|and/or)$", regex.I)  # "...; or" ends a list item, not a fragment
 
 
@@ -456,7 +461,8 @@ def stage(doc: Document, rules) -> Document:
             labelled.append(dropped(block, NAME, rule, verdict.why.get(i), contents=rule == CONTENTS))
         else:
             labelled.append(block)
-    return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang, meta=_stated_dates(blocks, verdict, r))
+    facts = {**_stated_dates(blocks, verdict, r), **_stated_author(blocks, verdict)}
+    return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang, meta=facts)
 
 
 def _folded(blocks: list[Block], screens: Screens) -> list[str]:
@@ -701,6 +707,24 @@ def _stated_dates(blocks: list[Block], verdict, r: BoilerplateRules) -> dict[str
             if date:
                 found[key] = date
     return found
+
+
+def _stated_author(blocks: list[Block], verdict) -> dict[str, str]:
+    """The author the page's first byline names ("Written by Ann Lee, PhD on May 2, 2018" -> Ann Lee),
+    page data for ``source.meta`` where nothing before stated one; a reviewer's or an editor's line
+    names no author."""
+    for i, rule in enumerate(verdict):
+        if rule != "byline":
+            continue
+        m = BYLINE_NAME.match(blocks[i].text)
+        if m is None:
+            continue
+        name = NAME_END.split(m.group("name"), 1)[0].strip()
+        # a person's name: two to five words, capitalised, not shouted ("By Role", "BY COMPANY TYPE"
+        # are a filter's labels)
+        if 2 <= len(name.split()) <= MAX_BYLINE_NAME_WORDS and name[0].isupper() and not name.isupper():
+            return {"author": name}
+    return {}
 
 
 def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
