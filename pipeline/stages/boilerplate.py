@@ -1032,17 +1032,24 @@ def _content_shield(structure_rules) -> Callable[[Block], Container | None]:
     """A block's innermost content element (structure's ``content``: <main>, <article>, role main),
     None outside one and on text pages. A block in the same content element as the page's article
     text is part of the article wherever it stands: the positional rules (before the first or after
-    the last article text, bad blocks between) leave it to the rules that read what it is."""
+    the last article text, bad blocks between) leave it to the rules that read what it is. Each
+    container's answer is found once per page: a page may nest thousands of elements deep."""
     tags = getattr(structure_rules, "content_tags", frozenset())
     roles = getattr(structure_rules, "content_roles", frozenset())
+    memo: dict[int, Container | None] = {}
 
     def content_of(block: Block) -> Container | None:
         c = block.container
-        while c is not None:
+        todo: list[Container] = []
+        while c is not None and id(c) not in memo:
             if c.tag in tags or (c.role is not None and c.role in roles):
-                return c
+                break
+            todo.append(c)
             c = c.parent
-        return None
+        found = None if c is None else memo[id(c)] if id(c) in memo else c
+        for x in todo:
+            memo[id(x)] = found
+        return found
 
     return content_of
 
