@@ -78,6 +78,14 @@ def test_a_thread_that_is_the_page_keeps_its_comments(rules):
     assert [r for _, r in judged(html, rules)] == [None, None, None]
 
 
+def test_a_menu_of_links_is_navigation_however_much_of_the_page_it_holds(rules):
+    # a mega-menu of story links outweighs a short article; a wrapper of the prose does not go
+    links = "".join(f'<li><a href="/s{i}">Council opens the school hall to families number {i}</a></li>' for i in range(12))
+    html = f"<html><body><nav><ul>{links}</ul></nav><div class='nav-wrap'><p>{PROSE}</p></div></body></html>"
+    verdicts = [r for _, r in judged(html, rules)]
+    assert verdicts == ["navigation"] * 12 + [None]
+
+
 def test_roles_and_hidden_elements_are_furniture(rules):
     html = page('<div role="search"><p>Search this site</p></div>', '<div hidden><p>Sign in to continue</p></div>')
     assert [r for _, r in judged(html, rules)[:2]] == ["search", "hidden"]

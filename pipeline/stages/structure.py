@@ -20,7 +20,8 @@ A container that holds more than ``max_text_share`` of the page's text, or more 
 ``max_prose_share`` of its prose (text outside links in blocks of at least ``prose_min_words``
 words that end a sentence), is never furniture: a class word on a wrapper of the page's main
 column (``<div class="with-sidebar">``) or a hidden-until-clicked article body says nothing
-about its content. Class and id values are split into words at non-letters and at lower-to-upper case changes
+about its content. The text share does not count for a container at least ``links_min_share`` of
+whose text is link text: a mega-menu of story links may outweigh a short article. Class and id values are split into words at non-letters and at lower-to-upper case changes
 (``site-footer``, ``mainNav``) and compared lower-cased.
 """
 from __future__ import annotations
@@ -65,6 +66,7 @@ class StructureRules:
     hidden_max_prose_share: float  # a hidden element with more of the page's prose is shown on a click (a tab)
     max_text_share: float
     max_prose_share: float
+    links_min_share: float  # a container with at least this share of link text is furniture at any size
     prose_min_words: int
     ignore_tags: frozenset[str]  # never judged by their names (the page's root wrappers)
     named_tags: frozenset[str]  # elements whose class and id words count (a heading's id is its text, slugged)
@@ -104,6 +106,7 @@ def compile(section: Mapping, where) -> StructureRules:
         hidden_max_prose_share=where.number(section, "hidden_max_prose_share", 0.0, lo=0, hi=1),
         max_text_share=max_text_share,
         max_prose_share=max_prose_share,
+        links_min_share=where.number(section, "links_min_share", 1.0, lo=0, hi=1),
         prose_min_words=where.integer(section, "prose_min_words", 10, lo=1),
         ignore_tags=_names(section, "ignore_tags", where),
         named_tags=_names(section, "named_tags", where),
@@ -159,6 +162,8 @@ class _Judge:
         if c.tag in cfg.ignore_tags:
             return None
         text_share = c.text_chars / self.page_chars
+        if c.text_chars and c.link_chars >= cfg.links_min_share * c.text_chars:
+            text_share = 0.0  # a menu's size says nothing: a mega-menu may outweigh a short article
         prose_share = self.prose.get(id(c), 0) / self.page_prose
         if text_share > cfg.max_text_share or prose_share > cfg.max_prose_share:
             if not any(text_share <= f.max_text_share and prose_share <= f.max_prose_share for f in cfg.furniture):
