@@ -438,6 +438,8 @@ class Document:
     title: str | None = None
     language: str | None = None
     meta: Mapping[str, object] = field(default_factory=lambda: EMPTY_META)
+    # HTML: the schema.org types the page's markup states for itself ("DiscussionForumPosting")
+    stated_types: frozenset[str] = frozenset()
     # every block the reader made, in its order, kept or dropped (``Block.drop``): the one list
     blocks: tuple[Block, ...] = ()
     # what is measured once about the page after the reader (profile.Profile: language, word lists)

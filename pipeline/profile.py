@@ -24,6 +24,7 @@ PDF_FORMAT = "pdf-format"  # its format is PDF text (text.evidence.pdf_formats)
 PDF_NAME = "pdf-name"  # its name or URL says PDF (text.evidence.pdf_marked)
 HYPHEN_BREAKS = "hyphen-breaks"  # words hyphenated at line ends, as a PDF's fixed lines leave them
 MARKDOWN = "markdown"  # links and headings marked in markdown (an html2text-style dump)
+DISCUSSION = "discussion"  # its markup calls it a thread of posts (text.evidence.discussion_types)
 PDF_EVIDENCE = frozenset({PDF_FORMAT, PDF_NAME, HYPHEN_BREAKS})
 
 
@@ -72,6 +73,8 @@ def format_evidence(doc: Document, tr: TextRules) -> frozenset[str]:
         found.add(PDF_FORMAT)
     if tr.pdf_marked is not None and any(tr.pdf_marked.search(s) for s in (doc.name, doc.url) if s):
         found.add(PDF_NAME)
+    if tr.discussion_types and any(t.casefold() in tr.discussion_types for t in doc.stated_types):
+        found.add(DISCUSSION)
     if doc.format != "html":  # the line breaks of HTML source are not the page's lines
         if hyphen_breaks(doc.text, tr.min_hyphen_breaks):
             found.add(HYPHEN_BREAKS)

@@ -59,6 +59,7 @@ class TextRules:
     min_hyphen_breaks: int  # evidence: words hyphenated at line ends that show a PDF's fixed lines
     markdown_marks: tuple[str, ...]  # evidence: strings that mark markdown (a link's target, a heading)
     min_markdown: int  # evidence: that many marks make a markdown dump
+    discussion_types: frozenset[str]  # evidence: schema.org types of a page that is a thread of posts
     # the rare characters every match of title_closing holds (patterns.TextNeeds.chars): a line
     # holding none of them is not searched; None where there is no such set
     title_closing_chars: frozenset[str] | None = None
@@ -126,6 +127,7 @@ def compile(section: Mapping, where) -> TextRules:
         min_hyphen_breaks=we.integer(ev, "min_hyphen_breaks", 2, lo=1),
         markdown_marks=_marks(ev, "markdown_marks", we),
         min_markdown=we.integer(ev, "min_markdown", 3, lo=1),
+        discussion_types=_words(ev, "discussion_types", we) if "discussion_types" in ev else frozenset(),
     )
     # the names are compared as headings are, by their key (which needs the invisible characters)
     closing = text_needs(cfg.title_closing.pattern, cfg.title_closing.flags).chars

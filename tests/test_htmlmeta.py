@@ -4,7 +4,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from pipeline.sources.htmlmeta import stated_metadata
+from pipeline.sources.htmlmeta import stated_metadata, stated_types
 
 
 def stated(html: str) -> dict[str, str]:
@@ -63,3 +63,13 @@ def test_an_element_marked_as_the_authors_names_the_author_where_markup_states_n
     assert stated(f"<html>{comment}</html>") == {}
     meta = '<head><meta name="author" content="Kim Park"></head>'
     assert stated(f"<html>{meta}{body}</html>") == {"author": "Kim Park"}
+
+
+def test_the_types_a_page_states_come_from_json_ld_lists_graphs_and_microdata_itemtypes() -> None:
+    html = ('<html><head><script type="application/ld+json">[{"@type": ["WebPage", "ItemPage"]}, '
+            '{"@graph": [{"@type": "BreadcrumbList"}]}]</script><script type="application/ld+json">{broken'
+            '</script></head><body><div itemscope itemtype="https://schema.org/DiscussionForumPosting">'
+            '<p>Post</p></div></body></html>')
+    assert stated_types(lxml.html.document_fromstring(html)) == {"WebPage", "ItemPage", "BreadcrumbList",
+                                                                 "DiscussionForumPosting"}
+    assert stated_types(lxml.html.document_fromstring("<p>Nothing stated</p>")) == frozenset()

@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 import pipeline
-from pipeline.profile import (HYPHEN_BREAKS, MARKDOWN, PDF_FORMAT, PDF_NAME, hyphen_breaks, page_profile, profile_of,
+from pipeline.profile import (DISCUSSION, HYPHEN_BREAKS, MARKDOWN, PDF_FORMAT, PDF_NAME, hyphen_breaks, page_profile, profile_of,
                               shows_markdown)
 
 PROSE = "The committee met on Tuesday and agreed on the new budget for the coming year.\n\n"
@@ -47,6 +47,14 @@ def test_a_pdf_format_or_a_name_that_says_pdf_is_evidence(rules) -> None:
 def test_html_line_breaks_are_no_evidence_of_pdf_text(rules) -> None:
     html = "<p>It was a long and diffi-\ncult year for the whole of the medi-\ncal staff.</p>"
     assert not pipeline.read(html, name="a.html", rules=rules).profile.pdf_text
+
+
+def test_a_page_whose_markup_calls_it_a_thread_of_posts_is_a_discussion(rules) -> None:
+    thread = ('<html><head><script type="application/ld+json">{"@type": "QAPage"}</script></head>'
+              '<body><p>How do I dry out a flooded cellar?</p></body></html>')
+    article = thread.replace("QAPage", "NewsArticle")
+    assert DISCUSSION in pipeline.read(thread, name="a.html", rules=rules).profile.evidence
+    assert DISCUSSION not in pipeline.read(article, name="a.html", rules=rules).profile.evidence
 
 
 def test_a_profile_is_measured_again_when_the_format_or_language_changed_since(rules) -> None:

@@ -86,6 +86,22 @@ def test_a_menu_of_links_is_navigation_however_much_of_the_page_it_holds(rules):
     assert verdicts == ["navigation"] * 12 + [None]
 
 
+def test_an_article_per_comment_inside_a_comment_thread_is_still_the_thread(rules):
+    comments = "".join(f"<article class='comment-body'><p>Reply {i}: {PROSE}</p></article>" for i in range(2))
+    html = page(f'<div class="comments">{comments}</div>')
+    assert [r for _, r in judged(html, rules)] == ["comments", "comments", None, None]
+
+
+def test_a_thread_under_an_article_goes_however_long_unless_the_page_calls_itself_a_thread(rules):
+    # the article holds 600+ characters of prose outside its thread, which outweighs it three times
+    thread = "".join(f"<article><p>Reply {i}: {PROSE}</p></article>" for i in range(12))
+    body = f"<article>{4 * f'<p>{PROSE}</p>'}<div id='comments'>{thread}</div></article>"
+    html = f"<html><head>{{}}</head><body>{body}</body></html>"
+    assert [r for _, r in judged(html.format(""), rules)] == [None] * 4 + ["comments"] * 12
+    forum = '<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>'
+    assert [r for _, r in judged(html.format(forum), rules)] == [None] * 16
+
+
 def test_roles_and_hidden_elements_are_furniture(rules):
     html = page('<div role="search"><p>Search this site</p></div>', '<div hidden><p>Sign in to continue</p></div>')
     assert [r for _, r in judged(html, rules)[:2]] == ["search", "hidden"]

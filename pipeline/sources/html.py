@@ -35,7 +35,7 @@ import lxml.html
 from lxml import etree
 
 from ..document import IMAGE_DROPPED, Block, Container, Document, PageWarning, Removal, Span
-from .htmlmeta import stated_metadata
+from .htmlmeta import json_ld_objects, stated_metadata, stated_types
 
 if TYPE_CHECKING:
     from . import ReadRules
@@ -563,8 +563,9 @@ def read(doc: Document, cfg: ReadRules) -> Document:
     if fatal:
         warnings.append(PageWarning(NAME, "html-truncated", None, f"the HTML parser stopped early: {fatal[0]}"))
     title, meta, url = _head_fields(root)
-    meta.update(stated_metadata(root))
-    changes: dict = {}
+    ld = json_ld_objects(root)
+    meta.update(stated_metadata(root, ld))
+    changes: dict = {"stated_types": stated_types(root, ld)}
     if doc.title is None and title:
         changes["title"] = title
     language = _language(root)

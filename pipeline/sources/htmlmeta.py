@@ -11,6 +11,10 @@ a class word ``author`` or ``byline``; "By" and "Written by" before it go). Date
 become ``YYYY-MM-DD`` (``dates.parse_date``);
 a date that does not parse is not stated. An author that is a URL (``article:author`` often is) is
 no name. Nothing here reads the page's visible text: a byline in prose is the text stages' concern.
+
+The schema.org types the page states for itself (JSON-LD ``@type``, microdata ``itemtype``) are
+read too: a page that calls itself a ``DiscussionForumPosting`` is a thread, not an article with
+comments under it.
 """
 from __future__ import annotations
 
@@ -40,11 +44,13 @@ URL = re.compile(r"^(?:https?:)?//|^www\.", re.I)
 BY = re.compile(r"^\s*by\s+", re.I)
 
 
-def stated_metadata(root: etree._Element) -> dict[str, str]:
-    """``author``, ``published`` and ``modified`` as the page's markup states them (absent: not stated)."""
+def stated_metadata(root: etree._Element, ld: list[dict] | None = None) -> dict[str, str]:
+    """``author``, ``published`` and ``modified`` as the page's markup states them (absent: not
+    stated); ``ld``: the page's JSON-LD objects where already read (``json_ld_objects``)."""
     found: dict[str, str] = {}
-    for source in (_json_ld, _meta_tags, _microdata):
-        for key, value in source(root):
+    ld = json_ld_objects(root) if ld is None else ld
+    for pairs in (_json_ld(ld), _meta_tags(root), _microdata(root)):  # generators: the later run only when needed
+        for key, value in pairs:
             if key not in found:
                 clean = _author(value) if key == "author" else parse_date(value)
                 if clean:
@@ -123,7 +129,9 @@ def _microdata(root: etree._Element) -> Iterator[tuple[str, str]]:
             yield key, value
 
 
-def _json_ld(root: etree._Element) -> Iterator[tuple[str, str]]:
+def json_ld_objects(root: etree._Element) -> list[dict]:
+    """The objects of the page's JSON-LD scripts, in order (through lists and ``@graph``)."""
+    out: list[dict] = []
     for script in root.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower():
             continue
@@ -134,13 +142,36 @@ def _json_ld(root: etree._Element) -> Iterator[tuple[str, str]]:
             data = json.loads(text)
         except (ValueError, RecursionError):
             continue  # broken JSON-LD is common: it states nothing
-        for obj in _objects(data):
-            for key, field in JSON_LD_FIELDS.items():
-                value = obj.get(field)
-                if key == "author":
-                    value = _name_of(value)
-                if isinstance(value, str) and value.strip():
-                    yield key, value
+        out.extend(_objects(data))
+    return out
+
+
+def _json_ld(objects: list[dict]) -> Iterator[tuple[str, str]]:
+    for obj in objects:
+        for key, field in JSON_LD_FIELDS.items():
+            value = obj.get(field)
+            if key == "author":
+                value = _name_of(value)
+            if isinstance(value, str) and value.strip():
+                yield key, value
+
+
+_ITEMTYPES = etree.XPath("//*[@itemtype]/@itemtype", smart_strings=False)
+MAX_TYPES = 50  # types kept: a page's own are among its first
+
+
+def stated_types(root: etree._Element, ld: list[dict] | None = None) -> frozenset[str]:
+    """The schema.org type names the page states (JSON-LD ``@type``, microdata ``itemtype``: the
+    last part of its URL), as written: ``{"WebPage", "DiscussionForumPosting"}``."""
+    found: list[str] = []
+    for obj in json_ld_objects(root) if ld is None else ld:
+        kind = obj.get("@type")
+        for k in kind if isinstance(kind, list) else [kind]:
+            if isinstance(k, str) and k.strip():
+                found.append(k.strip().rsplit("/", 1)[-1])
+    for value in _ITEMTYPES(root)[:MAX_TYPES]:
+        found.extend(t.rstrip("/").rsplit("/", 1)[-1] for t in value.split())
+    return frozenset(t for t in found[:MAX_TYPES] if t)
 
 
 def _objects(data: Any) -> Iterator[dict]:

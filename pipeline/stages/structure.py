@@ -5,7 +5,10 @@ The HTML reader records, per block, the elements around it that say what they ho
 when the innermost such element that decides is furniture:
 
 * a **content** container (``content``: ``<main>``, ``<article>``, role main) decides for keep:
-  what is inside it is judged by the later stages, whatever is around it;
+  what is inside it is judged by the later stages; inside furniture it is furniture (comment
+  systems and related-story lists make an ``<article>`` of every comment and every teaser), except
+  on a page whose profile shows evidence named in ``content.kept_inside_furniture_on`` (a page
+  that calls itself a thread, ``discussion``: its posts are the page);
 * a **furniture** container decides for its rule (``furniture``: navigation, a page header or
   footer, a sidebar, a search form, a dialog or a consent banner, a share bar, an advert), by its
   tag, its ARIA role or a word of its class or id. Entries marked ``page_level`` (``<header>``,
@@ -20,7 +23,9 @@ A container that holds more than ``max_text_share`` of the page's text, or more 
 ``max_prose_share`` of its prose (text outside links in blocks of at least ``prose_min_words``
 words that end a sentence), is never furniture: a class word on a wrapper of the page's main
 column (``<div class="with-sidebar">``) or a hidden-until-clicked article body says nothing
-about its content. The text share does not count for a container at least ``links_min_share`` of
+about its content. An entry may set its own shares, and ``min_prose_beside``: it applies at any size
+to an element inside content that holds that much prose outside it (an article's comment thread
+may outgrow the article). The text share does not count for a container at least ``links_min_share`` of
 whose text is link text: a mega-menu of story links may outweigh a short article. Class and id values are split into words at non-letters and at lower-to-upper case changes
 (``site-footer``, ``mainNav``) and compared lower-cased.
 """
@@ -33,6 +38,7 @@ from typing import Any
 import regex
 
 from ..document import Block, Container, Document, dropped
+from ..profile import page_profile
 
 NAME = "structure"
 FORMATS = ("html",)  # only HTML blocks have containers
@@ -54,12 +60,14 @@ class Furniture:
     page_level: bool  # counts only outside content and sectioning elements
     max_text_share: float  # a container with more of the page's text than this is not this furniture...
     max_prose_share: float  # ...nor one with more of its prose (the section's values unless the entry sets its own)
+    min_prose_beside: int  # > 0: at any size when the content element around it holds this much prose outside it
 
 
 @dataclass(frozen=True)
 class StructureRules:
     content_tags: frozenset[str]
     content_roles: frozenset[str]
+    content_kept_on: frozenset[str]  # profile evidence on which content inside furniture is kept (a forum's posts)
     sectioning_tags: frozenset[str]  # what a page_level entry must not sit in
     furniture: tuple[Furniture, ...]
     hidden_id: str | None  # None: hidden elements are not judged
@@ -94,12 +102,14 @@ def compile(section: Mapping, where) -> StructureRules:
             id=w.get(entry, "id", str), tags=_names(entry, "tags", w), roles=_names(entry, "roles", w),
             names=_names(entry, "names", w), page_level=w.get(entry, "page_level", bool, False),
             max_text_share=w.number(entry, "max_text_share", max_text_share, lo=0, hi=1),
-            max_prose_share=w.number(entry, "max_prose_share", max_prose_share, lo=0, hi=1)))
+            max_prose_share=w.number(entry, "max_prose_share", max_prose_share, lo=0, hi=1),
+            min_prose_beside=w.integer(entry, "min_prose_beside", 0, lo=0)))
         if not furniture[-1].id:
             raise w.at("id").error("a furniture entry needs an id: it is the rule removed[] names")
     return StructureRules(
         content_tags=_names(content, "tags", wc),
         content_roles=_names(content, "roles", wc),
+        content_kept_on=_names(content, "kept_inside_furniture_on", wc),
         sectioning_tags=_names(section, "sectioning_tags", where),
         furniture=tuple(furniture),
         hidden_id=where.get(section, "hidden_id", str, None),
@@ -138,8 +148,11 @@ _KEEP = ("", "")  # a container's own decision: content, keep what is inside
 class _Judge:
     """Verdicts per container, each decided once (many blocks share one)."""
 
-    def __init__(self, cfg: StructureRules, page_chars: int, prose: dict[int, int]):
+    def __init__(self, cfg: StructureRules, page_chars: int, prose: dict[int, int], evidence: frozenset[str]):
         self.cfg = cfg
+        # content inside furniture is furniture (comment systems and story lists make an <article>
+        # of every comment and teaser), except on a page that calls itself a thread: its posts are
+        self.content_decides = not cfg.content_kept_on.isdisjoint(evidence)
         self.page_chars = max(1, page_chars)
         self.prose = prose  # container id -> prose characters under it
         self.page_prose = max(1, prose.get(0, 0))
@@ -150,7 +163,9 @@ class _Judge:
         """The innermost decision around ``c``: a furniture rule, or None (content, or nothing)."""
         def step(x: Container, around: Verdict) -> Verdict:
             own = self._own(x)
-            return None if own is _KEEP else own if own is not None else around
+            if own is _KEEP:
+                return None if self.content_decides else around
+            return own if own is not None else around
 
         return _down_chain(c, self.memo, None, step)
 
@@ -166,14 +181,13 @@ class _Judge:
             text_share = 0.0  # a menu's size says nothing: a mega-menu may outweigh a short article
         prose_share = self.prose.get(id(c), 0) / self.page_prose
         if text_share > cfg.max_text_share or prose_share > cfg.max_prose_share:
-            if not any(text_share <= f.max_text_share and prose_share <= f.max_prose_share for f in cfg.furniture):
+            if not any(self._fits(f, c, text_share, prose_share) for f in cfg.furniture):
                 return None  # most of the page: no furniture (the usual case of a page's wrappers)
         elif c.hidden and cfg.hidden_id and prose_share <= cfg.hidden_max_prose_share:
             return cfg.hidden_id, f"in a hidden <{c.tag}>{_label(c)}"
         words = name_words(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
         for f in cfg.furniture:
-            if (f.page_level and self.inside_sections(c.parent)) or text_share > f.max_text_share \
-                    or prose_share > f.max_prose_share:
+            if (f.page_level and self.inside_sections(c.parent)) or not self._fits(f, c, text_share, prose_share):
                 continue
             if c.tag in f.tags:
                 return f.id, f"in <{c.tag}>{_label(c)}"
@@ -183,6 +197,23 @@ class _Judge:
             if hit:
                 return f.id, f"in <{c.tag}> named {', '.join(sorted(hit))}{_label(c)}"
         return None
+
+    def _fits(self, f: Furniture, c: Container, text_share: float, prose_share: float) -> bool:
+        """Whether ``c`` is small enough to be ``f``: within its shares, or beside enough prose of
+        the content element around it (an article's comment thread may outgrow the article)."""
+        if text_share <= f.max_text_share and prose_share <= f.max_prose_share:
+            return True
+        return f.min_prose_beside > 0 and self.prose_beside(c) >= f.min_prose_beside
+
+    def prose_beside(self, c: Container) -> int:
+        """Prose characters in the nearest content element around ``c`` but outside ``c`` (0: none)."""
+        cfg = self.cfg
+        x = c.parent
+        while x is not None:
+            if x.tag in cfg.content_tags or (x.role is not None and x.role in cfg.content_roles):
+                return self.prose.get(id(x), 0) - self.prose.get(id(c), 0)
+            x = x.parent
+        return 0
 
     def inside_sections(self, c: Container | None) -> bool:
         """Whether ``c`` or an element around it is content or a sectioning element."""
@@ -241,7 +272,8 @@ def stage(doc: Document, rules) -> Document:
     blocks = doc.kept
     if not blocks or all(b.container is None for b in blocks):
         return doc.evolve(NAME)
-    judge = _Judge(cfg, sum(len(b.text) for b in doc.blocks), _prose(blocks, cfg))
+    evidence = page_profile(doc, rules.text).evidence
+    judge = _Judge(cfg, sum(len(b.text) for b in doc.blocks), _prose(blocks, cfg), evidence)
     out: list[Block] = []
     for b in blocks:
         v = judge.verdict(b.container)
