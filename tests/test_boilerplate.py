@@ -234,6 +234,18 @@ def test_the_comment_section_after_the_article_goes_to_the_end_of_the_page() -> 
     assert rules_of(doc)[comment] == "comments"
 
 
+def test_on_a_page_that_calls_itself_a_thread_the_replies_after_the_opener_stay() -> None:
+    reply = "I completely agree with the first post, this is exactly what my doctor told me last year as well."
+    thread = (f'<html><head><script type="application/ld+json">{{"@type": "DiscussionForumPosting"}}</script>'
+              f"</head><body><p>{BODY}</p><p>{BODY2}</p><p>12 Comments</p><p>{reply}</p></body></html>")
+    rules = load_rules()
+    doc = pipeline.run(pipeline.read(thread, name="t.html", rules=rules), rules, stages=["boilerplate"])
+    assert reply in kept(doc)
+    article = thread.replace("DiscussionForumPosting", "NewsArticle")
+    doc = pipeline.run(pipeline.read(article, name="a.html", rules=rules), rules, stages=["boilerplate"])
+    assert rules_of(doc)[reply] == "comments"
+
+
 def test_a_comment_count_before_the_article_does_not_take_the_article() -> None:
     doc = run(f"12 Comments\n\n{BODY}\n\n{BODY2}\n")
     assert kept(doc) == [BODY, BODY2]

@@ -106,6 +106,7 @@ class BoilerplateRules:
     cta_lookback: int = 8
     comments_opener: str = "comment-ui"
     comments_after_share: float = 0.6
+    comments_not_on: frozenset[str] = frozenset()  # profile evidence of a page whose replies are its content
     wide_char_weight: float = 3.0  # a Han or kana character counts as this many characters in lengths
     refs_heading_max_words: int = 4
     teaser_max_words: int = 12
@@ -204,6 +205,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         cta_lookback=count("cta_lookback", 8),
         comments_opener=where.get(section, "comments_opener", str, "comment-ui"),
         comments_after_share=share("comments_after_share", 0.6),
+        comments_not_on=frozenset(_strings(section.get("comments_not_on", ()), where.at("comments_not_on"))),
         wide_char_weight=where.number(section, "wide_char_weight", 3.0, above=0),
         refs_heading_max_words=count("refs_heading_max_words", 4, 1),
         teaser_max_words=count("teaser_max_words", 12, 1),
@@ -449,7 +451,8 @@ def stage(doc: Document, rules) -> Document:
     weak_menus = _menus(blocks, feats, verdict, r)
     _image_captions(blocks, feats, verdict, r)
     shield = _content_shield(rules.compiled.get("structure"))
-    _body_region(blocks, feats, verdict, r, tr, weak_menus, shield)
+    thread = not r.comments_not_on.isdisjoint(profile.evidence)
+    _body_region(blocks, feats, verdict, r, tr, weak_menus, shield, thread)
     _orphan_headings(blocks, feats, verdict)
     _listing_page(feats, verdict, r)
 
@@ -1005,7 +1008,7 @@ def _classify(f: Features, block: Block, r: BoilerplateRules) -> str:
 
 
 def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
-                 weak_menus: set[int], shield: Callable[[Block], Container | None]) -> None:
+                 weak_menus: set[int], shield: Callable[[Block], Container | None], thread: bool = False) -> None:
     cls = _body_classes(blocks, feats, verdict, r)
     cls = _references_context(blocks, feats, cls, verdict, r, tr)
     cls = _good_runs(cls)
@@ -1014,7 +1017,7 @@ def _body_region(blocks, feats, verdict, r: BoilerplateRules, tr: TextRules,
     if not goods:
         _no_content(blocks, feats, live, verdict, r)
         return
-    end = _comments(blocks, feats, goods, verdict, r)
+    end = len(blocks) if thread else _comments(blocks, feats, goods, verdict, r)  # a thread's replies are its content
     goods = [i for i in goods if i < end]
     live = [i for i in live if i < end]
     if not goods:
