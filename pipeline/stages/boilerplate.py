@@ -25,7 +25,7 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
 8. orphan headings: a title line whose whole content went as a link list or legal notice goes too;
 9. listing pages: where many linked titles outweigh what the page kept, they are the page (a search
    result, a category, a feed) and the link-list rule gives them back.
-The first date lines dropped (``dateline_rules``) date the page in ``source.meta``, and the first
+The first date lines dropped (``dateline_rules``: datelines, bylines) date the page in ``source.meta``, and the first
 byline names its author there.
 """
 from __future__ import annotations
