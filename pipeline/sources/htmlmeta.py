@@ -160,16 +160,17 @@ _ITEMTYPES = etree.XPath("//*[@itemtype]/@itemtype", smart_strings=False)
 MAX_TYPES = 50  # types kept: a page's own are among its first
 
 
-def stated_types(root: etree._Element, ld: list[dict] | None = None) -> frozenset[str]:
+def stated_types(root: etree._Element, ld: list[dict] | None = None, microdata: bool = True) -> frozenset[str]:
     """The schema.org type names the page states (JSON-LD ``@type``, microdata ``itemtype``: the
-    last part of its URL), as written: ``{"WebPage", "DiscussionForumPosting"}``."""
+    last part of its URL), as written: ``{"WebPage", "DiscussionForumPosting"}``. ``microdata``
+    False: the page's source holds no itemtype (the tree is not searched for one)."""
     found: list[str] = []
     for obj in json_ld_objects(root) if ld is None else ld:
         kind = obj.get("@type")
         for k in kind if isinstance(kind, list) else [kind]:
             if isinstance(k, str) and k.strip():
                 found.append(k.strip().rsplit("/", 1)[-1])
-    for value in _ITEMTYPES(root)[:MAX_TYPES]:
+    for value in _ITEMTYPES(root)[:MAX_TYPES] if microdata else ():
         found.extend(t.rstrip("/").rsplit("/", 1)[-1] for t in value.split())
     return frozenset(t for t in found[:MAX_TYPES] if t)
 

@@ -129,7 +129,10 @@ def name_words(names: str) -> frozenset[str]:
     splits only into parts of at least three letters."""
     out: set[str] = set()
     for run in NAME_RUN.findall(names):
-        if any(ch.isdigit() for ch in run):
+        if run.islower() and run.isalpha():  # most runs: one word, nothing to split
+            out.add(run)
+            continue
+        if not run.isalpha() and any(ch.isdigit() for ch in run):
             continue
         parts = CAMEL_PART.findall(run)
         if len(parts) > 1 and "".join(parts) == run and min(map(len, parts)) >= MIN_CAMEL_PART:
@@ -158,6 +161,7 @@ class _Judge:
         self.page_prose = max(1, prose.get(0, 0))
         self.memo: dict[int, Verdict] = {}
         self.enclosed: dict[int, bool] = {}  # whether content or a sectioning element is around it
+        self.names: dict[str, frozenset[str]] = {}  # class-and-id value -> its words
 
     def verdict(self, c: Container | None) -> Verdict:
         """The innermost decision around ``c``: a furniture rule, or None (content, or nothing)."""
@@ -180,23 +184,32 @@ class _Judge:
         if c.text_chars and c.link_chars >= cfg.links_min_share * c.text_chars:
             text_share = 0.0  # a menu's size says nothing: a mega-menu may outweigh a short article
         prose_share = self.prose.get(id(c), 0) / self.page_prose
-        if text_share > cfg.max_text_share or prose_share > cfg.max_prose_share:
-            if not any(self._fits(f, c, text_share, prose_share) for f in cfg.furniture):
-                return None  # most of the page: no furniture (the usual case of a page's wrappers)
-        elif c.hidden and cfg.hidden_id and prose_share <= cfg.hidden_max_prose_share:
+        # a container with most of the page is furniture only by an entry whose own shares it fits
+        # (the usual case of a page's wrappers: none); a hidden one holds no prose
+        big = text_share > cfg.max_text_share or prose_share > cfg.max_prose_share
+        if not big and c.hidden and cfg.hidden_id and prose_share <= cfg.hidden_max_prose_share:
             return cfg.hidden_id, f"in a hidden <{c.tag}>{_label(c)}"
-        words = name_words(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
-        for f in cfg.furniture:
+        words = self.words_of(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
+        for f in cfg.furniture:  # what it is first (cheap, and mostly nothing), then whether it fits
+            if c.tag in f.tags:
+                why = f"in <{c.tag}>{_label(c)}"
+            elif c.role is not None and c.role in f.roles:
+                why = f"in role={c.role}{_label(c)}"
+            elif words and not words.isdisjoint(f.names):
+                why = f"in <{c.tag}> named {', '.join(sorted(words & f.names))}{_label(c)}"
+            else:
+                continue
             if (f.page_level and self.inside_sections(c.parent)) or not self._fits(f, c, text_share, prose_share):
                 continue
-            if c.tag in f.tags:
-                return f.id, f"in <{c.tag}>{_label(c)}"
-            if c.role is not None and c.role in f.roles:
-                return f.id, f"in role={c.role}{_label(c)}"
-            hit = words & f.names
-            if hit:
-                return f.id, f"in <{c.tag}> named {', '.join(sorted(hit))}{_label(c)}"
+            return f.id, why
         return None
+
+    def words_of(self, names: str) -> frozenset[str]:
+        """``name_words(names)``, once per class-and-id value of the page (cards repeat theirs)."""
+        words = self.names.get(names)
+        if words is None:
+            words = self.names[names] = name_words(names)
+        return words
 
     def _fits(self, f: Furniture, c: Container, text_share: float, prose_share: float) -> bool:
         """Whether ``c`` is small enough to be ``f``: within its shares, or beside enough prose of
