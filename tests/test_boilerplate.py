@@ -393,6 +393,15 @@ def test_linked_headlines_beside_an_article_stay_links_around_it() -> None:
     assert rules_of(doc)["Local bakery wins a national bread award"] == "link-list"
 
 
+def test_a_catalogue_without_prose_keeps_its_entries() -> None:
+    # entries linked only in part, no sentence anywhere: no-content took them, the listing gives them back
+    entries = [f'<li><a href="/b{i}">Illustrated catalogue of {w} fittings</a> (Hall &amp; Co., 19{10 + i}), by Ann Hall</li>'
+               for i, w in enumerate(["door", "window", "cabinet", "stair", "garden", "kitchen"])]
+    doc = html_run(f"<html><body><h1>Hardware catalogues</h1><ul>{''.join(entries)}</ul></body></html>")
+    assert kept(doc) == [f"Illustrated catalogue of {w} fittings (Hall & Co., 19{10 + i}), by Ann Hall"
+                         for i, w in enumerate(["door", "window", "cabinet", "stair", "garden", "kitchen"])]
+
+
 def test_a_few_linked_headlines_are_no_listing() -> None:
     doc = run(f"{BODY}\n\n" + "\n\n".join(LISTING[:4]) + "\n")
     assert rules_of(doc)["Local bakery wins a national bread award"] == "link-list"

@@ -42,6 +42,14 @@ def test_class_and_id_words_are_split_at_dashes_and_case_changes(rules):
     assert structure.name_words("w-node-b5343ad4 root__adKqa sp_adID") == {"w", "node", "root", "adkqa", "sp", "adid"}
 
 
+def test_a_layout_modifier_class_on_the_main_column_says_nothing_of_it(rules):
+    # "has-rail-right" says the wrapper has a rail beside it, not that it is one
+    html = ('<body><div class="main-wrap has-rail-right"><p>' + PROSE + '</p></div><div class="rail">'
+            '<p>Most read</p><p>Five walks by the river</p></div><div class="more"><p>' + PROSE + '</p></div></body>')
+    assert [r for _, r in judged(html, rules)] == [None, "sidebar", "sidebar", None]
+    assert structure.name_words("main-wrap has-rail-right", frozenset({"has"})) == {"main", "wrap"}
+
+
 def test_an_articles_comment_thread_and_related_links_go(rules):
     html = page('<div id="comments"><p>Great post, thanks.</p></div>',
                 '<section class="related-posts"><p>Five walks by the river</p></section>')

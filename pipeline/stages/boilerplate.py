@@ -118,6 +118,7 @@ class BoilerplateRules:
     listing_item_max_words: int = 50
     listing_over_kept: float = 3.0
     listing_max_kept_words: int = 300
+    listing_rules: frozenset[str] = frozenset({"link-list"})  # the drops a listing page's entries may have had
     dateline_rules: frozenset[str] = frozenset()
     menu_link_share: float = 0.5
     legal_min_chars: int = 8
@@ -218,6 +219,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         listing_over_kept=where.number(section, "listing_over_kept", 3.0, lo=0),
         listing_max_kept_words=count("listing_max_kept_words", 300, 1),
         dateline_rules=frozenset(_strings(section.get("dateline_rules", ()), where.at("dateline_rules"))),
+        listing_rules=frozenset(_strings(section.get("listing_rules", ("link-list",)), where.at("listing_rules"))),
         menu_link_share=share("menu_link_share", 0.5),
         legal_min_chars=count("legal_min_chars", 8, 1),
         byline_blurb_reach=count("byline_blurb_reach", 3),
@@ -732,11 +734,12 @@ def _stated_author(blocks: list[Block], verdict) -> dict[str, str]:
 
 def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
     """A page that is a listing (search results, a category, a feed) keeps its entries: when the
-    linked lines the link-list rule took (each a title or a caption, not a one-word menu entry nor a
+    linked lines the link-list rule took (or, on a page without prose, the no-content rule: the
+    ``listing_rules``; each a title or a caption, not a one-word menu entry nor a
     whole menu run together; titles, so several words on average) are many and outweigh what the
     page kept several times over, they are the page's content, not links around it. A page that
     kept an article's worth of prose has its links around it, however many."""
-    items = [i for i, rule in enumerate(verdict) if rule == "link-list"
+    items = [i for i, rule in enumerate(verdict) if rule in r.listing_rules
              and r.listing_item_min_words <= feats[i].words <= r.listing_item_max_words]
     if len(items) < r.listing_min_items:
         return

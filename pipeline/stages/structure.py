@@ -27,7 +27,8 @@ about its content. An entry may set its own shares, and ``min_prose_beside``: it
 to an element inside content that holds that much prose outside it (an article's comment thread
 may outgrow the article). The text share does not count for a container at least ``links_min_share`` of
 whose text is link text: a mega-menu of story links may outweigh a short article. Class and id values are split into words at non-letters and at lower-to-upper case changes
-(``site-footer``, ``mainNav``) and compared lower-cased.
+(``site-footer``, ``mainNav``) and compared lower-cased; a value that opens with a layout modifier
+(``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ class StructureRules:
     prose_min_words: int
     ignore_tags: frozenset[str]  # never judged by their names (the page's root wrappers)
     named_tags: frozenset[str]  # elements whose class and id words count (a heading's id is its text, slugged)
+    modifier_words: frozenset[str] = frozenset()  # a class value opening with one is layout ("has-sidebar"): no words
 
 
 def _names(section: Mapping, key: str, where) -> frozenset[str]:
@@ -120,13 +122,17 @@ def compile(section: Mapping, where) -> StructureRules:
         prose_min_words=where.integer(section, "prose_min_words", 10, lo=1),
         ignore_tags=_names(section, "ignore_tags", where),
         named_tags=_names(section, "named_tags", where),
+        modifier_words=_names(section, "modifier_words", where),
     )
 
 
-def name_words(names: str) -> frozenset[str]:
+def name_words(names: str, modifiers: frozenset[str] = frozenset()) -> frozenset[str]:
     """The words of class and id values: ``"site-footer mainNav"`` -> site, footer, main, nav. A run
     with a digit is a generated name (``b5343ad4``, ``col-md-12``'s ``12``), no word; a camel-case run
-    splits only into parts of at least three letters."""
+    splits only into parts of at least three letters. A value that opens with one of ``modifiers``
+    (``has-rail-right``, ``with-sidebar``) says how the element is laid out, not what it is: no words."""
+    if modifiers:
+        names = " ".join(v for v in names.split() if _first_word(v) not in modifiers)
     out: set[str] = set()
     for run in NAME_RUN.findall(names):
         if run.islower() and run.isalpha():  # most runs: one word, nothing to split
@@ -140,6 +146,11 @@ def name_words(names: str) -> frozenset[str]:
         else:
             out.add(run.lower())
     return frozenset(out)
+
+
+def _first_word(value: str) -> str:
+    m = NAME_RUN.search(value)
+    return m.group().lower() if m else ""
 
 
 Verdict = tuple[str, str] | None  # (rule, why), or None: nothing around it decides for a drop
@@ -208,7 +219,7 @@ class _Judge:
         """``name_words(names)``, once per class-and-id value of the page (cards repeat theirs)."""
         words = self.names.get(names)
         if words is None:
-            words = self.names[names] = name_words(names)
+            words = self.names[names] = name_words(names, self.cfg.modifier_words)
         return words
 
     def _fits(self, f: Furniture, c: Container, text_share: float, prose_share: float) -> bool:
