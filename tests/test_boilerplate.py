@@ -402,6 +402,33 @@ def test_a_catalogue_without_prose_keeps_its_entries() -> None:
                          for i, w in enumerate(["door", "window", "cabinet", "stair", "garden", "kitchen"])]
 
 
+JOBS = [("Senior data engineer", "Northwind Traders"), ("Frontend developer", "Contoso Ltd"),
+        ("Support team lead", "Fabrikam Inc"), ("Product designer", "Tailspin Toys"),
+        ("Site reliability engineer", "Adventure Works"), ("Technical writer", "Wide World Importers")]
+
+
+def job_cards(card_class: str) -> str:
+    return "".join(f'<li class="{card_class}"><a href="/j{i}"><h3>{t}</h3></a><p><a href="/c{i}">{c}</a></p>'
+                   f'<p><a href="/r">Remote</a></p><p><a href="/new">New</a></p></li>' for i, (t, c) in enumerate(JOBS))
+
+
+def test_a_grid_of_cards_keeps_the_short_parts_of_every_card() -> None:
+    # each card is a title, a company, a place and a label: short linked lines the link-list rule
+    # takes one by one; six cards alike under one list are the page
+    doc = html_run(f"<html><body><h1>Remote jobs</h1><ul>{job_cards('listing-card')}</ul></body></html>")
+    assert ["Senior data engineer", "Northwind Traders", "Remote", "New"] == kept(doc)[:4]
+    assert len(kept(doc)) == 4 * len(JOBS)
+
+
+def test_cards_need_a_page_that_is_theirs() -> None:
+    # beside an article's worth of prose, the same cards are links around it; a blank class is no card name
+    article = "".join(f"<p>{t}</p>" for t in [BODY, BODY2] * 4)
+    doc = html_run(f"<html><body><article>{article}</article><ul>{job_cards('listing-card')}</ul></body></html>")
+    assert "Northwind Traders" not in kept(doc)
+    doc = html_run(f"<html><body><h1>Remote jobs</h1><ul>{job_cards('  ')}</ul></body></html>")
+    assert "Northwind Traders" in kept(doc)
+
+
 def test_a_few_linked_headlines_are_no_listing() -> None:
     doc = run(f"{BODY}\n\n" + "\n\n".join(LISTING[:4]) + "\n")
     assert rules_of(doc)["Local bakery wins a national bread award"] == "link-list"

@@ -119,6 +119,8 @@ class BoilerplateRules:
     listing_over_kept: float = 3.0
     listing_max_kept_words: int = 300
     listing_rules: frozenset[str] = frozenset({"link-list"})  # the drops a listing page's entries may have had
+    card_rules: frozenset[str] = frozenset()  # HTML: the drops the parts of a listing's cards may have had
+    card_max_depth: int = 12  # elements looked at above a block for the card it is part of
     dateline_rules: frozenset[str] = frozenset()
     menu_link_share: float = 0.5
     legal_min_chars: int = 8
@@ -220,6 +222,8 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         listing_max_kept_words=count("listing_max_kept_words", 300, 1),
         dateline_rules=frozenset(_strings(section.get("dateline_rules", ()), where.at("dateline_rules"))),
         listing_rules=frozenset(_strings(section.get("listing_rules", ("link-list",)), where.at("listing_rules"))),
+        card_rules=frozenset(_strings(section.get("card_rules", ()), where.at("card_rules"))),
+        card_max_depth=count("card_max_depth", 12, 1),
         menu_link_share=share("menu_link_share", 0.5),
         legal_min_chars=count("legal_min_chars", 8, 1),
         byline_blurb_reach=count("byline_blurb_reach", 3),
@@ -457,6 +461,7 @@ def stage(doc: Document, rules) -> Document:
     _body_region(blocks, feats, verdict, r, tr, weak_menus, shield, thread)
     _orphan_headings(blocks, feats, verdict)
     _listing_page(feats, verdict, r)
+    _card_listing(blocks, feats, verdict, r)
 
     labelled: list[Block] = []
     removed: list[Removal] = []
@@ -749,6 +754,43 @@ def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
             and listed >= r.listing_mean_words * len(items):
         for i in items:
             verdict[i] = None
+
+
+def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> None:
+    """HTML: a page that is a grid or list of cards keeps them. A card is an element repeated at
+    least ``listing_min_items`` times under one parent (same tag, same first class word); its parts
+    (title, teaser, company, place, date) are often short lines that the link-list, menu or
+    no-content rules take one by one. When the largest such group holds ``listing_mean_words`` words
+    a card on average and outweighs what the page kept ``listing_over_kept`` times over, on a page
+    that kept fewer than ``listing_max_kept_words`` words, its lines dropped by ``card_rules`` stay."""
+    if not r.card_rules:
+        return
+    kept = sum(f.words for f, rule in zip(feats, verdict) if not rule)
+    if kept >= r.listing_max_kept_words:
+        return
+    groups: dict[tuple[int, str, str], dict[int, list[int]]] = {}
+    for i, b in enumerate(blocks):
+        c = b.container
+        depth = 0
+        while c is not None and depth < r.card_max_depth:
+            words = c.names.split(None, 1)  # class="  " has no first word
+            first = words[0] if words else ""
+            groups.setdefault((id(c.parent), c.tag, first), {}).setdefault(id(c), []).append(i)
+            c, depth = c.parent, depth + 1
+    best: list[int] = []
+    best_words = 0
+    for cards in groups.values():
+        if len(cards) < r.listing_min_items:
+            continue
+        members = sorted({i for items in cards.values() for i in items})
+        words = sum(feats[i].words for i in members)
+        if words > best_words and words >= r.listing_mean_words * len(cards):
+            best, best_words = members, words
+    outside = kept - sum(feats[i].words for i in best if not verdict[i])
+    if best and best_words > r.listing_over_kept * outside:
+        for i in best:
+            if verdict[i] in r.card_rules:
+                verdict[i] = None
 
 
 def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
