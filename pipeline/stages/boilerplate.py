@@ -759,8 +759,8 @@ def _listing_page(feats, verdict, r: BoilerplateRules) -> None:
 def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> None:
     """HTML: a page that is a grid or list of cards keeps them. A card is an element repeated at
     least ``listing_min_items`` times under one parent (same tag, same first class word); its parts
-    (title, teaser, company, place, date) are often short lines that the link-list, menu or
-    no-content rules take one by one. When the largest such group holds ``listing_mean_words`` words
+    (title, teaser, company, place, date) are often short lines that the link-list, menu,
+    no-content or page-header rules take one by one. When the largest such group holds ``listing_mean_words`` words
     a card on average and outweighs what the page kept ``listing_over_kept`` times over, on a page
     that kept fewer than ``listing_max_kept_words`` words, its lines dropped by ``card_rules`` stay."""
     if not r.card_rules:
