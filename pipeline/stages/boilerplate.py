@@ -121,6 +121,7 @@ class BoilerplateRules:
     listing_rules: frozenset[str] = frozenset({"link-list"})  # the drops a listing page's entries may have had
     card_rules: frozenset[str] = frozenset()  # HTML: the drops the parts of a listing's cards may have had
     card_max_depth: int = 12  # elements looked at above a block for the card it is part of
+    card_max_kept_words: int = 300  # a page that kept this many words has its cards around an article
     dateline_rules: frozenset[str] = frozenset()
     menu_link_share: float = 0.5
     legal_min_chars: int = 8
@@ -224,6 +225,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         listing_rules=frozenset(_strings(section.get("listing_rules", ("link-list",)), where.at("listing_rules"))),
         card_rules=frozenset(_strings(section.get("card_rules", ()), where.at("card_rules"))),
         card_max_depth=count("card_max_depth", 12, 1),
+        card_max_kept_words=count("card_max_kept_words", 300, 1),
         menu_link_share=share("menu_link_share", 0.5),
         legal_min_chars=count("legal_min_chars", 8, 1),
         byline_blurb_reach=count("byline_blurb_reach", 3),
@@ -766,7 +768,7 @@ def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> N
     if not r.card_rules:
         return
     kept = sum(f.words for f, rule in zip(feats, verdict) if not rule)
-    if kept >= r.listing_max_kept_words:
+    if kept >= r.card_max_kept_words:
         return
     groups: dict[tuple[int, str, str], dict[int, list[int]]] = {}
     for i, b in enumerate(blocks):
