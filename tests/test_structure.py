@@ -56,6 +56,12 @@ def test_an_articles_comment_thread_and_related_links_go(rules):
     assert judged(html, rules)[:2] == [("Great post, thanks.", "comments"), ("Five walks by the ri", "related")]
 
 
+def test_customer_reviews_are_comments_and_a_disclaimer_box_goes(rules):
+    html = page('<section class="product-reviews"><p>Great kettle, boils fast.</p></section>',
+                '<div class="pdp-disclaimer"><p>Colours may vary from the pictures.</p></div>')
+    assert judged(html, rules)[:2] == [("Great kettle, boils ", "comments"), ("Colours may vary fro", "disclaimer")]
+
+
 def test_overlays_and_off_canvas_panels_are_dialogs(rules):
     html = page('<div class="entrance-overlay"><p>Sign up for 10% off</p></div>',
                 '<div class="offcanvas-body"><p>Forgot your password?</p></div>')
