@@ -505,10 +505,14 @@ def _count_one(page: Page, rules: Rules | None, rules_path: str | None, rules_sh
         return sha256, None
 
 
+Seen = tuple[str | None, str | None, bool]  # (sha256 of a page's bytes, its site as counted, whether it was)
+
+
 def _template_state(todo: list[Page], jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
-                    fmt: str) -> tuple[TemplateState, dict[str, Counted]]:
+                    fmt: str) -> tuple[TemplateState, dict[str, Seen]]:
     """Every page's lines counted per site: the first of the corpus run's two passes. Returns the
-    state and what was counted of each page, by path."""
+    state and, by path, what an incremental run needs of each page's count; its line sets are let
+    go once counted (a 50 MB page's lines are tens of MB, and the cleaning pass comes next)."""
     if jobs <= 1 or len(todo) <= 1:
         counted = {p.path: _count_one(p, rules, rules_path, rules.sha256, site_rules, fmt) for p in todo}
     else:
@@ -516,10 +520,11 @@ def _template_state(todo: list[Page], jobs: int, rules: Rules, rules_path: str |
         with closing(run_in_workers(todo, min(jobs, len(todo)), _count_one, args)) as results:
             counted = {p.path: r for p, r in results if r is not DIED}
     state = build((lines for _, lines in counted.values() if lines is not None), rules.stage("template"))
-    return state, counted
+    return state, {path: (sha256, lines[1] if lines else None, lines is not None)
+                   for path, (sha256, lines) in counted.items()}
 
 
-def _page_keys(todo: list[Page], state: TemplateState | None, counted: Mapping[str, Counted],
+def _page_keys(todo: list[Page], state: TemplateState | None, seen: Mapping[str, Seen],
                rules: Rules, need_inputs: Callable[[Page], bool]) -> dict[str, PageKey]:
     """Each page's key from the template pass (its bytes' sha256, its site and that site's
     fingerprint); without a template pass its bytes are hashed here, for the pages
@@ -529,11 +534,11 @@ def _page_keys(todo: list[Page], state: TemplateState | None, counted: Mapping[s
         if state is None:
             keys[page.path] = PageKey(_input_sha256(page) if need_inputs(page) else None, None, None)
             continue
-        sha256, lines = counted.get(page.path, (None, None))
-        if lines is None:
+        sha256, site, counted = seen.get(page.path, (None, None, False))
+        if not counted:
             keys[page.path] = PageKey(sha256, None, None, counted=False)
             continue
-        site = lines[1] or state.page_sites.get(page.path)
+        site = site or state.page_sites.get(page.path)
         keys[page.path] = PageKey(sha256, site, state.fingerprint(site, rules.stage("template")))
     return keys
 
@@ -663,12 +668,12 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     interrupted: KeyboardInterrupt | None = None
     late: list[Result] = []
     state = None
-    counted: dict[str, Counted] = {}
+    seen: dict[str, Seen] = {}
     keys: dict[str, PageKey] = {}
     to_clean: list[Page] = []
     try:
         if templates and "template" in rules.stages and todo:
-            state, counted = _template_state(todo, jobs, rules, rules_path, site_rules, fmt)
+            state, seen = _template_state(todo, jobs, rules, rules_path, site_rules, fmt)
             write_atomic(out / TEMPLATES_FILE, json.dumps(state.to_json(), ensure_ascii=False, indent=1) + "\n")
     except KeyboardInterrupt as exc:  # stopped while counting: no page was cleaned, the manifest says so
         interrupted = exc
@@ -678,7 +683,7 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     run = run_key(rules, site_rules, fmt, state is not None)
     try:
         if interrupted is None:
-            keys, to_clean, unchanged = _decide(todo, out, earlier, run, state, counted, rules, force, reasons)
+            keys, to_clean, unchanged = _decide(todo, out, earlier, run, state, seen, rules, force, reasons)
             for r in unchanged:
                 take(r, owns_output=False)
     except KeyboardInterrupt as exc:
@@ -702,12 +707,12 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
 
 
 def _decide(todo: list[Page], out: Path, earlier: Earlier, run: Mapping[str, Any], state: TemplateState | None,
-            counted: Mapping[str, Counted], rules: Rules, force: bool,
+            seen: Mapping[str, Seen], rules: Rules, force: bool,
             reasons: dict[str, str]) -> tuple[dict[str, PageKey], list[Page], list[Result]]:
     """Which pages to clean (each one's reason put in ``reasons``) and the results of those skipped
     as unchanged; with each page's key, for the manifest."""
     common = [FORCED_REASON] if force else run_changes(earlier.run, run) if earlier.found else []
-    keys = _page_keys(todo, state, counted, rules, lambda page: not common and page.path in earlier.rows)
+    keys = _page_keys(todo, state, seen, rules, lambda page: not common and page.path in earlier.rows)
     to_clean, unchanged = [], []
     for page in todo:
         row = earlier.rows.get(page.path)
