@@ -109,6 +109,16 @@ def test_a_page_whose_bytes_changed_is_cleaned_again_and_only_it(tmp_path: Path)
     assert "wound" in (out / "b.json").read_text(encoding="utf-8")
 
 
+def test_without_a_template_pass_the_run_reads_the_pages_bytes_itself_to_skip_them(tmp_path: Path) -> None:
+    src, out = sources(tmp_path), tmp_path / "out"
+    clean(src, out, "--no-templates")
+    before = age_outputs(out)
+    write(src / "a.txt", PAGE.replace("a month", "six weeks"))
+    clean(src, out, "--no-templates")
+    assert reasons(out) == {"a.txt": "input changed", "b.txt": corpus.SKIP_REASON, "sub/c.md": corpus.SKIP_REASON}
+    assert file_state(out / "b.json") == before["b.json"] and "six weeks" in (out / "a.json").read_text()
+
+
 def test_changed_rules_clean_every_page_again(tmp_path: Path) -> None:
     src, out = sources(tmp_path), tmp_path / "out"
     rules = tmp_path / "rules.yaml"
