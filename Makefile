@@ -25,8 +25,10 @@ setup: $(STAMP)
 # clean/manifest.json.
 # clean/ mirrors raw/: --prune removes the JSON an earlier run wrote for pages no longer in raw/
 # (only files the previous manifest lists as this tool's output; anything else in clean/ stays).
+# Incremental: a page whose bytes, rules, pipeline, options and site template lines are those its JSON
+# was written with keeps that JSON untouched; FORCE=1 cleans every page again.
 clean-all: $(STAMP)
-	$(BIN)/python -m pipeline clean raw -o clean --jobs $(JOBS) --prune
+	$(BIN)/python -m pipeline clean raw -o clean --jobs $(JOBS) --prune $(if $(FORCE),--force)
 
 # clean/ -> report/: a static site (report/index.html, a page view per page) of what was kept and
 # removed, by which rule and why; opens from disk, offline.

@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--prune", action="store_true",
                    help="remove outputs an earlier run wrote into OUT whose pages this run did not clean "
                         "(deleted or moved sources); without it they are reported and left")
+    c.add_argument("--force", action="store_true",
+                   help="clean every page; by default a page whose bytes, URL, site template lines, rules, "
+                        "pipeline and options are those of the run that wrote its JSON (as OUT/manifest.json "
+                        "records them) keeps that JSON untouched, and the manifest says it was skipped")
     talk = c.add_mutually_exclusive_group()
     talk.add_argument("-q", "--quiet", action="store_true", help="no progress bar or line per page")
     talk.add_argument("-v", "--verbose", action="store_true",
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                           site_rules=not args.no_site_rules, jobs=args.jobs, fmt=args.format, url=url,
                           url_map=url_map, url_map_path=args.url_map, prune=args.prune,
                           progress=(lambda line: None) if args.quiet else _say, errors=bar.write,
-                          per_page=args.verbose, on_page=bar, templates=not args.no_templates)
+                          per_page=args.verbose, on_page=bar, templates=not args.no_templates, force=args.force)
     except UsageError as exc:
         _warn(f"error: {exc}")
         return 2

@@ -13,19 +13,27 @@ Safety rules, each for a way a run once went wrong:
 - Outputs a previous run wrote (its manifest lists them) that this run did not write are stale:
   reported, and with ``prune`` removed. Only files that are this tool's page JSON are ever removed.
 - Ctrl-C or SIGTERM stops the workers at once; the manifest lists the pages done.
+- Incremental: a page whose bytes, URL, site template lines and output are as the previous run's
+  manifest recorded them, under the same pipeline (version, code, libraries), rules and options,
+  keeps its JSON untouched; anything else, a page that failed last time included, is cleaned again.
+  The template pass still reads every page (a site's template lines depend on all its pages): what
+  a skip saves is the cleaning and the write.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
 import stat
 import sys
 import time
 import traceback
+import unicodedata
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -76,6 +84,10 @@ class Result:
     removed: int = 0
     warnings: int = 0
     families: tuple[tuple[str, int], ...] = ()  # removals per rule family (rules.yaml's report:)
+    input_sha256: str | None = None  # of the bytes cleaned
+    output_sha256: str | None = None  # of the JSON written: a later run sees a hand-edited output
+    skipped: bool = False  # unchanged since the previous run: its JSON was left as it was
+    reason: str | None = None  # why it was cleaned again, or why it was skipped
 
 
 def _one_line(message: str) -> str:
@@ -256,13 +268,23 @@ def check_src_and_out(sources: Iterable[str], out: Path) -> None:
                              "would be read as pages; choose an output folder outside SRC")
 
 
-def _previous_outputs(out: Path) -> list[str]:
-    """What the manifest of the previous run into ``out`` says this tool wrote there (its pages'
-    outputs and the stale outputs it carried forward). Refuses to go on (UsageError) when
+@dataclass(frozen=True)
+class Earlier:
+    """What the manifest of the previous run into OUT says: the outputs it lists (its pages' and
+    the stale ones it carried forward), what shaped every page (its ``pipeline`` block) and its
+    page rows by path. ``found`` is false when OUT holds no manifest."""
+    outputs: list[str] = field(default_factory=list)
+    run: Mapping[str, Any] = field(default_factory=dict)
+    rows: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    found: bool = False
+
+
+def _earlier_run(out: Path) -> Earlier:
+    """The previous run into ``out``, from its manifest. Refuses to go on (UsageError) when
     ``out/manifest.json`` is someone else's file: the run would overwrite it."""
     path = out / MANIFEST_NAME
     if not path.exists() and not path.is_symlink():
-        return []
+        return Earlier()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -270,9 +292,12 @@ def _previous_outputs(out: Path) -> list[str]:
     if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA or path.is_symlink():
         raise UsageError(f"{printable(str(path))} exists and is not a manifest written by this tool: not "
                          "overwriting it; move it away or choose another output folder")
-    listed = [row.get("output") for row in manifest.get("pages") or [] if isinstance(row, dict)]
-    listed += list(manifest.get("stale") or [])
-    return [o for o in listed if isinstance(o, str) and _is_output_name(o)]
+    rows = [row for row in manifest.get("pages") or [] if isinstance(row, dict)]
+    listed = [row.get("output") for row in rows] + list(manifest.get("stale") or [])
+    run = manifest.get("pipeline")
+    return Earlier([o for o in listed if isinstance(o, str) and _is_output_name(o)],
+                   run if isinstance(run, dict) else {},
+                   {row["path"]: row for row in rows if isinstance(row.get("path"), str)}, True)
 
 
 def _is_output_name(name: str) -> bool:
@@ -304,6 +329,134 @@ def _plan(pages: list[Page], out: Path) -> tuple[list[Page], list[Result]]:
     return todo, refused
 
 
+# --- incremental runs ---------------------------------------------------------------------------
+
+# the dependencies whose version can change a page's JSON: pyproject's, but the progress bar's (tqdm)
+OUTPUT_LIBRARIES = ("beautifulsoup4", "charset-normalizer", "ftfy", "lxml", "PyYAML", "regex", "wordfreq")
+SKIP_REASON = "unchanged: same bytes, rules, version, templates"
+FORCED_REASON = "forced (--force)"
+# what shapes every page's JSON, in the manifest's pipeline block, and what a change of it is called
+RUN_KEY_REASONS = (("version", "pipeline version changed"), ("code_sha256", "pipeline code changed"),
+                   ("libraries", "libraries changed"), ("rules_sha256", "rules changed"),
+                   ("site_rules", "option changed: --no-site-rules"), ("format", "option changed: --format"),
+                   ("templates", "option changed: --no-templates"))
+
+
+def code_sha256() -> str:
+    """A sha256 of the package's code and data files: ``__version__`` stays put while the code that
+    decides every page's JSON changes (a stage edited, a checkout updated), so the version alone
+    cannot tell an earlier output is still what this code would write. The rules are hashed on
+    their own (``rules_sha256``: --rules may name another file)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and (p.suffix == ".py" or p.relative_to(root).parts[0] == "data"))
+    for path in files:
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of the libraries that shape output, and Python's Unicode database
+    (case folding, NFC and character classes follow it)."""
+    versions = {}
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["unicode"] = unicodedata.unidata_version
+    return versions
+
+
+def run_key(rules: Rules, site_rules: bool, fmt: str, templates: bool) -> dict[str, Any]:
+    """What shapes the JSON of every page of a run, besides the page's own bytes, URL and site
+    template lines: the manifest's ``pipeline`` block, compared with the previous run's."""
+    return {"version": __version__, "code_sha256": code_sha256(), "libraries": library_versions(),
+            "rules_sha256": rules.sha256, "site_rules": site_rules, "format": fmt, "templates": templates}
+
+
+def run_changes(earlier: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """Why every page is cleaned again: what shaped all outputs that differs from the earlier run."""
+    return [why for key, why in RUN_KEY_REASONS if earlier.get(key) != now.get(key)]
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """What this run knows of one page before cleaning it, to compare with its earlier row."""
+    input_sha256: str | None  # None: not read (the cleaning pass reports why)
+    site: str | None  # as the template pass found it (a URL's domain, a signature, a cluster)
+    templates_sha256: str | None  # TemplateState.fingerprint of its site; None: no template pass
+    counted: bool = True  # false when the template pass could not read the page: its site is unknown
+
+
+def page_changes(row: Mapping[str, Any] | None, page: Page, key: PageKey, out: Path) -> list[str]:
+    """Why one page is cleaned again (an empty list: its earlier JSON is still what a clean would
+    write). The output file is hashed only when nothing else changed."""
+    if row is None:
+        return ["not cleaned before"]
+    if row.get("status") not in ("ok", "empty"):
+        return ["failed last run"]
+    if not all(isinstance(row.get(k), str) for k in ("input_sha256", "output_sha256")) \
+            or row.get("output") != page.output or "templates_sha256" not in row:
+        return ["no record of its earlier input and output"]
+    if key.input_sha256 is None:
+        return ["input not readable"]
+    if not key.counted:
+        return ["its template lines could not be counted"]
+    changes = [why for differs, why in ((row["input_sha256"] != key.input_sha256, "input changed"),
+                                        (row.get("url") != page.url, "URL changed"),
+                                        (row["templates_sha256"] != key.templates_sha256, "site templates changed"))
+               if differs]
+    if changes:
+        return changes
+    found = _file_sha256(out / page.output)
+    if found is None:
+        return ["output missing"]
+    return [] if found == row["output_sha256"] else ["output changed since it was written"]
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The sha256 of a regular file (not a link), or None when there is none to read."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _input_sha256(page: Page) -> str | None:
+    """The sha256 of a page's bytes where no template pass read them."""
+    try:
+        return hashlib.sha256(read_regular_file(page.file)).hexdigest()
+    except OSError:
+        return None
+
+
+def _unchanged(page: Page, row: Mapping[str, Any]) -> Result:
+    """The result of a page skipped as unchanged: its earlier row's counts, its JSON left as it is."""
+    families = row.get("families")
+    families = tuple(sorted((str(k), n) for k, n in families.items() if isinstance(n, int))) \
+        if isinstance(families, dict) else ()
+    counts = [row.get(k) if isinstance(row.get(k), int) else 0 for k in ("sections", "removed", "warnings")]
+    return Result(page, row["status"], None, None, *counts, families, row["input_sha256"], row["output_sha256"],
+                  True, SKIP_REASON)
+
+
+def _hashed(pieces: Iterable[str], digest: Any) -> Iterator[str]:
+    """The pieces as they are, each added to ``digest`` as the UTF-8 bytes write_atomic writes."""
+    for piece in pieces:
+        digest.update(piece.encode("utf-8"))
+        yield piece
+
+
 # --- one page ----------------------------------------------------------------------------------------
 
 class NotRegularFile(OSError):
@@ -328,33 +481,66 @@ def read_regular_file(path: str) -> bytes:
         return fh.read()
 
 
+Counted = tuple[str | None, PageLines | None]  # (sha256 of the page's bytes, its template lines)
+
+
 def _count_one(page: Page, rules: Rules | None, rules_path: str | None, rules_sha256: str, site_rules: bool,
-               fmt: str) -> PageLines | None:
-    """The template pass of one page (its site and line keys); None when it cannot be read or
-    read as a page: the cleaning pass reports why."""
+               fmt: str) -> Counted:
+    """The template pass of one page: the sha256 of its bytes (an incremental run compares it with
+    the earlier run's) and its site and line keys; None for what could not be read or read as a
+    page: the cleaning pass reports why."""
+    sha256 = None
     try:
         if rules is None:
             rules = load_rules(rules_path)
             if rules.sha256 != rules_sha256:
-                return None
+                return None, None
         data = read_regular_file(page.file)
-        return template_lines_of(data, name=page.path, url=page.url, format=fmt, rules=rules, site_rules=site_rules)
+        sha256 = hashlib.sha256(data).hexdigest()
+        return sha256, template_lines_of(data, name=page.path, url=page.url, format=fmt, rules=rules,
+                                         site_rules=site_rules)
     except (OSError, SourceError, RulesError, MemoryError, RecursionError):
-        return None
+        return sha256, None
     except Exception:  # a bug on one page is reported when the page is cleaned; it only counts nothing
-        return None
+        return sha256, None
+
+
+Seen = tuple[str | None, str | None, bool]  # (sha256 of a page's bytes, its site as counted, whether it was)
 
 
 def _template_state(todo: list[Page], jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
-                    fmt: str) -> TemplateState:
-    """Every page's lines counted per site: the first of the corpus run's two passes."""
+                    fmt: str) -> tuple[TemplateState, dict[str, Seen]]:
+    """Every page's lines counted per site: the first of the corpus run's two passes. Returns the
+    state and, by path, what an incremental run needs of each page's count; its line sets are let
+    go once counted (a 50 MB page's lines are tens of MB, and the cleaning pass comes next)."""
     if jobs <= 1 or len(todo) <= 1:
-        counted = [_count_one(p, rules, rules_path, rules.sha256, site_rules, fmt) for p in todo]
+        counted = {p.path: _count_one(p, rules, rules_path, rules.sha256, site_rules, fmt) for p in todo}
     else:
         args = (None, rules_path, rules.sha256, site_rules, fmt)
         with closing(run_in_workers(todo, min(jobs, len(todo)), _count_one, args)) as results:
-            counted = [r for _, r in results if r is not DIED]
-    return build((c for c in counted if c is not None), rules.stage("template"))
+            counted = {p.path: r for p, r in results if r is not DIED}
+    state = build((lines for _, lines in counted.values() if lines is not None), rules.stage("template"))
+    return state, {path: (sha256, lines[1] if lines else None, lines is not None)
+                   for path, (sha256, lines) in counted.items()}
+
+
+def _page_keys(todo: list[Page], state: TemplateState | None, seen: Mapping[str, Seen],
+               rules: Rules, need_inputs: Callable[[Page], bool]) -> dict[str, PageKey]:
+    """Each page's key from the template pass (its bytes' sha256, its site and that site's
+    fingerprint); without a template pass its bytes are hashed here, for the pages
+    ``need_inputs`` says will be compared with an earlier row."""
+    keys = {}
+    for page in todo:
+        if state is None:
+            keys[page.path] = PageKey(_input_sha256(page) if need_inputs(page) else None, None, None)
+            continue
+        sha256, site, counted = seen.get(page.path, (None, None, False))
+        if not counted:
+            keys[page.path] = PageKey(sha256, None, None, counted=False)
+            continue
+        site = site or state.page_sites.get(page.path)
+        keys[page.path] = PageKey(sha256, site, state.fingerprint(site, rules.stage("template")))
+    return keys
 
 
 def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None, rules_sha256: str,
@@ -381,8 +567,9 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
                           traceback.format_exc())
         del data
         target = Path(out) / page.output
+        written = hashlib.sha256()
         try:
-            write_atomic(target, iter_dumps(doc))
+            write_atomic(target, _hashed(iter_dumps(doc), written))
         except OSError as exc:
             return Result(page, "error", f"{page.path}: cannot write {target}: {exc.strerror or exc}")
     except MemoryError:
@@ -394,7 +581,7 @@ def _clean_one(page: Page, out: str, rules: Rules | None, rules_path: str | None
         return Result(page, "error", f"{page.path}: internal error while cleaning: {detail}", traceback.format_exc())
     families = tuple(rules.report.count(doc["removed"]).items()) if rules.report else ()
     return Result(page, "ok" if doc["sections"] else "empty", None, None, len(doc["sections"]),
-                  len(doc["removed"]), len(doc["warnings"]), families)
+                  len(doc["removed"]), len(doc["warnings"]), families, doc["source"]["sha256"], written.hexdigest())
 
 
 def _cleaned(todo: list[Page], out: Path, jobs: int, rules: Rules, rules_path: str | None, site_rules: bool,
@@ -434,7 +621,8 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
                jobs: int = 1, fmt: str = "auto", url: str | None = None, url_map: dict[str, str] | None = None,
                url_map_path: str | None = None, prune: bool = False, progress: Callable[[str], None] = print,
                errors: Callable[[str], None] = _print_to_stderr, per_page: bool = True,
-               on_page: Callable[[int, int, int], None] | None = None, templates: bool = True) -> int:
+               on_page: Callable[[int, int, int], None] | None = None, templates: bool = True,
+               force: bool = False) -> int:
     """Clean every page under ``sources`` into ``out``; returns the exit status (1 if any page failed
     or a SRC or folder could not be used).
 
@@ -443,6 +631,9 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     called after each page (a progress bar); ``templates``: count the pages' lines per site first
     and drop a site's template lines (written to OUT/.templates.json), when the rules run the
     template stage;
+    ``force``: clean every page; otherwise a page whose earlier JSON is still what cleaning it would
+    write (same bytes, URL, site template lines, pipeline, rules and options; the output as the
+    earlier run wrote it) is skipped and its JSON left untouched (``page_changes``);
     ``errors`` gets error lines (a page that failed, a SRC or folder not usable), warnings (what
     was skipped, stale outputs left) and the traceback of an internal error after its line.
     Raises UsageError before touching anything when the run cannot start as asked. On Ctrl-C
@@ -451,7 +642,7 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     """
     started = time.monotonic()
     out = Path(out)
-    found, previous = _prepare(sources, out, url, url_map, exclude=[p for p in (url_map_path, rules_path) if p])
+    found, earlier = _prepare(sources, out, url, url_map, exclude=[p for p in (url_map_path, rules_path) if p])
     for problem in found.problems:
         errors(f"error {problem}")
     for path, why in found.skipped:
@@ -459,8 +650,11 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     todo, refused = _plan(found.pages, out)
     results: list[Result] = []
     failed = [0]  # kept as a count: a bar updated per page must not recount every result
+    reasons: dict[str, str] = {}  # page path -> why it is cleaned
 
     def take(result: Result, owns_output: bool) -> None:
+        if result.reason is None and result.page.path in reasons:
+            result = replace(result, reason=reasons[result.page.path])
         results.append(result)
         failed[0] += result.status == "error"
         if result.status == "error" and owns_output:
@@ -474,16 +668,28 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
     interrupted: KeyboardInterrupt | None = None
     late: list[Result] = []
     state = None
+    seen: dict[str, Seen] = {}
+    keys: dict[str, PageKey] = {}
+    to_clean: list[Page] = []
     try:
         if templates and "template" in rules.stages and todo:
-            state = _template_state(todo, jobs, rules, rules_path, site_rules, fmt)
+            state, seen = _template_state(todo, jobs, rules, rules_path, site_rules, fmt)
             write_atomic(out / TEMPLATES_FILE, json.dumps(state.to_json(), ensure_ascii=False, indent=1) + "\n")
     except KeyboardInterrupt as exc:  # stopped while counting: no page was cleaned, the manifest says so
         interrupted = exc
     except OSError as exc:
         errors(f"error cannot write {out / TEMPLATES_FILE}: {exc.strerror or exc}; pages are cleaned without templates")
         state = None
-    stream = _cleaned(todo if interrupted is None else [], out, jobs, rules, rules_path, site_rules, fmt, late, state)
+    run = run_key(rules, site_rules, fmt, state is not None)
+    try:
+        if interrupted is None:
+            keys, to_clean, unchanged = _decide(todo, out, earlier, run, state, seen, rules, force, reasons)
+            for r in unchanged:
+                take(r, owns_output=False)
+    except KeyboardInterrupt as exc:
+        interrupted = exc
+    stream = _cleaned(to_clean if interrupted is None else [], out, jobs, rules, rules_path, site_rules, fmt, late,
+                      state)
     try:
         for r in stream:
             take(r, owns_output=True)
@@ -493,16 +699,35 @@ def run_corpus(sources: list[str], out: Path, *, rules_path: str | None, rules: 
         stream.close()  # stops the workers now, not when the generator is collected
     for r in late:
         take(r, owns_output=True)
-    status = _finish(out, results, found, todo, previous, rules, site_rules, prune, interrupted,
+    status = _finish(out, results, found, todo, earlier.outputs, rules, run, keys, force, prune, interrupted,
                      progress, errors, started)
     if interrupted is not None:
         raise interrupted
     return status
 
 
+def _decide(todo: list[Page], out: Path, earlier: Earlier, run: Mapping[str, Any], state: TemplateState | None,
+            seen: Mapping[str, Seen], rules: Rules, force: bool,
+            reasons: dict[str, str]) -> tuple[dict[str, PageKey], list[Page], list[Result]]:
+    """Which pages to clean (each one's reason put in ``reasons``) and the results of those skipped
+    as unchanged; with each page's key, for the manifest."""
+    common = [FORCED_REASON] if force else run_changes(earlier.run, run) if earlier.found else []
+    keys = _page_keys(todo, state, seen, rules, lambda page: not common and page.path in earlier.rows)
+    to_clean, unchanged = [], []
+    for page in todo:
+        row = earlier.rows.get(page.path)
+        changes = common or page_changes(row, page, keys[page.path], out)
+        if changes:
+            reasons[page.path] = "; ".join(changes)
+            to_clean.append(page)
+        else:
+            unchanged.append(_unchanged(page, row))
+    return keys, to_clean, unchanged
+
+
 def _prepare(sources: list[str], out: Path, url: str | None, url_map: dict[str, str] | None,
-             exclude: list[str]) -> tuple[Found, list[str]]:
-    """The pages (with their URLs) and the outputs of the previous run; OUT created. Raises
+             exclude: list[str]) -> tuple[Found, Earlier]:
+    """The pages (with their URLs) and what the previous run's manifest says; OUT created. Raises
     UsageError, before anything is written, when the run cannot start as asked."""
     check_src_and_out(sources, out)
     found = find_pages(sources, out, exclude=exclude)
@@ -513,12 +738,12 @@ def _prepare(sources: list[str], out: Path, url: str | None, url_map: dict[str, 
         found.pages = [replace(p, url=url) for p in found.pages]
     elif url_map:
         found.pages = [replace(p, url=url_map.get(os.path.realpath(p.file))) for p in found.pages]
-    previous = _previous_outputs(out)
+    earlier = _earlier_run(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
-    return found, previous
+    return found, earlier
 
 
 def _remove_old_output(target: Path, errors: Callable[[str], None]) -> None:
@@ -536,21 +761,26 @@ def _report(result: Result, done: int, total: int, out: Path, progress: Callable
         errors(f"[{done}/{total}] error {_one_line(result.error or result.page.path)}")
         if result.detail:
             errors(result.detail.rstrip("\n"))
+    elif progress is not None and result.skipped:
+        progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
+                 f"({result.reason}; not rewritten)")
     elif progress is not None:
         progress(f"[{done}/{total}] {result.status:5s} {result.page.path} -> {out / result.page.output} "
-                 f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings)")
+                 f"({result.sections} sections, {result.removed} removed, {result.warnings} warnings"
+                 + (f"; {result.reason})" if result.reason else ")"))
 
 
 def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], previous: list[str], rules: Rules,
-            site_rules: bool, prune: bool, interrupted: KeyboardInterrupt | None,
-            progress: Callable[[str], None], errors: Callable[[str], None], started: float) -> int:
+            run: Mapping[str, Any], keys: Mapping[str, PageKey], force: bool, prune: bool,
+            interrupted: KeyboardInterrupt | None, progress: Callable[[str], None], errors: Callable[[str], None],
+            started: float) -> int:
     """Stale outputs (reported or pruned), the manifest and the summary line; the exit status."""
     written = {r.page.output for r in results if r.status != "error"}
     stale = sorted({o for o in previous if o not in written and is_page_output(out / o)})
     pruned: list[str] = []
     if stale and not interrupted:
         pruned, stale = _stale_outputs(out, stale, prune, bool(found.problems), progress, errors)
-    manifest = _manifest(results, found, todo, rules, site_rules, interrupted is not None, stale, pruned)
+    manifest = _manifest(results, found, todo, run, keys, force, interrupted is not None, stale, pruned)
     counts = manifest["counts"]
     status = 1 if counts["error"] or found.problems else 0
     try:
@@ -566,8 +796,9 @@ def _finish(out: Path, results: list[Result], found: Found, todo: list[Page], pr
         progress("removals by rule family: " + ", ".join(f"{n} {label(name)}" for name, n in by_family))
     progress((f"interrupted after {len(results)} of {total} pages: " if interrupted else f"{total} pages: ")
              + f"{counts['ok']} ok, {counts['empty']} empty, {counts['error']} failed"
+             + ("" if force else f", {manifest['incremental']['skipped']} skipped as unchanged")
              + (f", {len(found.problems)} SRC or folders not usable" if found.problems else "")
-             + (f", {len(found.skipped)} skipped" if found.skipped else "")
+             + (f", {len(found.skipped)} files skipped as not pages" if found.skipped else "")
              + (f", {len(stale)} stale outputs left" if stale else "")
              + (f", {len(pruned)} stale outputs removed" if pruned else "")
              + f" in {seconds:.1f}s; manifest {out / MANIFEST_NAME}")
@@ -599,24 +830,34 @@ def _stale_outputs(out: Path, stale: list[str], prune: bool, had_problems: bool,
     return [], stale
 
 
-def _manifest(results: list[Result], found: Found, todo: list[Page], rules: Rules, site_rules: bool,
-              interrupted: bool, stale: list[str], pruned: list[str]) -> dict:
+def _manifest(results: list[Result], found: Found, todo: list[Page], run: Mapping[str, Any],
+              keys: Mapping[str, PageKey], force: bool, interrupted: bool, stale: list[str], pruned: list[str]) -> dict:
     done = {r.page for r in results}
     return {
         "schema": MANIFEST_SCHEMA,
-        "pipeline": {"version": __version__, "rules_sha256": rules.sha256, "site_rules": site_rules},
+        "pipeline": dict(run),
         "interrupted": interrupted,
         "counts": {s: sum(1 for r in results if r.status == s) for s in ("ok", "empty", "error")},
+        "incremental": {"force": force, "skipped": sum(1 for r in results if r.skipped)},
         "problems": found.problems,
         "skipped": [{"path": path, "reason": why} for path, why in found.skipped],
-        "pages": [{"path": r.page.path, "output": r.page.output if r.status != "error" else None,
-                   "status": r.status, "error": _one_line(r.error) if r.error else None,
-                   "sections": r.sections, "removed": r.removed, "warnings": r.warnings}
-                  for r in sorted(results, key=lambda r: r.page.path)],
+        "pages": [_row(r, keys.get(r.page.path)) for r in sorted(results, key=lambda r: r.page.path)],
         "not_cleaned": sorted(p.path for p in todo if p not in done),
         "stale": stale,
         "pruned": pruned,
     }
+
+
+def _row(r: Result, key: PageKey | None) -> dict:
+    """A page's manifest row: what became of it, and what the next run compares to skip it."""
+    ok = r.status != "error"
+    return {"path": r.page.path, "output": r.page.output if ok else None, "status": r.status,
+            "error": _one_line(r.error) if r.error else None,
+            "sections": r.sections, "removed": r.removed, "warnings": r.warnings,
+            "families": dict(sorted(r.families)), "url": r.page.url,
+            "site": key.site if key else None, "input_sha256": r.input_sha256 if ok else None,
+            "templates_sha256": key.templates_sha256 if key else None,
+            "output_sha256": r.output_sha256 if ok else None, "skipped": r.skipped, "reason": r.reason}
 
 
 def _prune(out: Path, stale: list[str], progress: Callable[[str], None],

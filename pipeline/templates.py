@@ -14,6 +14,7 @@ recurs ("Overview") heads different content on each page.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -64,6 +65,17 @@ class TemplateState:
             return frozenset()
         need = cfg.min_share * found.pages
         return frozenset(k for k, n in found.lines.items() if n >= need)
+
+    def fingerprint(self, site: str | None, cfg: TemplateRules) -> str:
+        """A sha256 of everything of this state that the template stage reads for a page of
+        ``site``: the site's name, its page count and each template line with its count (all of
+        them go into a removal's ``why``). A site without template lines gets the same fingerprint
+        as no site: its pages' JSON does not depend on the state. An incremental run re-cleans a
+        site's pages when their fingerprint changes."""
+        lines = self.template_lines(site, cfg)
+        found = self.sites[site] if lines and site is not None else None
+        shape = [site, found.pages, sorted((k, found.lines[k]) for k in lines)] if found is not None else None
+        return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def to_json(self) -> dict:
         return {"schema": SCHEMA_ID,
