@@ -73,3 +73,10 @@ def test_the_types_a_page_states_come_from_json_ld_lists_graphs_and_microdata_it
     assert stated_types(lxml.html.document_fromstring(html)) == {"WebPage", "ItemPage", "BreadcrumbList",
                                                                  "DiscussionForumPosting"}
     assert stated_types(lxml.html.document_fromstring("<p>Nothing stated</p>")) == frozenset()
+
+
+def test_json_ld_with_raw_line_breaks_inside_its_strings_is_read() -> None:
+    html = ('<html><head><script type="application/ld+json">{"@type": "DiscussionForumPosting", "articleBody": '
+            '"First line\nsecond line", "datePublished": "2024-02-21 13:00:00"}</script></head><body></body></html>')
+    assert stated(html) == {"published": "2024-02-21"}
+    assert stated_types(lxml.html.document_fromstring(html)) == {"DiscussionForumPosting"}

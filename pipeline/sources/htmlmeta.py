@@ -139,7 +139,7 @@ def json_ld_objects(root: etree._Element) -> list[dict]:
         if not text.strip() or len(text) > MAX_JSON_LD_CHARS:
             continue
         try:
-            data = json.loads(text)
+            data = json.loads(text, strict=False)  # raw line breaks inside strings are common
         except (ValueError, RecursionError):
             continue  # broken JSON-LD is common: it states nothing
         out.extend(_objects(data))
