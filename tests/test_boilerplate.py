@@ -459,6 +459,12 @@ def test_a_review_date_is_no_publication_date() -> None:
     assert (doc.meta.get("published"), doc.meta.get("reviewed")) == (None, "2018-10-18")
 
 
+def test_a_byline_may_set_its_date_apart_with_a_bullet() -> None:
+    doc = run(f"# Walks\n\nBy Ann Lee • March 12, 2025\n\n{BODY}\n\n{BODY2}\n")
+    assert rules_of(doc)["By Ann Lee • March 12, 2025"] == "byline"
+    assert (doc.meta.get("author"), doc.meta.get("published")) == ("Ann Lee", "2025-03-12")
+
+
 def test_the_first_byline_it_drops_names_the_author() -> None:
     doc = run(f"# Walks\n\nWritten by Ann Lee, PhD on April 29, 2018\n\n{BODY}\n\n{BODY2}\n")
     assert rules_of(doc)["Written by Ann Lee, PhD on April 29, 2018"] == "byline"
