@@ -24,9 +24,10 @@ Generic signals carry the work; rules.yaml adds phrase patterns and per-site ext
    element (<main>, <article>) is not dropped for where it stands;
 8. orphan headings: a title line whose whole content went as a link list or legal notice goes too;
 9. listing pages: where many linked titles outweigh what the page kept, they are the page (a search
-   result, a category, a feed) and the link-list rule gives them back.
-The first date lines dropped (``dateline_rules``: datelines, bylines) date the page in ``source.meta``, and the first
-byline names its author there.
+   result, a category, a feed) and the link-list rule gives them back; on HTML, so does a grid of
+   cards (an element repeated under one parent) for every part of its cards.
+The first date lines dropped (``dateline_rules``: datelines, bylines) date the page in
+``source.meta``, and the first byline names its author there.
 """
 from __future__ import annotations
 
@@ -762,9 +763,10 @@ def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> N
     """HTML: a page that is a grid or list of cards keeps them. A card is an element repeated at
     least ``listing_min_items`` times under one parent (same tag, same first class word); its parts
     (title, teaser, company, place, date) are often short lines that the link-list, menu,
-    no-content or page-header rules take one by one. When the largest such group holds ``listing_mean_words`` words
-    a card on average and outweighs what the page kept ``listing_over_kept`` times over, on a page
-    that kept fewer than ``listing_max_kept_words`` words, its lines dropped by ``card_rules`` stay."""
+    no-content or page-header rules take one by one. When the largest such group holds
+    ``listing_mean_words`` words a card on average and outweighs what the page kept
+    ``listing_over_kept`` times over, on a page that kept fewer than ``card_max_kept_words`` words,
+    its lines dropped by ``card_rules`` stay."""
     if not r.card_rules:
         return
     kept = sum(f.words for f, rule in zip(feats, verdict) if not rule)

@@ -23,12 +23,13 @@ A container that holds more than ``max_text_share`` of the page's text, or more 
 ``max_prose_share`` of its prose (text outside links in blocks of at least ``prose_min_words``
 words that end a sentence), is never furniture: a class word on a wrapper of the page's main
 column (``<div class="with-sidebar">``) or a hidden-until-clicked article body says nothing
-about its content. An entry may set its own shares, and ``min_prose_beside``: it applies at any size
-to an element inside content that holds that much prose outside it (an article's comment thread
-may outgrow the article). The text share does not count for a container at least ``links_min_share`` of
-whose text is link text: a mega-menu of story links may outweigh a short article. Class and id values are split into words at non-letters and at lower-to-upper case changes
-(``site-footer``, ``mainNav``) and compared lower-cased; a value that opens with a layout modifier
-(``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
+about its content. An entry may set its own shares, and ``min_prose_beside``: it applies at any
+size to an element inside content that holds that much prose outside it (an article's comment
+thread may outgrow the article). The text share does not count for a container at least
+``links_min_share`` of whose text is link text: a mega-menu of story links may outweigh a short
+article. Class and id values are split into words at non-letters and at lower-to-upper case
+changes (``site-footer``, ``mainNav``) and compared lower-cased; a value that opens with a layout
+modifier (``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
 """
 from __future__ import annotations
 
@@ -165,7 +166,8 @@ class _Judge:
     def __init__(self, cfg: StructureRules, page_chars: int, prose: dict[int, int], evidence: frozenset[str]):
         self.cfg = cfg
         # content inside furniture is furniture (comment systems and story lists make an <article>
-        # of every comment and teaser), except on a page that calls itself a thread: its posts are
+        # of every comment and teaser), except on a page that calls itself a thread: there the
+        # posts are the page
         self.content_decides = not cfg.content_kept_on.isdisjoint(evidence)
         self.page_chars = max(1, page_chars)
         self.prose = prose  # container id -> prose characters under it
