@@ -113,6 +113,17 @@ def _xpaths(nodes: list[_Node]) -> list[str]:
     return out
 
 
+def _count_up(containers: list[Container]) -> None:
+    """Add each container's counts into its parent's, innermost first (``containers`` has each
+    after its parent): once per container, not once per block and container around it."""
+    for c in reversed(containers):
+        parent = c.parent
+        if parent is not None:
+            parent.text_chars += c.text_chars
+            parent.link_chars += c.link_chars
+            parent.blocks += c.blocks
+
+
 @dataclass(slots=True)
 class _Cell:
     node: _Node
@@ -199,6 +210,7 @@ class _Walker:
         self.block_nodes: list[_Node] = []
         self.nodes: list[_Node] = []  # every open element
         self.contexts: list[Container | None] = []  # per open element, the innermost container around it
+        self.containers: list[Container] = []  # every container, each after its parent
         self.stack: list[_Box] = []
         self.links = 0  # open <a> elements
         self.lists = 0  # open ul/ol elements
@@ -225,7 +237,10 @@ class _Walker:
         self.nodes.append(_Node(parent, tag, index))
         around = self.contexts[-1] if self.contexts else None
         # blocks sit in block-level elements: an inline one (a link, a span) is no container
-        self.contexts.append((container_of(el, tag, around) if tag in BLOCK_TAGS else None) or around)
+        container = container_of(el, tag, around) if tag in BLOCK_TAGS else None
+        if container is not None:
+            self.containers.append(container)
+        self.contexts.append(container or around)
 
     def close_node(self) -> None:
         self.nodes.pop()
@@ -235,15 +250,15 @@ class _Walker:
              flags: frozenset[str], lines: tuple[int, int]) -> None:
         self.blocks.append((kind, text, lines, level, link_chars, flags, context))
         self.block_nodes.append(node)
-        while context is not None:  # each container counts the text under it
+        if context is not None:  # its own text only: finish adds each container's into its parents
             context.text_chars += len(text)
             context.link_chars += link_chars
             context.blocks += 1
-            context = context.parent
 
     def finish(self) -> list[Block]:
         """The Blocks, made once their XPaths are known; each block's interim record is let go as
         its Block is made, so that a page of a million paragraphs does not hold both at once."""
+        _count_up(self.containers)
         xpaths = _xpaths(self.block_nodes)
         records, self.blocks, self.block_nodes = self.blocks, [], []
         out = []
