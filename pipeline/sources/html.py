@@ -28,7 +28,7 @@ Readers take no rules yet, so the tag lists below are module constants.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import lxml.html
@@ -56,6 +56,9 @@ BLOCK_TAGS = frozenset({
     "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# (kind, level) of the block-level elements that say it by their tag (li's level is its nesting)
+TAG_KINDS = {**{tag: ("heading", level) for tag, level in HEADINGS.items()},
+             "li": ("list_item", 0), "blockquote": ("quote", 0), "pre": ("code", 0), "tr": ("table", 0)}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
 CELL_TAGS = frozenset({"td", "th"})
 INHERITED_KINDS = frozenset({"heading", "list_item", "quote", "code"})  # passed down to generic children
@@ -71,43 +74,53 @@ SECTIONING_TAGS = frozenset({
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
+# the attributes that can make an element hidden or give it a role (most elements have none of them)
+_ROLE_OR_HIDDEN = frozenset({"role", "style", "hidden", "aria-hidden"})
+
+
 def container_of(el: etree._Element, tag: str, parent: Container | None) -> Container | None:
     """The Container of an element that says something about its content, else None."""
+    # its attribute names first: one call, where a get of each attribute it may not have costs one
+    # call each (and most elements have one or two attributes, or none)
+    keys = el.keys()
     get = el.get
-    names = " ".join(v for v in (get("class"), get("id")) if v)
-    role = get("role")
-    style = get("style")
-    hidden = (get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true"
-              or (style is not None and HIDDEN_STYLE.search(style) is not None))
+    cls = get("class") if "class" in keys else None
+    ident = get("id") if "id" in keys else None
+    names = f"{cls} {ident}" if cls and ident else cls or ident or ""
+    role, hidden = None, False
+    if not _ROLE_OR_HIDDEN.isdisjoint(keys):
+        role = get("role")
+        style = get("style")
+        hidden = (get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true"
+                  or (style is not None and HIDDEN_STYLE.search(style) is not None))
     if not (names or role or hidden or tag in SECTIONING_TAGS):
         return None
     return Container(parent, tag, names, role.strip().lower() if role else None, hidden)
 
 
-@dataclass(slots=True, eq=False)
-class _Node:
-    """An element's place in the tree, for its XPath: lxml's getpath counts siblings on every call,
-    which is quadratic on pages with many siblings; counting once during the walk is not."""
-
-    parent: _Node | None
-    tag: str
-    index: int  # 1-based among the parent's children of this tag
-    counts: dict[str, int] | None = None  # children per tag (complete once it ends); None: no children yet
+# An element's place in the tree, for its XPath: lxml's getpath counts siblings on every call,
+# which is quadratic on pages with many siblings; counting once during the walk is not. A plain
+# tuple (one is made per element, a class instance costs several times more):
+# (parent node, tag, 1-based index among the parent's children of this tag,
+#  children per tag (complete once it ends), the innermost container around it (itself, if one))
+_Node = tuple
 
 
-def _xpaths(nodes: list[_Node]) -> list[str]:
-    """XPaths in lxml's getpath form: a position only where siblings share the tag."""
-    memo: dict[int, str] = {}
+def _xpaths(nodes: list[_Node], top: _Node) -> list[str]:
+    """XPaths in lxml's getpath form: a position only where siblings share the tag. ``top`` is the
+    node above the root (it has the root as its only child)."""
+    memo: dict[int, str] = {id(top): ""}
     out = []
     for node in nodes:
         chain = []
-        n: _Node | None = node
-        while n is not None and id(n) not in memo:
+        n = node
+        while id(n) not in memo:
             chain.append(n)
-            n = n.parent
-        prefix = memo[id(n)] if n is not None else ""
+            n = n[0]
+        prefix = memo[id(n)]
         for n in reversed(chain):
-            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"  # type: ignore[index]
+            tag = n[1]
+            step = tag if n[0][3][tag] == 1 else f"{tag}[{n[2]}]"
             prefix = memo[id(n)] = f"{prefix}/{step}"
         out.append(prefix)
     return out
@@ -134,32 +147,34 @@ class _Cell:
     lines: tuple[int, int]
 
 
-@dataclass(slots=True)
-class _Box:
-    """An open block-level element and the text collected for its current block."""
-
-    el: etree._Element
-    node: _Node
-    context: Container | None  # the innermost container around it (itself, when it is one)
-    kind: str
-    level: int
-    pre: bool  # inside <pre>: whitespace is kept
-    first: int | None  # start line of the text collected since the last emit
-    last: int
-    start: int  # the element's start line
-    parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside a link)
-    flags: set[str] = field(default_factory=set)
-    row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
-    cell: bool = False  # a <td>/<th> whose text goes into its row
-
-
+# most blocks have no flags and share one empty set (a new empty frozenset per block costs 216
+# bytes, on a page of a million paragraphs 200 MB)
 NO_FLAGS: frozenset[str] = frozenset()
+IMAGE_FLAGS = frozenset({IMAGE_DROPPED})
 
 
-def _frozen(flags: set[str]) -> frozenset[str]:
-    """The flags as a frozenset; most blocks have none, and share one empty set (a new empty
-    frozenset per block costs 216 bytes, on a page of a million paragraphs 200 MB)."""
-    return frozenset(flags) if flags else NO_FLAGS
+class _Box:
+    """An open block-level element and the text collected for its current block. (A plain class
+    with its own short __init__: one is made per block-level element, and a dataclass's default
+    factories made that cost half again as much.)"""
+
+    __slots__ = ("el", "node", "context", "kind", "level", "pre", "first", "last", "start", "parts", "flags",
+                 "row", "cell")
+
+    def __init__(self, el: etree._Element, node: _Node, kind: str, level: int, pre: bool, line: int):
+        self.el = el
+        self.node = node
+        self.context: Container | None = node[4]  # the innermost container around it (itself, when it is one)
+        self.kind = kind
+        self.level = level
+        self.pre = pre  # inside <pre>: whitespace is kept
+        self.first: int | None = line  # start line of the text collected since the last emit
+        self.last = line
+        self.start = line  # the element's start line
+        self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
+        self.flags = NO_FLAGS  # of the text collected since the last emit
+        self.row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
+        self.cell = False  # a <td>/<th> whose text goes into its row
 
 
 def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int]:
@@ -208,43 +223,14 @@ class _Walker:
         # (kind, text, lines, level, link_chars, flags): made Blocks once the XPaths are known
         self.blocks: list[tuple] = []
         self.block_nodes: list[_Node] = []
-        self.nodes: list[_Node] = []  # every open element
-        self.contexts: list[Container | None] = []  # per open element, the innermost container around it
+        # the open elements' nodes, above the one that stands for the document (the root's parent)
+        self.top: _Node = (None, "", 0, {}, None)
+        self.nodes: list[_Node] = [self.top]
         self.containers: list[Container] = []  # every container, each after its parent
         self.stack: list[_Box] = []
         self.links = 0  # open <a> elements
         self.lists = 0  # open ul/ol elements
         self.line = 1  # start line of the element last started: where following text is
-
-    # -- collecting text
-
-    def add(self, box: _Box, text: str | None) -> None:
-        if not text:
-            return
-        box.parts.append((text, self.links > 0))
-        if box.first is None:
-            box.first = self.line
-        if self.line > box.last:
-            box.last = self.line
-
-    def open_node(self, el: etree._Element, tag: str) -> None:
-        parent = self.nodes[-1] if self.nodes else None
-        index = 1
-        if parent is not None:
-            if parent.counts is None:
-                parent.counts = {}
-            index = parent.counts[tag] = parent.counts.get(tag, 0) + 1
-        self.nodes.append(_Node(parent, tag, index))
-        around = self.contexts[-1] if self.contexts else None
-        # blocks sit in block-level elements: an inline one (a link, a span) is no container
-        container = container_of(el, tag, around) if tag in BLOCK_TAGS else None
-        if container is not None:
-            self.containers.append(container)
-        self.contexts.append(container or around)
-
-    def close_node(self) -> None:
-        self.nodes.pop()
-        self.contexts.pop()
 
     def emit(self, node: _Node, context: Container | None, kind: str, level: int, text: str, link_chars: int,
              flags: frozenset[str], lines: tuple[int, int]) -> None:
@@ -259,7 +245,7 @@ class _Walker:
         """The Blocks, made once their XPaths are known; each block's interim record is let go as
         its Block is made, so that a page of a million paragraphs does not hold both at once."""
         _count_up(self.containers)
-        xpaths = _xpaths(self.block_nodes)
+        xpaths = _xpaths(self.block_nodes, self.top)
         records, self.blocks, self.block_nodes = self.blocks, [], []
         out = []
         for i, xpath in enumerate(xpaths):
@@ -272,16 +258,14 @@ class _Walker:
         return out
 
     def flush(self, box: _Box) -> None:
-        """Emit the text ``box`` collected so far as a block (nothing for whitespace only)."""
-        if len(box.parts) == 1 and not box.pre and box.parts[0][0].isspace():
-            pass  # only whitespace (the line breaks between blocks): no block, as collapse would say
-        elif box.parts:
-            text, links = collapse(box.parts, box.pre)
-            if text:
-                first = box.first if box.first is not None else box.last
-                self.emit(box.node, box.context, box.kind, box.level, text, links, _frozen(box.flags),
-                          (first, box.last))
-                box.flags.clear()  # flags not emitted yet (an image before any text) go to the next block
+        """Emit the text ``box`` collected so far as a block. The walk calls it only when that is
+        more than one piece of whitespace (the line breaks between blocks, mostly: no block, as
+        collapse would say), and clears those pieces itself, a call saved on most elements."""
+        text, links = collapse(box.parts, box.pre)
+        if text:
+            first = box.first if box.first is not None else box.last
+            self.emit(box.node, box.context, box.kind, box.level, text, links, box.flags, (first, box.last))
+            box.flags = NO_FLAGS  # flags not emitted yet (an image before any text) go to the next block
         box.parts = []
         box.first = None
 
@@ -291,76 +275,66 @@ class _Walker:
             self.emit(c.node, c.context, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
         row.row = None
 
-    # -- events
-
-    def start(self, el: etree._Element, tag: str, line: int) -> None:
-        self.line = line
-        top = self.stack[-1] if self.stack else None
-        if top is None or tag in BLOCK_TAGS:
-            if top is not None:
-                if top.cell and tag not in CELL_TAGS:
-                    self.unrow(self.stack[-2])
-                    top.cell = False
-                self.flush(top)
-            self.push(el, tag, line, top)
-            self.add(self.stack[-1], el.text)
-            return
-        if line > top.last:
-            top.last = line
-        if tag == "br":
-            self.add(top, "\n" if top.pre else " ")
-        elif tag in IMAGE_TAGS:
-            top.flags.add(IMAGE_DROPPED)
-        if tag == "a":
-            self.links += 1
-        self.add(top, el.text)
-
-    def push(self, el: etree._Element, tag: str, line: int, parent: _Box | None) -> None:
+    def open_block(self, el: etree._Element, tag: str, line: int, node: _Node) -> _Box:
+        """A block-level element (or the root) starts: the text before it in the one around it is
+        a block of its own, and it collects its text from here on."""
+        stack = self.stack
+        parent = stack[-1] if stack else None
+        if parent is not None:
+            if parent.cell and tag not in CELL_TAGS:
+                self.unrow(stack[-2])
+                parent.cell = False
+            parts = parent.parts
+            if parts and (len(parts) > 1 or parent.pre or not parts[0][0].isspace()):
+                self.flush(parent)
+            else:  # nothing, or only whitespace (the line breaks between blocks): no block
+                if parts:
+                    parent.parts = []
+                parent.first = None  # as flush would: its next text starts the next block
         pre = parent.pre if parent is not None else False
-        if tag in HEADINGS:
-            kind, level = "heading", HEADINGS[tag]
-        elif tag == "li":
-            kind, level = "list_item", max(0, self.lists - 1)
-        elif tag == "blockquote":
-            kind, level = "quote", 0
-        elif tag == "pre":
-            kind, level, pre = "code", 0, True
-        elif tag == "tr":
-            kind, level = "table", 0
+        known = TAG_KINDS.get(tag)
+        if known is not None:
+            kind, level = known
+            if tag == "li":
+                level = max(0, self.lists - 1)
+            elif tag == "pre":
+                pre = True
         elif parent is not None and parent.kind in INHERITED_KINDS:
             kind, level = parent.kind, parent.level
         else:
             kind, level = "paragraph", 0
         if tag in LIST_TAGS:
             self.lists += 1
-        box = _Box(el, self.nodes[-1], self.contexts[-1], kind, level, pre, line, line, line)
+        box = _Box(el, node, kind, level, pre, line)
         if tag == "tr":
             box.row = []
         elif tag in CELL_TAGS and parent is not None and parent.row is not None:
             box.cell = True
-        self.stack.append(box)
+        stack.append(box)
+        return box
 
-    def end(self, el: etree._Element, tag: str) -> None:
-        if self.stack and self.stack[-1].el is el:  # a block element (or the root) closes
-            box = self.stack.pop()
-            if tag in LIST_TAGS:
-                self.lists -= 1
-            if box.cell:
-                row = self.stack[-1]
-                text, links = collapse(box.parts, box.pre)
-                if text and row.row is not None:
-                    first = box.first if box.first is not None else box.last
-                    row.row.append(_Cell(box.node, box.context, text, links, _frozen(box.flags), (first, box.last)))
-                if box.last > row.last:
-                    row.last = box.last
-            else:
+    def close_block(self, box: _Box, tag: str) -> None:
+        """A block-level element ends (it is already off the stack): its text is a block, or a
+        cell of its row; its row, if it was one, is a block."""
+        stack = self.stack
+        if tag in LIST_TAGS:
+            self.lists -= 1
+        if box.cell:
+            row = stack[-1]
+            text, links = collapse(box.parts, box.pre)
+            if text and row.row is not None:
+                first = box.first if box.first is not None else box.last
+                row.row.append(_Cell(box.node, box.context, text, links, box.flags, (first, box.last)))
+            if box.last > row.last:
+                row.last = box.last
+        else:
+            parts = box.parts
+            if parts and (len(parts) > 1 or box.pre or not parts[0][0].isspace()):
                 self.flush(box)
-                if box.row:
-                    self.end_row(box)
-            if self.stack and box.last > self.stack[-1].last:
-                self.stack[-1].last = box.last
-        elif tag == "a":
-            self.links -= 1
+            if box.row:
+                self.end_row(box)
+        if stack and box.last > stack[-1].last:
+            stack[-1].last = box.last
 
     def end_row(self, row: _Box) -> None:
         cells = row.row or []
@@ -373,9 +347,6 @@ class _Walker:
         lines = (row.start, max(c.lines[1] for c in cells))
         self.emit(row.node, row.context, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
 
-    def tail(self, el: etree._Element) -> None:
-        if self.stack:
-            self.add(self.stack[-1], el.tail)
 
 
 # text nodes of the body outside (and inside) <noscript>, script and styling aside
@@ -402,36 +373,89 @@ def noscript_holds_page(root: etree._Element, cfg: ReadRules) -> bool:
 
 def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozenset[str] = DROP_TAGS) -> None:
     """Walk one tree into ``w``; ``offset`` is added to its source lines (a re-parsed fragment's
-    lines count from the line its text starts on); the subtrees of ``drop_tags`` make no blocks."""
+    lines count from the line its text starts on); the subtrees of ``drop_tags`` make no blocks.
+
+    One loop over lxml's events with the per-element work written out in it: it runs for every
+    element of the page, and a method call per step cost more than the work. Text is added to
+    the innermost open block element's ``parts``; its lines widen that block's."""
+    nodes, stack, containers = w.nodes, w.stack, w.containers
+    links, line = w.links, w.line  # kept in locals while walking; w's are current around calls out
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, el in walk:
         tag = el.tag
-        element = isinstance(tag, str)
-        kept = element and tag not in drop_tags
         if event == "start":
-            if element:
-                w.open_node(el, tag)
-            line = el.sourceline + offset if el.sourceline else w.line
+            sourceline = el.sourceline
+            if sourceline:
+                line = sourceline + offset
+            if tag in drop_tags or tag.__class__ is not str:
+                if tag.__class__ is str:  # no node (nothing in it makes a block), but it counts as a sibling
+                    counts = nodes[-1][3]
+                    counts[tag] = counts.get(tag, 0) + 1
+                walk.skip_subtree()  # its "end" still comes, for the tail
+                continue
+            parent = nodes[-1]
+            counts = parent[3]
+            index = counts[tag] = counts.get(tag, 0) + 1
+            context = parent[4]
+            block = tag in BLOCK_TAGS
+            if block:  # blocks sit in block-level elements: an inline one (a link, a span) is no container
+                container = container_of(el, tag, context)
+                if container is not None:
+                    containers.append(container)  # for finish to count up
+                    context = container
+            node = (parent, tag, index, {}, context)
+            nodes.append(node)
+            if block or not stack:
+                box = w.open_block(el, tag, line, node)
+                text = el.text
+                if text:  # its first and last lines are this one already
+                    box.parts.append((text, links > 0))
+                continue
             if tag == "noframes":
                 # the parser keeps <noframes> content as raw text, but it is markup, and on a frameset
                 # page often the only real text: it is parsed on its own and read in its place
-                w.line = line
+                w.links, w.line = links, line
                 inner = parse(el.text or "")[0]
                 if inner is not None:
                     _walk(w, inner, line - 1)
+                links, line = w.links, w.line
                 walk.skip_subtree()
-            elif kept:
-                w.start(el, tag, line)
-            else:
-                w.line = line  # its tail starts here
-                walk.skip_subtree()  # its "end" still comes, for the tail
+                continue
+            top = stack[-1]
+            if line > top.last:
+                top.last = line
+            if tag == "br":
+                top.parts.append(("\n" if top.pre else " ", links > 0))
+                if top.first is None:
+                    top.first = line
+            elif tag in IMAGE_TAGS:
+                top.flags = top.flags | IMAGE_FLAGS
+            elif tag == "a":
+                links += 1
+            text = el.text
+            if text:
+                top.parts.append((text, links > 0))
+                if top.first is None:
+                    top.first = line
         else:
-            if kept:
-                w.end(el, tag)
-            if element:
-                w.close_node()
-            if el is not root:
-                w.tail(el)
+            if tag in drop_tags or tag.__class__ is not str:
+                pass  # no node, no block: only its tail is text
+            else:
+                nodes.pop()
+                if stack and stack[-1].el is el:  # a block element (or the root) closes
+                    w.close_block(stack.pop(), tag)
+                elif tag == "a":
+                    links -= 1
+            if el is not root and stack:
+                text = el.tail
+                if text:
+                    top = stack[-1]
+                    top.parts.append((text, links > 0))
+                    if top.first is None:
+                        top.first = line
+                    if line > top.last:
+                        top.last = line
+    w.links, w.line = links, line
 
 
 def _squash(text: str | None) -> str | None:
