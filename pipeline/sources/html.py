@@ -183,16 +183,19 @@ def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int
     In ``pre`` text whitespace is kept (only blank lines at the ends and trailing space go). A
     space between words counts as link text when the whitespace it stands for was inside a link.
     """
+    if not parts:
+        return "", 0
+    texts, in_link = zip(*parts)  # unzipped in C: most blocks need only the texts and a count
     if pre:
-        text = "".join(t for t, _ in parts)
+        text = "".join(texts)
         stripped = text.rstrip()
         lead = len(stripped) - len(stripped.lstrip("\n\r\t "))
         start = stripped.rfind("\n", 0, lead) + 1 if lead else 0  # keep the first line's indent
         text = stripped[start:]
         return text, min(len(text), sum(len(t) for t, link in parts if link))
-    linked = sum(1 for _, link in parts if link)
+    linked = sum(in_link)
     if linked == 0 or linked == len(parts):  # the common case: all link text or none
-        text = " ".join("".join(t for t, _ in parts).split())
+        text = " ".join("".join(texts).split())
         return text, len(text) if linked else 0
     out: list[str] = []
     n = links = 0
