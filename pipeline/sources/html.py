@@ -357,7 +357,6 @@ _BODY_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style
                          " or ancestor::template)]", smart_strings=False)
 _NOSCRIPT_TEXT = etree.XPath("//body//noscript//text()[not(ancestor::script or ancestor::style"
                              " or ancestor::template)]", smart_strings=False)
-_HAS_NOSCRIPT = etree.XPath("boolean(//body//noscript)")
 
 
 def _visible_chars(texts: list[str]) -> int:
@@ -367,8 +366,6 @@ def _visible_chars(texts: list[str]) -> int:
 def noscript_holds_page(root: etree._Element, cfg: ReadRules) -> bool:
     """Whether the page's text is in its <noscript> elements: a page rendered by scripts serves
     crawlers and script-less browsers its posts or article there, and little else outside."""
-    if not _HAS_NOSCRIPT(root):
-        return False
     inside = _visible_chars(_NOSCRIPT_TEXT(root))
     return inside >= max(1, cfg.noscript_min_chars) and \
         inside >= cfg.noscript_min_share * (inside + _visible_chars(_BODY_TEXT(root)))
@@ -513,9 +510,13 @@ DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]*(\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')
 ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?""")
 
 
-def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarning]]:
+def limit_attributes(text: str, max_attributes: int, data: bytes | None = None) -> tuple[str, list[PageWarning]]:
     """The text with start tags cut to their first ``max_attributes`` attributes (line ends kept,
-    so line numbers stay), and a warning for each tag cut."""
+    so line numbers stay), and a warning for each tag cut. ``data``: the text as UTF-8, if at hand."""
+    if data is not None and re.search(rb"<[A-Za-z][^<>]{%d,}" % (4 * max_attributes), data) is None:
+        # no tag that long in the bytes, so none in the text (a character is at least one byte, and
+        # no byte of a longer one is < or >): a third faster than the search over a wide string
+        return text, []
     long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * max_attributes))  # re caches it
     pieces: list[str] = []
     warnings: list[PageWarning] = []
@@ -543,12 +544,14 @@ def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarn
     return "".join(pieces), warnings
 
 
-def strip_controls(text: str) -> tuple[str, list[Removal]]:
+def strip_controls(text: str, data: bytes | None = None) -> tuple[str, list[Removal]]:
     """The text without C0 control characters, and a removal per line that held some (its line
-    numbers stay those of the source: no line end is removed)."""
+    numbers stay those of the source: no line end is removed). ``data``: the text as UTF-8, if at
+    hand (a character that cannot be encoded may stand as anything but a control character)."""
     # looked for in the encoded bytes: deleting them in C and comparing lengths is several times
     # faster than a character-class search over a wide string
-    data = text.encode("utf-8", "surrogatepass")
+    if data is None:
+        data = text.encode("utf-8", "replace")
     if len(data.translate(None, CONTROL_BYTES)) == len(data):
         return text, []
     removed: list[Removal] = []
@@ -574,8 +577,9 @@ def blank_doctype_subset(text: str, window: int) -> str:
     return text[:a] + re.sub(r"[^\r\n]+", "", text[a:b]) + text[b:]
 
 
-def parse(text: str) -> tuple[etree._Element | None, list[str]]:
+def parse(text: str, data: bytes | None = None) -> tuple[etree._Element | None, list[str]]:
     """(root element, fatal parser errors) of an HTML page; no root for a page with no markup or text.
+    ``data``: ``text.encode("utf-8", "replace")``, if the caller has it already.
 
     A fatal error (a resource limit such as excessive nesting) means the parser stopped early: the
     page is read as far as it got, and the caller warns.
@@ -589,7 +593,9 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
     # a plain etree parser: lxml.html's element classes cost time per element and are not needed
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        if data is None:
+            data = text.encode("utf-8", "replace")
+        root = lxml.html.document_fromstring(data, parser=parser)
     except etree.ParserError as exc:
         if "empty" in str(exc).lower():  # only comments or processing instructions
             return None, []
@@ -602,9 +608,17 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
 
 def read(doc: Document, cfg: ReadRules) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
-    text, removed = strip_controls(doc.text)
-    text, warnings = limit_attributes(text, cfg.max_attributes)
-    root, fatal = parse(blank_doctype_subset(text, cfg.doctype_window))
+    # the page as the parser takes it, encoded once: the checks before parsing look in it too, and
+    # it is parsed as it is unless one of them changed the text
+    source = doc.text
+    data: bytes | None = source.encode("utf-8", "replace")
+    text, removed = strip_controls(source, data)
+    if text is not source:
+        data = None
+    text, warnings = limit_attributes(text, cfg.max_attributes, data)
+    parsed = blank_doctype_subset(text, cfg.doctype_window)
+    root, fatal = parse(parsed, data if parsed is source else None)
+    del data, parsed
     if root is None:
         return doc.evolve(NAME, blocks=(), cuts=removed, warnings=warnings)
     if fatal:
