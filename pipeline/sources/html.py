@@ -510,13 +510,9 @@ DOCTYPE_SUBSET = re.compile(r"<!doctype[^\[>]*(\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')
 ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?""")
 
 
-def limit_attributes(text: str, max_attributes: int, data: bytes | None = None) -> tuple[str, list[PageWarning]]:
+def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarning]]:
     """The text with start tags cut to their first ``max_attributes`` attributes (line ends kept,
-    so line numbers stay), and a warning for each tag cut. ``data``: the text as UTF-8, if at hand."""
-    if data is not None and re.search(rb"<[A-Za-z][^<>]{%d,}" % (4 * max_attributes), data) is None:
-        # no tag that long in the bytes, so none in the text (a character is at least one byte, and
-        # no byte of a longer one is < or >): a third faster than the search over a wide string
-        return text, []
+    so line numbers stay), and a warning for each tag cut."""
     long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * max_attributes))  # re caches it
     pieces: list[str] = []
     warnings: list[PageWarning] = []
@@ -608,14 +604,14 @@ def parse(text: str, data: bytes | None = None) -> tuple[etree._Element | None, 
 
 def read(doc: Document, cfg: ReadRules) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
-    # the page as the parser takes it, encoded once: the checks before parsing look in it too, and
-    # it is parsed as it is unless one of them changed the text
+    # the page as the parser takes it, encoded once: the control character check looks in it too,
+    # and it is parsed as it is unless a check changed the text
     source = doc.text
     data: bytes | None = source.encode("utf-8", "replace")
     text, removed = strip_controls(source, data)
     if text is not source:
-        data = None
-    text, warnings = limit_attributes(text, cfg.max_attributes, data)
+        data = None  # not the text parsed: let it go
+    text, warnings = limit_attributes(text, cfg.max_attributes)
     parsed = blank_doctype_subset(text, cfg.doctype_window)
     root, fatal = parse(parsed, data if parsed is source else None)
     del data, parsed
