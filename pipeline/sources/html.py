@@ -381,9 +381,10 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozense
     nodes, stack, containers = w.nodes, w.stack, w.containers
     links, line = w.links, w.line  # kept in locals while walking; w's are current around calls out
     walk = etree.iterwalk(root, events=("start", "end"))
+    skipped = False  # the element that just started was skipped whole: its "end" comes next
     for event, el in walk:
-        tag = el.tag
         if event == "start":
+            tag = el.tag
             sourceline = el.sourceline
             if sourceline:
                 line = sourceline + offset
@@ -392,6 +393,7 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozense
                     counts = nodes[-1][3]
                     counts[tag] = counts.get(tag, 0) + 1
                 walk.skip_subtree()  # its "end" still comes, for the tail
+                skipped = True
                 continue
             parent = nodes[-1]
             counts = parent[3]
@@ -438,10 +440,10 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozense
                 if top.first is None:
                     top.first = line
         else:
-            if tag in drop_tags or tag.__class__ is not str:
-                pass  # no node, no block: only its tail is text
+            if skipped:
+                skipped = False  # no node, no block: only its tail is text
             else:
-                nodes.pop()
+                tag = nodes.pop()[1]  # (not el.tag again: lxml makes a new string each time)
                 if stack and stack[-1].el is el:  # a block element (or the root) closes
                     w.close_block(stack.pop(), tag)
                 elif tag == "a":
