@@ -343,6 +343,22 @@ def test_containers_count_the_text_links_and_blocks_under_them():
     assert (menu.text_chars, menu.link_chars, menu.blocks) == (len("Alpha and more") + len("Beta"), 9, 2)
 
 
+def test_a_container_counts_the_blocks_inside_the_containers_within_it_too():
+    html = ('<div class="page"><p>Lead.</p><nav><ul><li><a href="/a">Alpha</a></li>'
+            '<li>Beta</li></ul></nav></div>')
+    lead, alpha, beta = blocks(html)
+    ul, nav, page = alpha.container.chain()
+    assert (ul.tag, nav.tag, page.tag) == ("ul", "nav", "div") and lead.container is page
+    assert (ul.text_chars, ul.link_chars, ul.blocks) == (len("AlphaBeta"), len("Alpha"), 2)
+    assert (nav.text_chars, nav.link_chars, nav.blocks) == (len("AlphaBeta"), len("Alpha"), 2)
+    assert (page.text_chars, page.link_chars, page.blocks) == (len("Lead.AlphaBeta"), len("Alpha"), 3)
+
+
+def test_an_element_with_only_other_attributes_is_no_container():
+    (block,) = blocks('<div data-id="7" lang="en"><p>Plain.</p></div>')
+    assert block.container is None
+
+
 @pytest.mark.parametrize("attributes", ['hidden', 'aria-hidden="true"', 'style="color: red; display: none"',
                                         'style="visibility:hidden"'])
 def test_hidden_elements_are_marked_hidden(attributes):

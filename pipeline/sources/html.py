@@ -28,7 +28,7 @@ Readers take no rules yet, so the tag lists below are module constants.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import lxml.html
@@ -56,6 +56,9 @@ BLOCK_TAGS = frozenset({
     "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# (kind, level) of the block-level elements that say it by their tag (li's level is its nesting)
+TAG_KINDS = {**{tag: ("heading", level) for tag, level in HEADINGS.items()},
+             "li": ("list_item", 0), "blockquote": ("quote", 0), "pre": ("code", 0), "tr": ("table", 0)}
 LIST_TAGS = frozenset({"ul", "ol", "menu", "dir"})
 CELL_TAGS = frozenset({"td", "th"})
 INHERITED_KINDS = frozenset({"heading", "list_item", "quote", "code"})  # passed down to generic children
@@ -71,46 +74,67 @@ SECTIONING_TAGS = frozenset({
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
+# the attributes that can make an element hidden or give it a role (most elements have none of them)
+_ROLE_OR_HIDDEN = frozenset({"role", "style", "hidden", "aria-hidden"})
+
+
 def container_of(el: etree._Element, tag: str, parent: Container | None) -> Container | None:
     """The Container of an element that says something about its content, else None."""
+    # its attribute names first: one call, where a get of each attribute it may not have costs one
+    # call each (and most elements have one or two attributes, or none)
+    keys = el.keys()
     get = el.get
-    names = " ".join(v for v in (get("class"), get("id")) if v)
-    role = get("role")
-    style = get("style")
-    hidden = (get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true"
-              or (style is not None and HIDDEN_STYLE.search(style) is not None))
+    cls = get("class") if "class" in keys else None
+    ident = get("id") if "id" in keys else None
+    names = f"{cls} {ident}" if cls and ident else cls or ident or ""
+    role, hidden = None, False
+    if not _ROLE_OR_HIDDEN.isdisjoint(keys):
+        role = get("role")
+        style = get("style")
+        hidden = (get("hidden") is not None or (get("aria-hidden") or "").strip().lower() == "true"
+                  or (style is not None and HIDDEN_STYLE.search(style) is not None))
     if not (names or role or hidden or tag in SECTIONING_TAGS):
         return None
     return Container(parent, tag, names, role.strip().lower() if role else None, hidden)
 
 
-@dataclass(slots=True, eq=False)
-class _Node:
-    """An element's place in the tree, for its XPath: lxml's getpath counts siblings on every call,
-    which is quadratic on pages with many siblings; counting once during the walk is not."""
-
-    parent: _Node | None
-    tag: str
-    index: int  # 1-based among the parent's children of this tag
-    counts: dict[str, int] | None = None  # children per tag (complete once it ends); None: no children yet
+# An element's place in the tree, for its XPath: lxml's getpath counts siblings on every call,
+# which is quadratic on pages with many siblings; counting once during the walk is not. A plain
+# tuple (one is made per element, a class instance costs several times more):
+# (parent node, tag, 1-based index among the parent's children of this tag,
+#  children per tag (complete once it ends), the innermost container around it (itself, if one))
+_Node = tuple
 
 
-def _xpaths(nodes: list[_Node]) -> list[str]:
-    """XPaths in lxml's getpath form: a position only where siblings share the tag."""
-    memo: dict[int, str] = {}
+def _xpaths(nodes: list[_Node], top: _Node) -> list[str]:
+    """XPaths in lxml's getpath form: a position only where siblings share the tag. ``top`` is the
+    node above the root (it has the root as its only child)."""
+    memo: dict[int, str] = {id(top): ""}
     out = []
     for node in nodes:
         chain = []
-        n: _Node | None = node
-        while n is not None and id(n) not in memo:
+        n = node
+        while id(n) not in memo:
             chain.append(n)
-            n = n.parent
-        prefix = memo[id(n)] if n is not None else ""
+            n = n[0]
+        prefix = memo[id(n)]
         for n in reversed(chain):
-            step = n.tag if n.parent is None or n.parent.counts[n.tag] == 1 else f"{n.tag}[{n.index}]"  # type: ignore[index]
+            tag = n[1]
+            step = tag if n[0][3][tag] == 1 else f"{tag}[{n[2]}]"
             prefix = memo[id(n)] = f"{prefix}/{step}"
         out.append(prefix)
     return out
+
+
+def _count_up(containers: list[Container]) -> None:
+    """Add each container's counts into its parent's, innermost first (``containers`` has each
+    after its parent): once per container, not once per block and container around it."""
+    for c in reversed(containers):
+        parent = c.parent
+        if parent is not None:
+            parent.text_chars += c.text_chars
+            parent.link_chars += c.link_chars
+            parent.blocks += c.blocks
 
 
 @dataclass(slots=True)
@@ -123,32 +147,34 @@ class _Cell:
     lines: tuple[int, int]
 
 
-@dataclass(slots=True)
-class _Box:
-    """An open block-level element and the text collected for its current block."""
-
-    el: etree._Element
-    node: _Node
-    context: Container | None  # the innermost container around it (itself, when it is one)
-    kind: str
-    level: int
-    pre: bool  # inside <pre>: whitespace is kept
-    first: int | None  # start line of the text collected since the last emit
-    last: int
-    start: int  # the element's start line
-    parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside a link)
-    flags: set[str] = field(default_factory=set)
-    row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
-    cell: bool = False  # a <td>/<th> whose text goes into its row
-
-
+# most blocks have no flags and share one empty set (a new empty frozenset per block costs 216
+# bytes, on a page of a million paragraphs 200 MB)
 NO_FLAGS: frozenset[str] = frozenset()
+IMAGE_FLAGS = frozenset({IMAGE_DROPPED})
 
 
-def _frozen(flags: set[str]) -> frozenset[str]:
-    """The flags as a frozenset; most blocks have none, and share one empty set (a new empty
-    frozenset per block costs 216 bytes, on a page of a million paragraphs 200 MB)."""
-    return frozenset(flags) if flags else NO_FLAGS
+class _Box:
+    """An open block-level element and the text collected for its current block. (A plain class
+    with its own short __init__: one is made per block-level element, and a dataclass's default
+    factories made that cost half again as much.)"""
+
+    __slots__ = ("el", "node", "context", "kind", "level", "pre", "first", "last", "start", "parts", "flags",
+                 "row", "cell")
+
+    def __init__(self, el: etree._Element, node: _Node, kind: str, level: int, pre: bool, line: int):
+        self.el = el
+        self.node = node
+        self.context: Container | None = node[4]  # the innermost container around it (itself, when it is one)
+        self.kind = kind
+        self.level = level
+        self.pre = pre  # inside <pre>: whitespace is kept
+        self.first: int | None = line  # start line of the text collected since the last emit
+        self.last = line
+        self.start = line  # the element's start line
+        self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
+        self.flags = NO_FLAGS  # of the text collected since the last emit
+        self.row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
+        self.cell = False  # a <td>/<th> whose text goes into its row
 
 
 def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int]:
@@ -157,16 +183,19 @@ def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int
     In ``pre`` text whitespace is kept (only blank lines at the ends and trailing space go). A
     space between words counts as link text when the whitespace it stands for was inside a link.
     """
+    if not parts:
+        return "", 0
+    texts, in_link = zip(*parts)  # unzipped in C: most blocks need only the texts and a count
     if pre:
-        text = "".join(t for t, _ in parts)
+        text = "".join(texts)
         stripped = text.rstrip()
         lead = len(stripped) - len(stripped.lstrip("\n\r\t "))
         start = stripped.rfind("\n", 0, lead) + 1 if lead else 0  # keep the first line's indent
         text = stripped[start:]
         return text, min(len(text), sum(len(t) for t, link in parts if link))
-    linked = sum(1 for _, link in parts if link)
+    linked = sum(in_link)
     if linked == 0 or linked == len(parts):  # the common case: all link text or none
-        text = " ".join("".join(t for t, _ in parts).split())
+        text = " ".join("".join(texts).split())
         return text, len(text) if linked else 0
     out: list[str] = []
     n = links = 0
@@ -197,54 +226,29 @@ class _Walker:
         # (kind, text, lines, level, link_chars, flags): made Blocks once the XPaths are known
         self.blocks: list[tuple] = []
         self.block_nodes: list[_Node] = []
-        self.nodes: list[_Node] = []  # every open element
-        self.contexts: list[Container | None] = []  # per open element, the innermost container around it
+        # the open elements' nodes, above the one that stands for the document (the root's parent)
+        self.top: _Node = (None, "", 0, {}, None)
+        self.nodes: list[_Node] = [self.top]
+        self.containers: list[Container] = []  # every container, each after its parent
         self.stack: list[_Box] = []
         self.links = 0  # open <a> elements
         self.lists = 0  # open ul/ol elements
         self.line = 1  # start line of the element last started: where following text is
 
-    # -- collecting text
-
-    def add(self, box: _Box, text: str | None) -> None:
-        if not text:
-            return
-        box.parts.append((text, self.links > 0))
-        if box.first is None:
-            box.first = self.line
-        if self.line > box.last:
-            box.last = self.line
-
-    def open_node(self, el: etree._Element, tag: str) -> None:
-        parent = self.nodes[-1] if self.nodes else None
-        index = 1
-        if parent is not None:
-            if parent.counts is None:
-                parent.counts = {}
-            index = parent.counts[tag] = parent.counts.get(tag, 0) + 1
-        self.nodes.append(_Node(parent, tag, index))
-        around = self.contexts[-1] if self.contexts else None
-        # blocks sit in block-level elements: an inline one (a link, a span) is no container
-        self.contexts.append((container_of(el, tag, around) if tag in BLOCK_TAGS else None) or around)
-
-    def close_node(self) -> None:
-        self.nodes.pop()
-        self.contexts.pop()
-
     def emit(self, node: _Node, context: Container | None, kind: str, level: int, text: str, link_chars: int,
              flags: frozenset[str], lines: tuple[int, int]) -> None:
         self.blocks.append((kind, text, lines, level, link_chars, flags, context))
         self.block_nodes.append(node)
-        while context is not None:  # each container counts the text under it
+        if context is not None:  # its own text only: finish adds each container's into its parents
             context.text_chars += len(text)
             context.link_chars += link_chars
             context.blocks += 1
-            context = context.parent
 
     def finish(self) -> list[Block]:
         """The Blocks, made once their XPaths are known; each block's interim record is let go as
         its Block is made, so that a page of a million paragraphs does not hold both at once."""
-        xpaths = _xpaths(self.block_nodes)
+        _count_up(self.containers)
+        xpaths = _xpaths(self.block_nodes, self.top)
         records, self.blocks, self.block_nodes = self.blocks, [], []
         out = []
         for i, xpath in enumerate(xpaths):
@@ -257,16 +261,14 @@ class _Walker:
         return out
 
     def flush(self, box: _Box) -> None:
-        """Emit the text ``box`` collected so far as a block (nothing for whitespace only)."""
-        if len(box.parts) == 1 and not box.pre and box.parts[0][0].isspace():
-            pass  # only whitespace (the line breaks between blocks): no block, as collapse would say
-        elif box.parts:
-            text, links = collapse(box.parts, box.pre)
-            if text:
-                first = box.first if box.first is not None else box.last
-                self.emit(box.node, box.context, box.kind, box.level, text, links, _frozen(box.flags),
-                          (first, box.last))
-                box.flags.clear()  # flags not emitted yet (an image before any text) go to the next block
+        """Emit the text ``box`` collected so far as a block. The walk calls it only when that is
+        more than one piece of whitespace (the line breaks between blocks, mostly: no block, as
+        collapse would say), and clears those pieces itself, a call saved on most elements."""
+        text, links = collapse(box.parts, box.pre)
+        if text:
+            first = box.first if box.first is not None else box.last
+            self.emit(box.node, box.context, box.kind, box.level, text, links, box.flags, (first, box.last))
+            box.flags = NO_FLAGS  # flags not emitted yet (an image before any text) go to the next block
         box.parts = []
         box.first = None
 
@@ -276,76 +278,66 @@ class _Walker:
             self.emit(c.node, c.context, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
         row.row = None
 
-    # -- events
-
-    def start(self, el: etree._Element, tag: str, line: int) -> None:
-        self.line = line
-        top = self.stack[-1] if self.stack else None
-        if top is None or tag in BLOCK_TAGS:
-            if top is not None:
-                if top.cell and tag not in CELL_TAGS:
-                    self.unrow(self.stack[-2])
-                    top.cell = False
-                self.flush(top)
-            self.push(el, tag, line, top)
-            self.add(self.stack[-1], el.text)
-            return
-        if line > top.last:
-            top.last = line
-        if tag == "br":
-            self.add(top, "\n" if top.pre else " ")
-        elif tag in IMAGE_TAGS:
-            top.flags.add(IMAGE_DROPPED)
-        if tag == "a":
-            self.links += 1
-        self.add(top, el.text)
-
-    def push(self, el: etree._Element, tag: str, line: int, parent: _Box | None) -> None:
+    def open_block(self, el: etree._Element, tag: str, line: int, node: _Node) -> _Box:
+        """A block-level element (or the root) starts: the text before it in the one around it is
+        a block of its own, and it collects its text from here on."""
+        stack = self.stack
+        parent = stack[-1] if stack else None
+        if parent is not None:
+            if parent.cell and tag not in CELL_TAGS:
+                self.unrow(stack[-2])
+                parent.cell = False
+            parts = parent.parts
+            if parts and (len(parts) > 1 or parent.pre or not parts[0][0].isspace()):
+                self.flush(parent)
+            else:  # nothing, or only whitespace (the line breaks between blocks): no block
+                if parts:
+                    parent.parts = []
+                parent.first = None  # as flush would: its next text starts the next block
         pre = parent.pre if parent is not None else False
-        if tag in HEADINGS:
-            kind, level = "heading", HEADINGS[tag]
-        elif tag == "li":
-            kind, level = "list_item", max(0, self.lists - 1)
-        elif tag == "blockquote":
-            kind, level = "quote", 0
-        elif tag == "pre":
-            kind, level, pre = "code", 0, True
-        elif tag == "tr":
-            kind, level = "table", 0
+        known = TAG_KINDS.get(tag)
+        if known is not None:
+            kind, level = known
+            if tag == "li":
+                level = max(0, self.lists - 1)
+            elif tag == "pre":
+                pre = True
         elif parent is not None and parent.kind in INHERITED_KINDS:
             kind, level = parent.kind, parent.level
         else:
             kind, level = "paragraph", 0
         if tag in LIST_TAGS:
             self.lists += 1
-        box = _Box(el, self.nodes[-1], self.contexts[-1], kind, level, pre, line, line, line)
+        box = _Box(el, node, kind, level, pre, line)
         if tag == "tr":
             box.row = []
         elif tag in CELL_TAGS and parent is not None and parent.row is not None:
             box.cell = True
-        self.stack.append(box)
+        stack.append(box)
+        return box
 
-    def end(self, el: etree._Element, tag: str) -> None:
-        if self.stack and self.stack[-1].el is el:  # a block element (or the root) closes
-            box = self.stack.pop()
-            if tag in LIST_TAGS:
-                self.lists -= 1
-            if box.cell:
-                row = self.stack[-1]
-                text, links = collapse(box.parts, box.pre)
-                if text and row.row is not None:
-                    first = box.first if box.first is not None else box.last
-                    row.row.append(_Cell(box.node, box.context, text, links, _frozen(box.flags), (first, box.last)))
-                if box.last > row.last:
-                    row.last = box.last
-            else:
+    def close_block(self, box: _Box, tag: str) -> None:
+        """A block-level element ends (it is already off the stack): its text is a block, or a
+        cell of its row; its row, if it was one, is a block."""
+        stack = self.stack
+        if tag in LIST_TAGS:
+            self.lists -= 1
+        if box.cell:
+            row = stack[-1]
+            text, links = collapse(box.parts, box.pre)
+            if text and row.row is not None:
+                first = box.first if box.first is not None else box.last
+                row.row.append(_Cell(box.node, box.context, text, links, box.flags, (first, box.last)))
+            if box.last > row.last:
+                row.last = box.last
+        else:
+            parts = box.parts
+            if parts and (len(parts) > 1 or box.pre or not parts[0][0].isspace()):
                 self.flush(box)
-                if box.row:
-                    self.end_row(box)
-            if self.stack and box.last > self.stack[-1].last:
-                self.stack[-1].last = box.last
-        elif tag == "a":
-            self.links -= 1
+            if box.row:
+                self.end_row(box)
+        if stack and box.last > stack[-1].last:
+            stack[-1].last = box.last
 
     def end_row(self, row: _Box) -> None:
         cells = row.row or []
@@ -358,9 +350,6 @@ class _Walker:
         lines = (row.start, max(c.lines[1] for c in cells))
         self.emit(row.node, row.context, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
 
-    def tail(self, el: etree._Element) -> None:
-        if self.stack:
-            self.add(self.stack[-1], el.tail)
 
 
 # text nodes of the body outside (and inside) <noscript>, script and styling aside
@@ -368,7 +357,6 @@ _BODY_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style
                          " or ancestor::template)]", smart_strings=False)
 _NOSCRIPT_TEXT = etree.XPath("//body//noscript//text()[not(ancestor::script or ancestor::style"
                              " or ancestor::template)]", smart_strings=False)
-_HAS_NOSCRIPT = etree.XPath("boolean(//body//noscript)")
 
 
 def _visible_chars(texts: list[str]) -> int:
@@ -378,8 +366,6 @@ def _visible_chars(texts: list[str]) -> int:
 def noscript_holds_page(root: etree._Element, cfg: ReadRules) -> bool:
     """Whether the page's text is in its <noscript> elements: a page rendered by scripts serves
     crawlers and script-less browsers its posts or article there, and little else outside."""
-    if not _HAS_NOSCRIPT(root):
-        return False
     inside = _visible_chars(_NOSCRIPT_TEXT(root))
     return inside >= max(1, cfg.noscript_min_chars) and \
         inside >= cfg.noscript_min_share * (inside + _visible_chars(_BODY_TEXT(root)))
@@ -387,36 +373,91 @@ def noscript_holds_page(root: etree._Element, cfg: ReadRules) -> bool:
 
 def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozenset[str] = DROP_TAGS) -> None:
     """Walk one tree into ``w``; ``offset`` is added to its source lines (a re-parsed fragment's
-    lines count from the line its text starts on); the subtrees of ``drop_tags`` make no blocks."""
+    lines count from the line its text starts on); the subtrees of ``drop_tags`` make no blocks.
+
+    One loop over lxml's events with the per-element work written out in it: it runs for every
+    element of the page, and a method call per step cost more than the work. Text is added to
+    the innermost open block element's ``parts``; its lines widen that block's."""
+    nodes, stack, containers = w.nodes, w.stack, w.containers
+    links, line = w.links, w.line  # kept in locals while walking; w's are current around calls out
     walk = etree.iterwalk(root, events=("start", "end"))
+    skipped = False  # the element that just started was skipped whole: its "end" comes next
     for event, el in walk:
-        tag = el.tag
-        element = isinstance(tag, str)
-        kept = element and tag not in drop_tags
         if event == "start":
-            if element:
-                w.open_node(el, tag)
-            line = el.sourceline + offset if el.sourceline else w.line
+            tag = el.tag
+            sourceline = el.sourceline
+            if sourceline:
+                line = sourceline + offset
+            if tag in drop_tags or tag.__class__ is not str:
+                if tag.__class__ is str:  # no node (nothing in it makes a block), but it counts as a sibling
+                    counts = nodes[-1][3]
+                    counts[tag] = counts.get(tag, 0) + 1
+                walk.skip_subtree()  # its "end" still comes, for the tail
+                skipped = True
+                continue
+            parent = nodes[-1]
+            counts = parent[3]
+            index = counts[tag] = counts.get(tag, 0) + 1
+            context = parent[4]
+            block = tag in BLOCK_TAGS
+            if block:  # blocks sit in block-level elements: an inline one (a link, a span) is no container
+                container = container_of(el, tag, context)
+                if container is not None:
+                    containers.append(container)  # for finish to count up
+                    context = container
+            node = (parent, tag, index, {}, context)
+            nodes.append(node)
+            if block or not stack:
+                box = w.open_block(el, tag, line, node)
+                text = el.text
+                if text:  # its first and last lines are this one already
+                    box.parts.append((text, links > 0))
+                continue
             if tag == "noframes":
                 # the parser keeps <noframes> content as raw text, but it is markup, and on a frameset
                 # page often the only real text: it is parsed on its own and read in its place
-                w.line = line
+                w.links, w.line = links, line
                 inner = parse(el.text or "")[0]
                 if inner is not None:
                     _walk(w, inner, line - 1)
+                links, line = w.links, w.line
                 walk.skip_subtree()
-            elif kept:
-                w.start(el, tag, line)
-            else:
-                w.line = line  # its tail starts here
-                walk.skip_subtree()  # its "end" still comes, for the tail
+                continue
+            top = stack[-1]
+            if line > top.last:
+                top.last = line
+            if tag == "br":
+                top.parts.append(("\n" if top.pre else " ", links > 0))
+                if top.first is None:
+                    top.first = line
+            elif tag in IMAGE_TAGS:
+                top.flags = top.flags | IMAGE_FLAGS
+            elif tag == "a":
+                links += 1
+            text = el.text
+            if text:
+                top.parts.append((text, links > 0))
+                if top.first is None:
+                    top.first = line
         else:
-            if kept:
-                w.end(el, tag)
-            if element:
-                w.close_node()
-            if el is not root:
-                w.tail(el)
+            if skipped:
+                skipped = False  # no node, no block: only its tail is text
+            else:
+                tag = nodes.pop()[1]  # (not el.tag again: lxml makes a new string each time)
+                if stack and stack[-1].el is el:  # a block element (or the root) closes
+                    w.close_block(stack.pop(), tag)
+                elif tag == "a":
+                    links -= 1
+            if el is not root and stack:
+                text = el.tail
+                if text:
+                    top = stack[-1]
+                    top.parts.append((text, links > 0))
+                    if top.first is None:
+                        top.first = line
+                    if line > top.last:
+                        top.last = line
+    w.links, w.line = links, line
 
 
 def _squash(text: str | None) -> str | None:
@@ -474,7 +515,12 @@ ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+
 def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarning]]:
     """The text with start tags cut to their first ``max_attributes`` attributes (line ends kept,
     so line numbers stay), and a warning for each tag cut."""
-    long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % (4 * max_attributes))  # re caches it
+    min_length = 4 * max_attributes
+    # first a search for a run without ">" alone, over twice as fast (one character to rule out,
+    # not a class): every long start tag is one, and most pages have neither
+    if re.search(r"<[A-Za-z][^>]{%d,}" % min_length, text) is None:  # re caches the patterns
+        return text, []
+    long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % min_length)
     pieces: list[str] = []
     warnings: list[PageWarning] = []
     done = 0
@@ -501,12 +547,14 @@ def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarn
     return "".join(pieces), warnings
 
 
-def strip_controls(text: str) -> tuple[str, list[Removal]]:
+def strip_controls(text: str, data: bytes | None = None) -> tuple[str, list[Removal]]:
     """The text without C0 control characters, and a removal per line that held some (its line
-    numbers stay those of the source: no line end is removed)."""
+    numbers stay those of the source: no line end is removed). ``data``: the text as UTF-8, if at
+    hand (a character that cannot be encoded may stand as anything but a control character)."""
     # looked for in the encoded bytes: deleting them in C and comparing lengths is several times
     # faster than a character-class search over a wide string
-    data = text.encode("utf-8", "surrogatepass")
+    if data is None:
+        data = text.encode("utf-8", "replace")
     if len(data.translate(None, CONTROL_BYTES)) == len(data):
         return text, []
     removed: list[Removal] = []
@@ -532,8 +580,9 @@ def blank_doctype_subset(text: str, window: int) -> str:
     return text[:a] + re.sub(r"[^\r\n]+", "", text[a:b]) + text[b:]
 
 
-def parse(text: str) -> tuple[etree._Element | None, list[str]]:
+def parse(text: str, data: bytes | None = None) -> tuple[etree._Element | None, list[str]]:
     """(root element, fatal parser errors) of an HTML page; no root for a page with no markup or text.
+    ``data``: ``text.encode("utf-8", "replace")``, if the caller has it already.
 
     A fatal error (a resource limit such as excessive nesting) means the parser stopped early: the
     page is read as far as it got, and the caller warns.
@@ -547,7 +596,9 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
     # a plain etree parser: lxml.html's element classes cost time per element and are not needed
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        if data is None:
+            data = text.encode("utf-8", "replace")
+        root = lxml.html.document_fromstring(data, parser=parser)
     except etree.ParserError as exc:
         if "empty" in str(exc).lower():  # only comments or processing instructions
             return None, []
@@ -560,9 +611,17 @@ def parse(text: str) -> tuple[etree._Element | None, list[str]]:
 
 def read(doc: Document, cfg: ReadRules) -> Document:
     """Blocks from ``doc.text`` (an HTML page); title, language, URL and meta from its <head>."""
-    text, removed = strip_controls(doc.text)
+    # the page as the parser takes it, encoded once: the control character check looks in it too,
+    # and it is parsed as it is unless a check changed the text
+    source = doc.text
+    data: bytes | None = source.encode("utf-8", "replace")
+    text, removed = strip_controls(source, data)
+    if text is not source:
+        data = None  # not the text parsed: let it go
     text, warnings = limit_attributes(text, cfg.max_attributes)
-    root, fatal = parse(blank_doctype_subset(text, cfg.doctype_window))
+    parsed = blank_doctype_subset(text, cfg.doctype_window)
+    root, fatal = parse(parsed, data if parsed is source else None)
+    del data, parsed
     if root is None:
         return doc.evolve(NAME, blocks=(), cuts=removed, warnings=warnings)
     if fatal:
