@@ -109,19 +109,20 @@ _Node = tuple
 def _xpaths(nodes: list[_Node], top: _Node) -> list[str]:
     """XPaths in lxml's getpath form: a position only where siblings share the tag. ``top`` is the
     node above the root (it has the root as its only child)."""
-    memo: dict[int, str] = {id(top): ""}
+    memo: dict[int, str] = {id(top): ""}  # the nodes are alive: their ids are theirs
     out = []
     for node in nodes:
-        chain = []
-        n = node
-        while id(n) not in memo:
-            chain.append(n)
-            n = n[0]
-        prefix = memo[id(n)]
-        for n in reversed(chain):
-            tag = n[1]
-            step = tag if n[0][3][tag] == 1 else f"{tag}[{n[2]}]"
-            prefix = memo[id(n)] = f"{prefix}/{step}"
+        prefix = memo.get(id(node))
+        if prefix is None:  # the steps from the nearest ancestor with its path known
+            chain = [node]
+            n = node[0]
+            while (prefix := memo.get(id(n))) is None:
+                chain.append(n)
+                n = n[0]
+            for n in reversed(chain):
+                tag = n[1]
+                step = tag if n[0][3][tag] == 1 else f"{tag}[{n[2]}]"
+                prefix = memo[id(n)] = f"{prefix}/{step}"
         out.append(prefix)
     return out
 
