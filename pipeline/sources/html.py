@@ -552,11 +552,11 @@ def strip_controls(text: str, data: bytes | None = None) -> tuple[str, list[Remo
     """The text without C0 control characters, and a removal per line that held some (its line
     numbers stay those of the source: no line end is removed). ``data``: the text as UTF-8, if at
     hand (a character that cannot be encoded may stand as anything but a control character)."""
-    # looked for in the encoded bytes: deleting them in C and comparing lengths is several times
-    # faster than a character-class search over a wide string
+    # looked for in the encoded bytes, one byte value at a time (memchr): several times faster than
+    # a character-class search over a wide string, and faster than deleting them all in one pass
     if data is None:
         data = text.encode("utf-8", "replace")
-    if len(data.translate(None, CONTROL_BYTES)) == len(data):
+    if not any(byte in data for byte in CONTROL_BYTES):
         return text, []
     removed: list[Removal] = []
     line, pos = 1, 0
