@@ -518,15 +518,16 @@ def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarn
     so line numbers stay), and a warning for each tag cut."""
     min_length = 4 * max_attributes
     # first a search for a run without ">" alone, over twice as fast (one character to rule out,
-    # not a class): every long start tag is one, and most pages have neither
-    if re.search(r"<[A-Za-z][^>]{%d,}" % min_length, text) is None:  # re caches the patterns
+    # not a class): every long start tag is one, and most pages have neither; none starts before it
+    candidate = re.search(r"<[A-Za-z][^>]{%d,}" % min_length, text)  # re caches the patterns
+    if candidate is None:
         return text, []
     long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % min_length)
     pieces: list[str] = []
     warnings: list[PageWarning] = []
     done = 0
     line, counted = 1, 0  # line numbers counted on from the last tag cut, not from the top each time
-    for tag in long_start_tag.finditer(text):
+    for tag in long_start_tag.finditer(text, candidate.start()):
         attributes = ATTRIBUTE.finditer(text, tag.start() + 1, tag.end())
         next(attributes, None)  # the tag name
         cut = None
