@@ -262,9 +262,9 @@ class _Walker:
         return out
 
     def flush(self, box: _Box) -> None:
-        """Emit the text ``box`` collected so far as a block. The walk calls it only when that is
-        more than one piece of whitespace (the line breaks between blocks, mostly: no block, as
-        collapse would say), and clears those pieces itself, a call saved on most elements."""
+        """Emit the text ``box`` collected so far as a block. Its callers call it only when that is
+        more than a single piece of whitespace: one alone (the line break between two blocks, on
+        most elements) makes no block, as collapse would say, and they clear it themselves."""
         text, links = collapse(box.parts, box.pre)
         if text:
             first = box.first if box.first is not None else box.last
@@ -350,7 +350,6 @@ class _Walker:
         flags = frozenset().union(*(c.flags for c in cells))
         lines = (row.start, max(c.lines[1] for c in cells))
         self.emit(row.node, row.context, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
-
 
 
 # text nodes of the body outside (and inside) <noscript>, script and styling aside
