@@ -109,19 +109,20 @@ _Node = tuple
 def _xpaths(nodes: list[_Node], top: _Node) -> list[str]:
     """XPaths in lxml's getpath form: a position only where siblings share the tag. ``top`` is the
     node above the root (it has the root as its only child)."""
-    memo: dict[int, str] = {id(top): ""}
+    memo: dict[int, str] = {id(top): ""}  # the nodes are alive: their ids are theirs
     out = []
     for node in nodes:
-        chain = []
-        n = node
-        while id(n) not in memo:
-            chain.append(n)
-            n = n[0]
-        prefix = memo[id(n)]
-        for n in reversed(chain):
-            tag = n[1]
-            step = tag if n[0][3][tag] == 1 else f"{tag}[{n[2]}]"
-            prefix = memo[id(n)] = f"{prefix}/{step}"
+        prefix = memo.get(id(node))
+        if prefix is None:  # the steps from the nearest ancestor with its path known
+            chain = [node]
+            n = node[0]
+            while (prefix := memo.get(id(n))) is None:
+                chain.append(n)
+                n = n[0]
+            for n in reversed(chain):
+                tag = n[1]
+                step = tag if n[0][3][tag] == 1 else f"{tag}[{n[2]}]"
+                prefix = memo[id(n)] = f"{prefix}/{step}"
         out.append(prefix)
     return out
 
@@ -261,9 +262,9 @@ class _Walker:
         return out
 
     def flush(self, box: _Box) -> None:
-        """Emit the text ``box`` collected so far as a block. The walk calls it only when that is
-        more than one piece of whitespace (the line breaks between blocks, mostly: no block, as
-        collapse would say), and clears those pieces itself, a call saved on most elements."""
+        """Emit the text ``box`` collected so far as a block. Its callers call it only when that is
+        more than a single piece of whitespace: one alone (the line break between two blocks, on
+        most elements) makes no block, as collapse would say, and they clear it themselves."""
         text, links = collapse(box.parts, box.pre)
         if text:
             first = box.first if box.first is not None else box.last
@@ -349,7 +350,6 @@ class _Walker:
         flags = frozenset().union(*(c.flags for c in cells))
         lines = (row.start, max(c.lines[1] for c in cells))
         self.emit(row.node, row.context, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
-
 
 
 # text nodes of the body outside (and inside) <noscript>, script and styling aside
@@ -517,15 +517,16 @@ def limit_attributes(text: str, max_attributes: int) -> tuple[str, list[PageWarn
     so line numbers stay), and a warning for each tag cut."""
     min_length = 4 * max_attributes
     # first a search for a run without ">" alone, over twice as fast (one character to rule out,
-    # not a class): every long start tag is one, and most pages have neither
-    if re.search(r"<[A-Za-z][^>]{%d,}" % min_length, text) is None:  # re caches the patterns
+    # not a class): every long start tag is one, and most pages have neither; none starts before it
+    candidate = re.search(r"<[A-Za-z][^>]{%d,}" % min_length, text)  # re caches the patterns
+    if candidate is None:
         return text, []
     long_start_tag = re.compile(r"<[A-Za-z][^<>]{%d,}" % min_length)
     pieces: list[str] = []
     warnings: list[PageWarning] = []
     done = 0
     line, counted = 1, 0  # line numbers counted on from the last tag cut, not from the top each time
-    for tag in long_start_tag.finditer(text):
+    for tag in long_start_tag.finditer(text, candidate.start()):
         attributes = ATTRIBUTE.finditer(text, tag.start() + 1, tag.end())
         next(attributes, None)  # the tag name
         cut = None
@@ -551,11 +552,11 @@ def strip_controls(text: str, data: bytes | None = None) -> tuple[str, list[Remo
     """The text without C0 control characters, and a removal per line that held some (its line
     numbers stay those of the source: no line end is removed). ``data``: the text as UTF-8, if at
     hand (a character that cannot be encoded may stand as anything but a control character)."""
-    # looked for in the encoded bytes: deleting them in C and comparing lengths is several times
-    # faster than a character-class search over a wide string
+    # looked for in the encoded bytes, one byte value at a time (memchr): several times faster than
+    # a character-class search over a wide string, and faster than deleting them all in one pass
     if data is None:
         data = text.encode("utf-8", "replace")
-    if len(data.translate(None, CONTROL_BYTES)) == len(data):
+    if not any(byte in data for byte in CONTROL_BYTES):
         return text, []
     removed: list[Removal] = []
     line, pos = 1, 0
