@@ -777,8 +777,8 @@ def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> N
         c = b.container
         depth = 0
         while c is not None and depth < r.card_max_depth:
-            words = c.names.split(None, 1)  # class="  " has no first word
-            first = words[0] if words else ""
+            names = c.names.split(None, 1)  # class="  " has no first word
+            first = names[0] if names else ""
             groups.setdefault((id(c.parent), c.tag, first), {}).setdefault(id(c), []).append(i)
             c, depth = c.parent, depth + 1
     best: list[int] = []
@@ -787,9 +787,9 @@ def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> N
         if len(cards) < r.listing_min_items:
             continue
         members = sorted({i for items in cards.values() for i in items})
-        words = sum(feats[i].words for i in members)
-        if words > best_words and words >= r.listing_mean_words * len(cards):
-            best, best_words = members, words
+        group_words = sum(feats[i].words for i in members)
+        if group_words > best_words and group_words >= r.listing_mean_words * len(cards):
+            best, best_words = members, group_words
     outside = kept - sum(feats[i].words for i in best if not verdict[i])
     if best and best_words > r.listing_over_kept * outside:
         for i in best:
