@@ -45,6 +45,27 @@ _IN_TEXT = re.compile(
     r"|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})(?![\d/-])", re.I)
 
 
+_UPDATED_WORD = re.compile(r"(?:updated|revised|modified)\b", re.I)  # "2022Updated:": glued to what is before
+_REVIEWED_WORD = re.compile(r"\breviewed\b|\breview\s+date\b", re.I)
+
+
+def dates_in_line(line: str) -> list[tuple[str, str]]:
+    """The dates a short line states, each with what it dates: ``("modified", "2024-03-03")`` for
+    "Updated: Mar 3, 2024", ``reviewed`` after "reviewed", else ``published`` (the words since the
+    previous date say which: "Published Jan 2, 2024 | Updated Mar 3, 2024" gives both)."""
+    out: list[tuple[str, str]] = []
+    start = 0
+    for m in _IN_TEXT.finditer(line):
+        date = parse_date(m.group(1))
+        if date:
+            before = line[start:m.start()]
+            key = "modified" if _UPDATED_WORD.search(before) else "reviewed" if _REVIEWED_WORD.search(before) \
+                else "published"
+            out.append((key, date))
+        start = m.end()
+    return out
+
+
 def find_date(text: str) -> str | None:
     """The first date stated inside ``text`` as ``YYYY-MM-DD`` (None: no date that exists)."""
     for m in _IN_TEXT.finditer(text):

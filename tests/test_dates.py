@@ -1,9 +1,10 @@
-"""Dates as pages state them: one date alone (parse_date) and the first date inside a line (find_date)."""
+"""Dates as pages state them: one date alone (parse_date), the first date inside a line (find_date) and
+what each date of a line dates (dates_in_line)."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.dates import find_date, parse_date
+from pipeline.dates import dates_in_line, find_date, parse_date
 
 
 @pytest.mark.parametrize("line, date", [
@@ -26,3 +27,14 @@ def test_numbers_that_are_no_date_give_none(line: str) -> None:
 def test_one_date_alone_parses_in_its_stated_order() -> None:
     assert (parse_date("02/06/2012"), parse_date("22.08.2024"), parse_date("Aug. 22nd, 2024")) == \
         ("2012-02-06", "2024-08-22", "2024-08-22")
+
+
+@pytest.mark.parametrize("line, dates", [
+    ("By Ann Lee | March 4, 2023 | 5 min read", [("published", "2023-03-04")]),
+    ("Posted 2 Jan 2024 · Last updated: 3 Feb 2024", [("published", "2024-01-02"), ("modified", "2024-02-03")]),
+    ("SportsOCTOBER 2, 2020Updated: 5 MAY 2021", [("modified", "2021-05-05")]),  # glued words: "2020Updated"
+    ("Clinically reviewed on 7 June 2022 by Dr. Bo", [("reviewed", "2022-06-07")]),
+    ("No date on this line", []),
+])
+def test_each_date_of_a_line_is_dated_by_the_words_since_the_previous_one(line: str, dates) -> None:
+    assert dates_in_line(line) == dates

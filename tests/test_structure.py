@@ -172,3 +172,34 @@ def test_a_hidden_panel_that_holds_prose_is_kept_and_a_hidden_menu_goes(rules):
     html = ('<body><div class="menu-panel" hidden><ul><li><a href="/a">Shop</a></li></ul></div>'
             f'<div class="tab-panel" style="display:none"><p>{PROSE}</p></div><main><p>{PROSE}</p></main></body>')
     assert [r for _, r in judged(html, rules)] == ["hidden", None, None]
+
+
+def head_meta(html: str, rules) -> dict:
+    doc = structure.stage(pipeline.read(html, name="x.html", rules=rules), rules)
+    return {k: doc.meta.get(k) for k in ("published", "modified")}
+
+
+def test_a_date_in_the_byline_under_the_title_is_the_published_date(rules):
+    html = page("<h1>Floods in the valley</h1><p>By Ann Lee | March 4, 2023</p>")
+    assert head_meta(html, rules) == {"published": "2023-03-04", "modified": None}
+
+
+def test_an_updated_line_at_the_head_gives_only_the_modified_date(rules):
+    html = page("<h1>Floods in the valley</h1><div>Last updated: 9 June 2024</div>")
+    assert head_meta(html, rules) == {"published": None, "modified": "2024-06-09"}
+
+
+def test_a_date_the_markup_states_wins_over_the_head(rules):
+    html = page('<h1>Floods in the valley</h1><p>By Ann Lee | March 4, 2023</p>').replace(
+        "<html>", '<html><head><meta property="article:published_time" content="2020-01-02"></head>')
+    assert head_meta(html, rules)["published"] == "2020-01-02"
+
+
+def test_dates_of_several_lines_under_the_title_are_a_list_not_the_page_date(rules):
+    html = page("<h1>Latest posts</h1><p>Spring planting, 3 March 2024</p><p>Winter pruning, 2 Jan 2024</p>")
+    assert head_meta(html, rules) == {"published": None, "modified": None}
+
+
+def test_a_date_after_the_first_paragraph_of_prose_is_not_the_page_date(rules):
+    html = "<html><body><main><h1>Floods</h1>" + f"<p>{PROSE}</p><p>Ann Lee, March 4, 2023</p><p>{PROSE}</p></main></body></html>"
+    assert head_meta(html, rules) == {"published": None, "modified": None}

@@ -19,6 +19,10 @@ when the innermost such element that decides is furniture:
   of the page's prose: a tab or an accordion panel hides text until a click, a menu or a pop-up
   hides none.
 
+Where the markup states no published date, the page's head gives it (``page_head``): the date a
+short line shows just around the title heading, before the first paragraph of prose, as a byline
+does ("By Ann Lee | July 8, 2025"); a line that says it was updated gives ``modified``.
+
 A container that holds more than ``max_text_share`` of the page's text, or more than
 ``max_prose_share`` of its prose (text outside links in blocks of at least ``prose_min_words``
 words that end a sentence), is never furniture: a class word on a wrapper of the page's main
@@ -39,6 +43,7 @@ from typing import Any
 
 import regex
 
+from ..dates import dates_in_line
 from ..document import Block, Container, Document, dropped
 from ..profile import page_profile
 
@@ -81,6 +86,10 @@ class StructureRules:
     ignore_tags: frozenset[str]  # never judged by their names (the page's root wrappers)
     named_tags: frozenset[str]  # elements whose class and id words count (a heading's id is its text, slugged)
     modifier_words: frozenset[str] = frozenset()  # a class value opening with one is layout ("has-sidebar"): no words
+    # the page head, where a date the markup does not state is looked for: blocks around the title heading
+    head_before: int = 0
+    head_after: int = 0
+    head_max_words: int = 0  # a longer block is prose, not a byline: the head ends there
 
 
 def _names(section: Mapping, key: str, where) -> frozenset[str]:
@@ -94,6 +103,7 @@ def _names(section: Mapping, key: str, where) -> frozenset[str]:
 def compile(section: Mapping, where) -> StructureRules:
     content = where.get(section, "content", Mapping, {})
     wc = where.at("content")
+    head = where.get(section, "page_head", Mapping, {})
     max_text_share = where.number(section, "max_text_share", 0.5, lo=0, hi=1)
     max_prose_share = where.number(section, "max_prose_share", 0.5, lo=0, hi=1)
     furniture = []
@@ -124,6 +134,9 @@ def compile(section: Mapping, where) -> StructureRules:
         ignore_tags=_names(section, "ignore_tags", where),
         named_tags=_names(section, "named_tags", where),
         modifier_words=_names(section, "modifier_words", where),
+        head_before=where.integer(head, "blocks_before", 0, lo=0),
+        head_after=where.integer(head, "blocks_after", 0, lo=0),
+        head_max_words=where.integer(head, "max_words", 0, lo=0),
     )
 
 
@@ -274,10 +287,7 @@ def _prose(blocks: tuple[Block, ...], cfg: StructureRules) -> dict[int, int]:
     container, by id, and under the whole page (key 0)."""
     out: dict[int, int] = {0: 0}
     for b in blocks:
-        if b.kind not in PROSE_KINDS or 2 * b.link_chars > len(b.text):
-            continue
-        facts = b.facts
-        if facts.tokens < cfg.prose_min_words or not facts.ends_sentence:
+        if not _is_prose(b, cfg):
             continue
         n = len(b.text) - b.link_chars
         out[0] += n
@@ -286,6 +296,13 @@ def _prose(blocks: tuple[Block, ...], cfg: StructureRules) -> dict[int, int]:
             out[id(c)] = out.get(id(c), 0) + n
             c = c.parent
     return out
+
+
+def _is_prose(b: Block, cfg: StructureRules) -> bool:
+    """A paragraph of prose: mostly outside links, long enough, ending a sentence."""
+    if b.kind not in PROSE_KINDS or 2 * b.link_chars > len(b.text):
+        return False
+    return b.facts.tokens >= cfg.prose_min_words and b.facts.ends_sentence
 
 
 def _label(c: Container) -> str:
@@ -304,4 +321,28 @@ def stage(doc: Document, rules) -> Document:
     for b in blocks:
         v = judge.verdict(b.container)
         out.append(b if v is None else dropped(b, NAME, v[0], v[1]))
-    return doc.evolve(NAME, blocks=out)
+    return doc.evolve(NAME, blocks=out, meta=_head_dates(doc, cfg))
+
+
+def _head_dates(doc: Document, cfg: StructureRules) -> dict[str, str]:
+    """The dates the page shows at its head where its markup states no published date: the short
+    lines just before and after its title heading (its first ``h1``), up to the first paragraph of
+    prose, as a byline shows them ("By Ann Lee | July 8, 2025", "Updated: Dec 9, 2025"). Where
+    several of those lines state a date, they are a list's entries (a blog's latest posts), not the
+    page's dates."""
+    if "published" in doc.meta or not cfg.head_max_words:
+        return {}
+    blocks = doc.blocks
+    title = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), None)
+    if title is None:
+        return {}
+    dated: dict[str, list[tuple[str, str]]] = {}  # by line: a title shown twice is one line
+    for i in range(max(0, title - cfg.head_before), min(len(blocks), title + 1 + cfg.head_after)):
+        b = blocks[i]
+        if i > title and _is_prose(b, cfg):
+            break
+        if b.facts.tokens <= cfg.head_max_words:
+            found = dates_in_line(b.text)
+            if found:
+                dated.setdefault(b.text, found)
+    return dict(reversed(next(iter(dated.values())))) if len(dated) == 1 else {}
