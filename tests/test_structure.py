@@ -203,3 +203,24 @@ def test_dates_of_several_lines_under_the_title_are_a_list_not_the_page_date(rul
 def test_a_date_after_the_first_paragraph_of_prose_is_not_the_page_date(rules):
     html = "<html><body><main><h1>Floods</h1>" + f"<p>{PROSE}</p><p>Ann Lee, March 4, 2023</p><p>{PROSE}</p></main></body></html>"
     assert head_meta(html, rules) == {"published": None, "modified": None}
+
+
+LONG = " ".join([PROSE] * 4)  # a page needs min_prose_chars of prose before it has a content region
+
+
+def test_what_follows_the_block_that_holds_the_prose_goes_as_after_content(rules):
+    teasers = "".join(f'<div class="card"><a href="/s{i}">Other story {i}</a><p>{PROSE}</p></div>' for i in range(2))
+    html = f'<html><body><div class="story"><p>{LONG}</p><p>{LONG}</p></div>{teasers}</body></html>'
+    assert [r for _, r in judged(html, rules)] == [None, None] + ["after-content"] * 4
+
+
+def test_prose_spread_over_sibling_sections_has_no_content_region(rules):
+    parts = "".join(f'<div class="part{i}"><p>{LONG}</p></div>' for i in range(3))
+    html = f"<html><body>{parts}</body></html>"
+    assert [r for _, r in judged(html, rules)] == [None, None, None]
+
+
+def test_a_short_byline_right_after_the_content_is_left_to_the_text_stages(rules):
+    html = (f'<html><body><div class="story"><p>{LONG}</p><p>{LONG}</p></div><p>Written by Ann Lee</p>'
+            f'<div class="more"><a href="/a">Read next</a></div></body></html>')
+    assert [r for _, r in judged(html, rules)] == [None, None, None, "after-content"]

@@ -90,6 +90,10 @@ class StructureRules:
     head_before: int = 0
     head_after: int = 0
     head_max_words: int = 0  # a longer block is prose, not a byline: the head ends there
+    region_rule: str | None = None  # None: blocks after the content region stay
+    region_min_prose: int = 0
+    region_min_prose_share: float = 1.0
+    region_tail_left: int = 0  # short blocks right after the region left to the later stages (a byline, a date)
 
 
 def _names(section: Mapping, key: str, where) -> frozenset[str]:
@@ -104,6 +108,7 @@ def compile(section: Mapping, where) -> StructureRules:
     content = where.get(section, "content", Mapping, {})
     wc = where.at("content")
     head = where.get(section, "page_head", Mapping, {})
+    region = where.get(section, "content_region", Mapping, {})
     max_text_share = where.number(section, "max_text_share", 0.5, lo=0, hi=1)
     max_prose_share = where.number(section, "max_prose_share", 0.5, lo=0, hi=1)
     furniture = []
@@ -137,6 +142,10 @@ def compile(section: Mapping, where) -> StructureRules:
         head_before=where.integer(head, "blocks_before", 0, lo=0),
         head_after=where.integer(head, "blocks_after", 0, lo=0),
         head_max_words=where.integer(head, "max_words", 0, lo=0),
+        region_rule=where.get(region, "rule", str, None),
+        region_min_prose=where.integer(region, "min_prose_chars", 0, lo=0),
+        region_min_prose_share=where.number(region, "min_prose_share", 1.0, lo=0, hi=1),
+        region_tail_left=where.integer(region, "tail_left", 0, lo=0),
     )
 
 
@@ -321,7 +330,51 @@ def stage(doc: Document, rules) -> Document:
     for b in blocks:
         v = judge.verdict(b.container)
         out.append(b if v is None else dropped(b, NAME, v[0], v[1]))
+    out = _after_content(out, judge.prose, cfg)
     return doc.evolve(NAME, blocks=out, meta=_head_dates(doc, cfg))
+
+
+def _content_region(blocks: list[Block], prose: dict[int, int], cfg: StructureRules) -> Container | None:
+    """The innermost element that holds nearly all the page's prose (``region.min_prose_share``),
+    None where the prose is spread over the page or there is little of it."""
+    total = prose.get(0, 0)
+    if not cfg.region_rule or total < cfg.region_min_prose:
+        return None
+    best: Container | None = None
+    seen: set[int] = set()
+    for b in blocks:
+        c = b.container
+        while c is not None and id(c) not in seen:
+            seen.add(id(c))
+            if c.tag not in cfg.ignore_tags and prose.get(id(c), 0) >= cfg.region_min_prose_share * total \
+                    and (best is None or c.text_chars < best.text_chars):
+                best = c
+            c = c.parent
+    return best
+
+
+def _after_content(blocks: list[Block], prose: dict[int, int], cfg: StructureRules) -> list[Block]:
+    """Blocks after the content region's last block go (rule ``region.rule``): what follows an
+    article's end (teasers of other stories, a newsletter box, the page's end matter) is not it."""
+    kept = [b for b in blocks if b.drop is None]
+    region = _content_region(kept, prose, cfg)
+    if region is None:
+        return blocks
+    inside = [i for i, b in enumerate(blocks) if b.drop is None and b.container is not None
+              and region in b.container.chain()]
+    if not inside:
+        return blocks
+    end = inside[-1]
+    why = f"after the content region <{region.tag}>{_label(region)}"
+    out = blocks[:end + 1]
+    near = 0  # the article's own end matter follows it: its byline and date are left to the text stages
+    for b in blocks[end + 1:]:
+        if b.drop is None:
+            near += 1
+            if near > cfg.region_tail_left or b.facts.tokens > cfg.head_max_words or b.link_chars:
+                b = dropped(b, NAME, cfg.region_rule, why)
+        out.append(b)
+    return out
 
 
 def _head_dates(doc: Document, cfg: StructureRules) -> dict[str, str]:
