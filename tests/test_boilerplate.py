@@ -234,6 +234,13 @@ def test_the_comment_section_after_the_article_goes_to_the_end_of_the_page() -> 
     assert rules_of(doc)[comment] == "comments"
 
 
+def test_a_forum_post_quoting_another_does_not_open_a_comment_section() -> None:
+    reply = "I completely agree with the first post, this is exactly what my doctor told me last year as well."
+    doc = run(f"{BODY}\n\n{BODY2}\n\nmargo wrote:\n\n{reply}\n")
+    assert reply in kept(doc)
+    assert rules_of(doc)["margo wrote:"] == "reply-attribution"
+
+
 def test_on_a_page_that_calls_itself_a_thread_the_replies_after_the_opener_stay() -> None:
     reply = "I completely agree with the first post, this is exactly what my doctor told me last year as well."
     thread = (f'<html><head><script type="application/ld+json">{{"@type": "DiscussionForumPosting"}}</script>'
