@@ -224,3 +224,9 @@ def test_a_short_byline_right_after_the_content_is_left_to_the_text_stages(rules
     html = (f'<html><body><div class="story"><p>{LONG}</p><p>{LONG}</p></div><p>Written by Ann Lee</p>'
             f'<div class="more"><a href="/a">Read next</a></div></body></html>')
     assert [r for _, r in judged(html, rules)] == [None, None, None, "after-content"]
+
+
+def test_blocks_before_the_title_heading_outside_the_content_region_go_as_before_title(rules):
+    html = (f'<html><body><div class="ticker"><p>Markets fall again</p></div><h1>Floods in the valley</h1>'
+            f'<div class="story"><p>{LONG}</p><p>{LONG}</p></div></body></html>')
+    assert [r for _, r in judged(html, rules)] == ["before-title", None, None, None]

@@ -90,7 +90,8 @@ class StructureRules:
     head_before: int = 0
     head_after: int = 0
     head_max_words: int = 0  # a longer block is prose, not a byline: the head ends there
-    region_rule: str | None = None  # None: blocks after the content region stay
+    region_after_rule: str | None = None  # None: blocks after the content region stay
+    region_before_rule: str | None = None  # None: blocks before the title heading outside the region stay
     region_min_prose: int = 0
     region_min_prose_share: float = 1.0
     region_tail_left: int = 0  # short blocks right after the region left to the later stages (a byline, a date)
@@ -142,7 +143,8 @@ def compile(section: Mapping, where) -> StructureRules:
         head_before=where.integer(head, "blocks_before", 0, lo=0),
         head_after=where.integer(head, "blocks_after", 0, lo=0),
         head_max_words=where.integer(head, "max_words", 0, lo=0),
-        region_rule=where.get(region, "rule", str, None),
+        region_after_rule=where.get(region, "after_rule", str, None),
+        region_before_rule=where.get(region, "before_rule", str, None),
         region_min_prose=where.integer(region, "min_prose_chars", 0, lo=0),
         region_min_prose_share=where.number(region, "min_prose_share", 1.0, lo=0, hi=1),
         region_tail_left=where.integer(region, "tail_left", 0, lo=0),
@@ -330,7 +332,7 @@ def stage(doc: Document, rules) -> Document:
     for b in blocks:
         v = judge.verdict(b.container)
         out.append(b if v is None else dropped(b, NAME, v[0], v[1]))
-    out = _after_content(out, judge.prose, cfg)
+    out = _outside_content(out, judge.prose, cfg)
     return doc.evolve(NAME, blocks=out, meta=_head_dates(doc, cfg))
 
 
@@ -338,7 +340,7 @@ def _content_region(blocks: list[Block], prose: dict[int, int], cfg: StructureRu
     """The innermost element that holds nearly all the page's prose (``region.min_prose_share``),
     None where the prose is spread over the page or there is little of it."""
     total = prose.get(0, 0)
-    if not cfg.region_rule or total < cfg.region_min_prose:
+    if not (cfg.region_after_rule or cfg.region_before_rule) or total < cfg.region_min_prose:
         return None
     best: Container | None = None
     seen: set[int] = set()
@@ -353,9 +355,11 @@ def _content_region(blocks: list[Block], prose: dict[int, int], cfg: StructureRu
     return best
 
 
-def _after_content(blocks: list[Block], prose: dict[int, int], cfg: StructureRules) -> list[Block]:
-    """Blocks after the content region's last block go (rule ``region.rule``): what follows an
-    article's end (teasers of other stories, a newsletter box, the page's end matter) is not it."""
+def _outside_content(blocks: list[Block], prose: dict[int, int], cfg: StructureRules) -> list[Block]:
+    """Where the page has a content region: the blocks after its last block go (``after_rule``:
+    teasers of other stories, a newsletter box, the page's end matter), and so do the blocks
+    before the page's title heading (its first ``h1``, where that is not after the region) that
+    lie outside the region (``before_rule``: a site header, a news ticker, a promo strip)."""
     kept = [b for b in blocks if b.drop is None]
     region = _content_region(kept, prose, cfg)
     if region is None:
@@ -365,14 +369,22 @@ def _after_content(blocks: list[Block], prose: dict[int, int], cfg: StructureRul
     if not inside:
         return blocks
     end = inside[-1]
-    why = f"after the content region <{region.tag}>{_label(region)}"
+    where = f"the content region <{region.tag}>{_label(region)}"
     out = blocks[:end + 1]
+    title = next((i for i, b in enumerate(out) if b.kind == "heading" and b.level == 1), None)
+    if title is not None and cfg.region_before_rule:
+        inside_set = set(inside)
+        out = [b if i >= title or b.drop is not None or i in inside_set
+               else dropped(b, NAME, cfg.region_before_rule, f"before the title heading, outside {where}")
+               for i, b in enumerate(out)]
+    if not cfg.region_after_rule:
+        return out + blocks[end + 1:]
     near = 0  # the article's own end matter follows it: its byline and date are left to the text stages
     for b in blocks[end + 1:]:
         if b.drop is None:
             near += 1
             if near > cfg.region_tail_left or b.facts.tokens > cfg.head_max_words or b.link_chars:
-                b = dropped(b, NAME, cfg.region_rule, why)
+                b = dropped(b, NAME, cfg.region_after_rule, f"after {where}")
         out.append(b)
     return out
 
