@@ -81,8 +81,14 @@ _ROLE_OR_HIDDEN = frozenset({"role", "style", "hidden", "aria-hidden"})
 def container_of(el: etree._Element, tag: str, parent: Container | None) -> Container | None:
     """The Container of an element that says something about its content, else None."""
     # its attribute names first: one call, where a get of each attribute it may not have costs one
-    # call each (and most elements have one or two attributes, or none)
+    # call each (and most elements have one attribute, most often a class, or none)
     keys = el.keys()
+    if len(keys) < 2 and _ROLE_OR_HIDDEN.isdisjoint(keys):  # no role, not hidden: its names at most
+        key = keys[0] if keys else None
+        names = el.get(key) if key == "class" or key == "id" else ""
+        if names or tag in SECTIONING_TAGS:
+            return Container(parent, tag, names, None, False)
+        return None
     get = el.get
     cls = get("class") if "class" in keys else None
     ident = get("id") if "id" in keys else None
@@ -159,23 +165,22 @@ class _Box:
     with its own short __init__: one is made per block-level element, and a dataclass's default
     factories made that cost half again as much.)"""
 
-    __slots__ = ("el", "node", "context", "kind", "level", "pre", "first", "last", "start", "parts", "flags",
-                 "row", "cell")
+    # (its element's node says which element it is and, as its last item, the innermost container
+    # around it: neither is kept twice)
+    __slots__ = ("node", "kind", "level", "pre", "first", "last", "parts", "flags", "row", "cell", "start")
 
-    def __init__(self, el: etree._Element, node: _Node, kind: str, level: int, pre: bool, line: int):
-        self.el = el
+    def __init__(self, node: _Node, kind: str, level: int, pre: bool, line: int):
         self.node = node
-        self.context: Container | None = node[4]  # the innermost container around it (itself, when it is one)
         self.kind = kind
         self.level = level
         self.pre = pre  # inside <pre>: whitespace is kept
         self.first: int | None = line  # start line of the text collected since the last emit
         self.last = line
-        self.start = line  # the element's start line
         self.parts: list[tuple[str, bool]] = []  # (text, inside a link)
         self.flags = NO_FLAGS  # of the text collected since the last emit
         self.row: list[_Cell] | None = None  # a <tr> read as a table row: its cells so far
         self.cell = False  # a <td>/<th> whose text goes into its row
+        # self.start: a row's start line, set on rows only (the only boxes that read it)
 
 
 def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int]:
@@ -186,6 +191,10 @@ def collapse(parts: list[tuple[str, bool]], pre: bool = False) -> tuple[str, int
     """
     if not parts:
         return "", 0
+    if len(parts) == 1 and not pre:  # over half the blocks: one piece of text (a link's, or none)
+        t, link = parts[0]
+        text = " ".join(t.split())
+        return text, len(text) if link else 0
     texts, in_link = zip(*parts)  # unzipped in C: most blocks need only the texts and a count
     if pre:
         text = "".join(texts)
@@ -257,8 +266,8 @@ class _Walker:
             records[i] = None
             if lines[1] < lines[0]:
                 lines = (lines[0], lines[0])
-            out.append(Block(kind, text, Span(None, lines, xpath=xpath), level, (), link_chars, flags,
-                             seq=len(out), container=context))
+            out.append(Block(kind, text, Span(None, lines, None, xpath), level, (), link_chars, flags, None, None,
+                             i, context))
         return out
 
     def flush(self, box: _Box) -> None:
@@ -268,7 +277,8 @@ class _Walker:
         text, links = collapse(box.parts, box.pre)
         if text:
             first = box.first if box.first is not None else box.last
-            self.emit(box.node, box.context, box.kind, box.level, text, links, box.flags, (first, box.last))
+            node = box.node
+            self.emit(node, node[4], box.kind, box.level, text, links, box.flags, (first, box.last))
             box.flags = NO_FLAGS  # flags not emitted yet (an image before any text) go to the next block
         box.parts = []
         box.first = None
@@ -279,7 +289,7 @@ class _Walker:
             self.emit(c.node, c.context, "paragraph", 0, c.text, c.link_chars, c.flags, c.lines)
         row.row = None
 
-    def open_block(self, el: etree._Element, tag: str, line: int, node: _Node) -> _Box:
+    def open_block(self, tag: str, line: int, node: _Node) -> _Box:
         """A block-level element (or the root) starts: the text before it in the one around it is
         a block of its own, and it collects its text from here on."""
         stack = self.stack
@@ -309,9 +319,10 @@ class _Walker:
             kind, level = "paragraph", 0
         if tag in LIST_TAGS:
             self.lists += 1
-        box = _Box(el, node, kind, level, pre, line)
+        box = _Box(node, kind, level, pre, line)
         if tag == "tr":
             box.row = []
+            box.start = line
         elif tag in CELL_TAGS and parent is not None and parent.row is not None:
             box.cell = True
         stack.append(box)
@@ -328,7 +339,7 @@ class _Walker:
             text, links = collapse(box.parts, box.pre)
             if text and row.row is not None:
                 first = box.first if box.first is not None else box.last
-                row.row.append(_Cell(box.node, box.context, text, links, box.flags, (first, box.last)))
+                row.row.append(_Cell(box.node, box.node[4], text, links, box.flags, (first, box.last)))
             if box.last > row.last:
                 row.last = box.last
         else:
@@ -349,7 +360,7 @@ class _Walker:
         text = " | ".join(c.text for c in cells)
         flags = frozenset().union(*(c.flags for c in cells))
         lines = (row.start, max(c.lines[1] for c in cells))
-        self.emit(row.node, row.context, "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
+        self.emit(row.node, row.node[4], "table", 0, text, sum(c.link_chars for c in cells), flags, lines)
 
 
 # text nodes of the body outside (and inside) <noscript>, script and styling aside
@@ -408,7 +419,7 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozense
             node = (parent, tag, index, {}, context)
             nodes.append(node)
             if block or not stack:
-                box = w.open_block(el, tag, line, node)
+                box = w.open_block(tag, line, node)
                 text = el.text
                 if text:  # its first and last lines are this one already
                     box.parts.append((text, links > 0))
@@ -443,8 +454,9 @@ def _walk(w: _Walker, root: etree._Element, offset: int = 0, drop_tags: frozense
             if skipped:
                 skipped = False  # no node, no block: only its tail is text
             else:
-                tag = nodes.pop()[1]  # (not el.tag again: lxml makes a new string each time)
-                if stack and stack[-1].el is el:  # a block element (or the root) closes
+                node = nodes.pop()
+                tag = node[1]  # (not el.tag again: lxml makes a new string each time)
+                if stack and stack[-1].node is node:  # a block element (or the root) closes
                     w.close_block(stack.pop(), tag)
                 elif tag == "a":
                     links -= 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any, Iterator
 
 from lxml import etree
@@ -69,20 +70,36 @@ def stated_metadata(root: etree._Element, ld: list[dict] | None = None) -> dict[
     return found
 
 
-# elements marked as the author's: rel="author", or a class word "author" / "byline" (words split at - and _)
-_CLASS_WORDS = 'concat(" ", translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_", "abcdefghijklmnopqrstuvwxyz  "), " ")'
-_AUTHOR_MARKED = etree.XPath(f'//body//*[@rel="author" or contains({_CLASS_WORDS}, " author ") '
-                             f'or contains({_CLASS_WORDS}, " byline ")]')
+# elements marked as the author's: rel="author", or a class word "author" / "byline" (words split
+# at - and _, ASCII letters lower-cased, as XPath's translate would). The candidates are found in
+# C, the class words read in Python: libxml2's translate and concat on every element cost several
+# times more (a class value is short, a page has hundreds)
+_AUTHOR_CANDIDATES = etree.XPath('//body//*[@rel="author" or @class]')
+_CLASS_WORD_TABLE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ-_", "abcdefghijklmnopqrstuvwxyz  ")
 BYLINE_LEAD = re.compile(r"^\s*(?:(?:written|posted|reviewed|edited)\s+)?by:?\s+|^\s*authors?:\s*", re.I)
 NOT_A_NAME = re.compile(r"\d|[:@|•]|^(?:the\s+)?(?:authors?|by|written\s+by|posted\s+by)$", re.I)
 MAX_MARKED_AUTHORS = 20  # elements looked at
 MAX_NAME_WORDS = 5
 
 
+def _author_marked(root: etree._Element) -> Iterator[etree._Element]:
+    """The body's elements marked as the author's, in document order."""
+    table = _CLASS_WORD_TABLE
+    for el in _AUTHOR_CANDIDATES(root):
+        cls = el.get("class")
+        if cls is not None:
+            words = f" {cls.translate(table)} "
+            if " author " in words or " byline " in words:
+                yield el
+                continue
+        if el.get("rel") == "author":
+            yield el
+
+
 def _marked_author(root: etree._Element) -> str | None:
     """The first element marked as the author's whose text is a short name (no digits: a date beside
     the name is another element's; no colon: "Ann says:" is a comment's)."""
-    for el in _AUTHOR_MARKED(root)[:MAX_MARKED_AUTHORS]:
+    for el in islice(_author_marked(root), MAX_MARKED_AUTHORS):
         text = " ".join(BYLINE_LEAD.sub("", " ".join("".join(el.itertext()).split())).split())
         if text and len(text.split()) <= MAX_NAME_WORDS and not NOT_A_NAME.search(text):
             return _author(text)
@@ -112,9 +129,16 @@ def _meta_tags(root: etree._Element) -> Iterator[tuple[str, str]]:
         yield key, value
 
 
+_ITEMPROP_VALUES = etree.XPath("//*/@itemprop", smart_strings=False)
+_ITEMPROP_ELEMENTS = etree.XPath("//*[@itemprop]")
+
+
 def _microdata(root: etree._Element) -> Iterator[tuple[str, str]]:
     props = {v.lower(): k for k, v in ITEMPROPS.items()}
-    for el in root.xpath("//*[@itemprop]"):  # found in C: a page may have a million elements
+    # the values first, as strings (no element objects): most pages state none of these fields
+    if not any(value.strip().lower() in props for value in _ITEMPROP_VALUES(root)):
+        return
+    for el in _ITEMPROP_ELEMENTS(root):  # found in C: a page may have a million elements
         prop = el.get("itemprop")
         if prop.strip().lower() not in props:
             continue
