@@ -157,10 +157,18 @@ def _edge(c: str) -> bool:
     return c.isspace() or unicodedata.category(c)[0] in "PS"
 
 
+# the ASCII characters ``_edge`` holds (whitespace, and categories P and S): stripped in C first
+_ASCII_EDGES = "".join(c for c in map(chr, range(128)) if _edge(c))
+
+
 def strip_edge_punct(text: str) -> str:
     """``text`` without the punctuation, symbols and spaces at its ends (Unicode categories P and S,
     and whitespace), found by looking at the ends only: a pattern anchored at the end is tried at
     every position of the text."""
+    # ASCII edges go in C (str.strip); the loop then looks only at ends that are not ASCII ones
+    text = text.strip(_ASCII_EDGES)
+    if not text or (text[0].isascii() and text[-1].isascii()):
+        return text
     i, n = 0, len(text)
     while i < n and _edge(text[i]):
         i += 1

@@ -48,6 +48,10 @@ class Line:
         return not self.text.strip()
 
 
+# Span is a named tuple, whose own __new__ is a Python function; tuple.__new__ builds the same
+# tuple in C (one per block the reader makes)
+_new_tuple = tuple.__new__
+
 NON_SPACE = re.compile(r"\S")
 LINE_END_CHAR = re.compile(r"[\r\n]")
 
@@ -261,7 +265,7 @@ class _Builder:
             text, segs = "".join(texts), tuple(joined)
         first, last = self.first, self.last
         end = last.start + len(last.text)
-        span = Span((first.start, end), (first.number, last.number))
+        span = _new_tuple(Span, ((first.start, end), (first.number, last.number), None, None))
         if text:
             self.blocks.append(Block(self.kind, text, span, self.level, segs, seq=len(self.blocks)))
         else:  # a marker with nothing after it ("#", "* ") holds no text: logged, not kept

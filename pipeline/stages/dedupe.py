@@ -74,8 +74,9 @@ def stage(doc: Document, rules) -> Document:
             continue
         wide = block.facts.wide > 0
         size = block.facts.tokens
+        block_key = None
         if block.kind in cfg.block_kinds and size >= cfg.block_min_words:
-            key = compare_key(block.text, tr)
+            key = block_key = compare_key(block.text, tr)
             if key in seen_blocks:
                 out.append(dropped(block, NAME, cfg.block_id, why=f"first seen at line {seen_blocks[key]}"))
                 continue
@@ -85,10 +86,16 @@ def stage(doc: Document, rules) -> Document:
             continue
         cuts: list[tuple[int, int, int]] = []  # (start, end, line first seen)
         spans = block.facts.sentences
+        whole = len(block.text)
         for a, b in spans:
-            if token_count(block.text[a:b], wide) < cfg.sentence_min_words:
+            # a sentence that is the whole text (most blocks) is as long as the block (at least
+            # sentence_min_words, tested above) and has its key
+            if a == 0 and b == whole and block_key is not None:
+                key = block_key
+            elif token_count(block.text[a:b], wide) < cfg.sentence_min_words:
                 continue
-            key = compare_key(block.text[a:b], tr)
+            else:
+                key = compare_key(block.text[a:b], tr)
             if key in seen_sentences:
                 cuts.append((a, b, seen_sentences[key]))
             else:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..document import Block, Document, dropped
@@ -323,7 +323,7 @@ def _group(blocks: Sequence[Block], level: Sequence[int | None]) -> tuple[list[B
         if lv is None:
             (entries[-1][2] if entries else lead).append(b)
         else:
-            entries.append((b if b.kind == "heading" else replace(b, kind="heading", level=lv), lv, []))
+            entries.append((b if b.kind == "heading" else relabelled(b, "heading", lv, b.role), lv, []))
     return lead, entries
 
 
@@ -348,7 +348,9 @@ def _labelled(lead: Sequence[Block], entries: Sequence[Entry], keep: Sequence[bo
     out: list[Block] = _with_role(lead, _role(None, lead, cfg, text_rules)) if lead else []
     for (heading, lv, body), kept in zip(entries, keep):
         if kept:
-            out += _with_role([replace(heading, level=lv)] + list(body), _role(heading, body, cfg, text_rules))
+            role = _role(heading, body, cfg, text_rules)
+            out.append(relabelled(heading, heading.kind, lv, role))  # one new block for its level and role
+            out += _with_role(body, role)
     return out
 
 
@@ -388,4 +390,11 @@ def stage(doc: Document, rules) -> Document:
 
 
 def _with_role(blocks: Sequence[Block], role: str) -> list[Block]:
-    return [b if b.role == role else replace(b, role=role) for b in blocks]
+    return [b if b.role == role else relabelled(b, b.kind, b.level, role) for b in blocks]
+
+
+def relabelled(b: Block, kind: str, level: int, role: str | None) -> Block:
+    """``replace(b, kind=kind, level=level, role=role)``, built directly: dataclasses.replace looks
+    up the fields on every call, and most blocks of a page pass through here (a test holds the two
+    equal, every field of Block set)."""
+    return Block(kind, b.text, b.span, level, b.origin, b.link_chars, b.flags, role, b.drop, b.seq, b.container)
