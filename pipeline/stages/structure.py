@@ -41,6 +41,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import re
+
 import regex
 
 from ..dates import dates_in_line
@@ -56,6 +58,9 @@ INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides
 NAME_RUN = regex.compile(r"[\p{L}\p{N}]+")
 CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
 MIN_CAMEL_PART = 3  # "mainNav" is two words; "adKqa" (a generated suffix) is none
+# the same runs and parts on ASCII text (nearly every class name), by the stdlib's faster engine
+ASCII_NAME_RUN = re.compile(r"[A-Za-z0-9]+")
+ASCII_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -156,16 +161,28 @@ def name_words(names: str, modifiers: frozenset[str] = frozenset()) -> frozenset
     with a digit is a generated name (``b5343ad4``, ``col-md-12``'s ``12``), no word; a camel-case run
     splits only into parts of at least three letters. A value that opens with one of ``modifiers``
     (``has-rail-right``, ``with-sidebar``) says how the element is laid out, not what it is: no words."""
-    if modifiers:
+    ascii = names.isascii()
+    run_pattern, camel_pattern = (ASCII_NAME_RUN, ASCII_CAMEL_PART) if ascii else (NAME_RUN, CAMEL_PART)
+    runs = run_pattern.findall(names)
+    lower = ascii and names.islower()  # islower: some letter, none upper case
+    # a value's first word is one of its runs: where no run is a modifier, no value opens with one
+    if modifiers and not modifiers.isdisjoint(runs if lower else [r.lower() for r in runs]):
         names = " ".join(v for v in names.split() if _first_word(v) not in modifiers)
+        runs = run_pattern.findall(names)
+    if lower:  # the usual value ("site-footer"): each run is a word unless it holds a digit
+        return frozenset(filter(str.isalpha, runs))
+    return _words_of_runs(runs, camel_pattern)
+
+
+def _words_of_runs(runs: list[str], camel_pattern: Any) -> frozenset[str]:
     out: set[str] = set()
-    for run in NAME_RUN.findall(names):
+    for run in runs:
         if run.islower() and run.isalpha():  # most runs: one word, nothing to split
             out.add(run)
             continue
         if not run.isalpha() and any(ch.isdigit() for ch in run):
             continue
-        parts = CAMEL_PART.findall(run)
+        parts = camel_pattern.findall(run)
         if len(parts) > 1 and "".join(parts) == run and min(map(len, parts)) >= MIN_CAMEL_PART:
             out.update(p.lower() for p in parts)
         else:
@@ -174,7 +191,7 @@ def name_words(names: str, modifiers: frozenset[str] = frozenset()) -> frozenset
 
 
 def _first_word(value: str) -> str:
-    m = NAME_RUN.search(value)
+    m = (ASCII_NAME_RUN if value.isascii() else NAME_RUN).search(value)
     return m.group().lower() if m else ""
 
 
