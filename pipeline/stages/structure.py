@@ -38,7 +38,7 @@ modifier (``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import re
@@ -100,6 +100,54 @@ class StructureRules:
     region_min_prose: int = 0
     region_min_prose_share: float = 1.0
     region_tail_left: int = 0  # short blocks right after the region left to the later stages (a byline, a date)
+    index: FurnitureIndex = field(init=False, repr=False, compare=False)  # the furniture entries by what names them
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", FurnitureIndex(self.furniture))
+
+
+class FurnitureIndex:
+    """The furniture entries by tag, by role and by name word: a container's candidates are the few
+    entries its tag, role or words name, not all of them tested in turn."""
+
+    def __init__(self, furniture: tuple[Furniture, ...]):
+        self.furniture = furniture
+        self.by_tag = _positions(furniture, lambda f: f.tags)
+        self.by_role = _positions(furniture, lambda f: f.roles)
+        self.by_name = _positions(furniture, lambda f: f.names)
+        self.name_words = frozenset(self.by_name)
+
+    def named(self, tag: str, role: str | None, words: frozenset[str], names: str) -> list[tuple[Furniture, str]]:
+        """The entries that ``tag``, ``role`` or ``words`` name, in the entries' order, each with why
+        it is named (by the first of tag, role and words that names it). ``names``: the class and id
+        values, as written, for the why."""
+        if tag not in self.by_tag and (role is None or role not in self.by_role) and self.name_words.isdisjoint(words):
+            return []  # most containers
+        found = set(self.by_tag.get(tag, ()))
+        if role is not None:
+            found.update(self.by_role.get(role, ()))
+        for w in words:
+            found.update(self.by_name.get(w, ()))
+        out = []
+        for i in sorted(found):
+            f = self.furniture[i]
+            if tag in f.tags:
+                why = f"in <{tag}>{_label_of(names)}"
+            elif role is not None and role in f.roles:
+                why = f"in role={role}{_label_of(names)}"
+            else:
+                why = f"in <{tag}> named {', '.join(sorted(words & f.names))}{_label_of(names)}"
+            out.append((f, why))
+        return out
+
+
+def _positions(furniture: tuple[Furniture, ...], keys: Callable[[Furniture], frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """Key -> the positions of the entries that list it, in order."""
+    out: dict[str, list[int]] = {}
+    for i, f in enumerate(furniture):
+        for k in keys(f):
+            out.setdefault(k, []).append(i)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _names(section: Mapping, key: str, where) -> frozenset[str]:
@@ -199,6 +247,10 @@ Verdict = tuple[str, str] | None  # (rule, why), or None: nothing around it deci
 
 
 _KEEP = ("", "")  # a container's own decision: content, keep what is inside
+_UNSET: Any = object()  # no value in a memo yet (None is a value)
+# what a container's tag, role and names say: _KEEP (content), None (never judged), or the furniture
+# entries they name with the verdict of each
+_Kind = tuple[tuple[Furniture, tuple[str, str]], ...] | tuple[str, str] | None
 
 
 class _Judge:
@@ -216,23 +268,44 @@ class _Judge:
         self.memo: dict[int, Verdict] = {}
         self.enclosed: dict[int, bool] = {}  # whether content or a sectioning element is around it
         self.names: dict[str, frozenset[str]] = {}  # class-and-id value -> its words
+        self.kinds: dict[tuple[str, str | None, str], _Kind] = {}  # (tag, role, names) -> what they say
 
     def verdict(self, c: Container | None) -> Verdict:
         """The innermost decision around ``c``: a furniture rule, or None (content, or nothing)."""
-        def step(x: Container, around: Verdict) -> Verdict:
+        memo = self.memo
+        if c is None:
+            return None
+        around = memo.get(id(c), _UNSET)
+        if around is not _UNSET:  # most blocks: a container an earlier block sits in
+            return around
+        todo: list[Container] = []  # c and the containers around it not decided yet, innermost first
+        while c is not None:
+            around = memo.get(id(c), _UNSET)
+            if around is not _UNSET:
+                break
+            todo.append(c)
+            c = c.parent
+        else:
+            around = None
+        # outermost first, each by its own decision or else the one around it (a loop, not
+        # recursion: a page may nest elements thousands deep)
+        for x in reversed(todo):
             own = self._own(x)
             if own is _KEEP:
-                return None if self.content_decides else around
-            return own if own is not None else around
-
-        return _down_chain(c, self.memo, None, step)
+                around = None if self.content_decides else around
+            elif own is not None:
+                around = own
+            memo[id(x)] = around
+        return around
 
     def _own(self, c: Container) -> Verdict:
         """What ``c`` itself says: _KEEP for content, a (rule, why) for furniture, None for nothing."""
         cfg = self.cfg
-        if c.tag in cfg.content_tags or (c.role is not None and c.role in cfg.content_roles):
-            return _KEEP
-        if c.tag in cfg.ignore_tags:
+        kind = self.kind(c)
+        if kind is _KEEP or kind is None:
+            return kind
+        hidden = c.hidden and cfg.hidden_id
+        if not kind and not hidden:  # most containers: nothing to measure
             return None
         text_share = c.text_chars / self.page_chars
         if c.text_chars and c.link_chars >= cfg.links_min_share * c.text_chars:
@@ -241,22 +314,31 @@ class _Judge:
         # a container with most of the page is furniture only by an entry whose own shares it fits
         # (the usual case of a page's wrappers: none); a hidden one holds no prose
         big = text_share > cfg.max_text_share or prose_share > cfg.max_prose_share
-        if not big and c.hidden and cfg.hidden_id and prose_share <= cfg.hidden_max_prose_share:
+        if not big and hidden and prose_share <= cfg.hidden_max_prose_share:
             return cfg.hidden_id, f"in a hidden <{c.tag}>{_label(c)}"
-        words = self.words_of(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
-        for f in cfg.furniture:  # what it is first (cheap, and mostly nothing), then whether it fits
-            if c.tag in f.tags:
-                why = f"in <{c.tag}>{_label(c)}"
-            elif c.role is not None and c.role in f.roles:
-                why = f"in role={c.role}{_label(c)}"
-            elif words and not words.isdisjoint(f.names):
-                why = f"in <{c.tag}> named {', '.join(sorted(words & f.names))}{_label(c)}"
-            else:
-                continue
+        for f, verdict in kind:  # what it is was found by its names; whether it fits is measured
             if (f.page_level and self.inside_sections(c.parent)) or not self._fits(f, c, text_share, prose_share):
                 continue
-            return f.id, why
+            return verdict
         return None
+
+    def kind(self, c: Container) -> _Kind:
+        """What ``c``'s tag, role and class-and-id words say, once per such triple of the page (cards
+        and list items repeat theirs): _KEEP for content, None for a wrapper never judged, else the
+        furniture entries they name, in the entries' order, each with its verdict."""
+        key = (c.tag, c.role, c.names)
+        kind = self.kinds.get(key, _UNSET)
+        if kind is _UNSET:
+            cfg = self.cfg
+            if c.tag in cfg.content_tags or (c.role is not None and c.role in cfg.content_roles):
+                kind = _KEEP
+            elif c.tag in cfg.ignore_tags:
+                kind = None
+            else:
+                words = self.words_of(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
+                kind = tuple((f, (f.id, why)) for f, why in cfg.index.named(c.tag, c.role, words, c.names))
+            self.kinds[key] = kind
+        return kind
 
     def words_of(self, names: str) -> frozenset[str]:
         """``name_words(names)``, once per class-and-id value of the page (cards repeat theirs)."""
@@ -334,7 +416,11 @@ def _is_prose(b: Block, cfg: StructureRules) -> bool:
 
 
 def _label(c: Container) -> str:
-    shown = " ".join(c.names.split())
+    return _label_of(c.names)
+
+
+def _label_of(names: str) -> str:
+    shown = " ".join(names.split())
     return f' ("{shown[:60]}")' if shown else ""
 
 
