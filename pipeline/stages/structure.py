@@ -395,13 +395,23 @@ PROSE_KINDS = ("paragraph", "quote", "list_item")
 def _prose(blocks: tuple[Block, ...], cfg: StructureRules) -> dict[int, int]:
     """Prose characters (text outside links, in blocks long enough and ending a sentence) under each
     container, by id, and under the whole page (key 0)."""
-    out: dict[int, int] = {0: 0}
+    own: dict[int, list] = {}  # container id -> [container, prose of the blocks right in it]
+    total = 0
     for b in blocks:
         if not _is_prose(b, cfg):
             continue
         n = len(b.text) - b.link_chars
-        out[0] += n
+        total += n
         c = b.container
+        if c is not None:
+            entry = own.get(id(c))
+            if entry is None:
+                own[id(c)] = [c, n]
+            else:
+                entry[1] += n
+    # each container's prose up its chain once, not each block's (an article's paragraphs share one)
+    out: dict[int, int] = {0: total}
+    for c, n in own.values():
         while c is not None:
             out[id(c)] = out.get(id(c), 0) + n
             c = c.parent
@@ -412,7 +422,8 @@ def _is_prose(b: Block, cfg: StructureRules) -> bool:
     """A paragraph of prose: mostly outside links, long enough, ending a sentence."""
     if b.kind not in PROSE_KINDS or 2 * b.link_chars > len(b.text):
         return False
-    return b.facts.tokens >= cfg.prose_min_words and b.facts.ends_sentence
+    facts = b.facts  # the cheap test first: tokens splits the text at each call
+    return facts.ends_sentence and facts.tokens >= cfg.prose_min_words
 
 
 def _label(c: Container) -> str:
