@@ -289,23 +289,26 @@ class _Judge:
             around = None
         # outermost first, each by its own decision or else the one around it (a loop, not
         # recursion: a page may nest elements thousands deep)
+        kinds = self.kinds
         for x in reversed(todo):
-            own = self._own(x)
-            if own is _KEEP:
+            kind = kinds.get((x.tag, x.role, x.names), _UNSET)
+            if kind is _UNSET:
+                kind = self.kind(x)
+            if kind is _KEEP:
                 around = None if self.content_decides else around
-            elif own is not None:
-                around = own
+            elif kind is not None and (kind or x.hidden):  # most containers: neither, nothing to measure
+                own = self._own(x, kind)
+                if own is not None:
+                    around = own
             memo[id(x)] = around
         return around
 
-    def _own(self, c: Container) -> Verdict:
-        """What ``c`` itself says: _KEEP for content, a (rule, why) for furniture, None for nothing."""
+    def _own(self, c: Container, kind: tuple[tuple[Furniture, tuple[str, str]], ...]) -> Verdict:
+        """What ``c`` itself says, ``kind`` being what its names say (furniture entries): a (rule,
+        why) for furniture, None for nothing."""
         cfg = self.cfg
-        kind = self.kind(c)
-        if kind is _KEEP or kind is None:
-            return kind
         hidden = c.hidden and cfg.hidden_id
-        if not kind and not hidden:  # most containers: nothing to measure
+        if not kind and not hidden:
             return None
         text_share = c.text_chars / self.page_chars
         if c.text_chars and c.link_chars >= cfg.links_min_share * c.text_chars:
@@ -336,7 +339,7 @@ class _Judge:
                 kind = None
             else:
                 words = self.words_of(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
-                kind = tuple((f, (f.id, why)) for f, why in cfg.index.named(c.tag, c.role, words, c.names))
+                kind = tuple([(f, (f.id, why)) for f, why in cfg.index.named(c.tag, c.role, words, c.names)])
             self.kinds[key] = kind
         return kind
 
