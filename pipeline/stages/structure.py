@@ -37,11 +37,10 @@ modifier (``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import re
 
 import regex
 
