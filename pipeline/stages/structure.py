@@ -37,8 +37,9 @@ modifier (``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
@@ -56,6 +57,9 @@ INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides
 NAME_RUN = regex.compile(r"[\p{L}\p{N}]+")
 CAMEL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
 MIN_CAMEL_PART = 3  # "mainNav" is two words; "adKqa" (a generated suffix) is none
+# the same runs and parts on ASCII text (nearly every class name), by the stdlib's faster engine
+ASCII_NAME_RUN = re.compile(r"[A-Za-z0-9]+")
+ASCII_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,54 @@ class StructureRules:
     region_min_prose: int = 0
     region_min_prose_share: float = 1.0
     region_tail_left: int = 0  # short blocks right after the region left to the later stages (a byline, a date)
+    index: FurnitureIndex = field(init=False, repr=False, compare=False)  # the furniture entries by what names them
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", FurnitureIndex(self.furniture))
+
+
+class FurnitureIndex:
+    """The furniture entries by tag, by role and by name word: a container's candidates are the few
+    entries its tag, role or words name, not all of them tested in turn."""
+
+    def __init__(self, furniture: tuple[Furniture, ...]):
+        self.furniture = furniture
+        self.by_tag = _positions(furniture, lambda f: f.tags)
+        self.by_role = _positions(furniture, lambda f: f.roles)
+        self.by_name = _positions(furniture, lambda f: f.names)
+        self.name_words = frozenset(self.by_name)
+
+    def named(self, tag: str, role: str | None, words: frozenset[str], names: str) -> list[tuple[Furniture, str]]:
+        """The entries that ``tag``, ``role`` or ``words`` name, in the entries' order, each with why
+        it is named (by the first of tag, role and words that names it). ``names``: the class and id
+        values, as written, for the why."""
+        if tag not in self.by_tag and (role is None or role not in self.by_role) and self.name_words.isdisjoint(words):
+            return []  # most containers
+        found = set(self.by_tag.get(tag, ()))
+        if role is not None:
+            found.update(self.by_role.get(role, ()))
+        for w in words:
+            found.update(self.by_name.get(w, ()))
+        out = []
+        for i in sorted(found):
+            f = self.furniture[i]
+            if tag in f.tags:
+                why = f"in <{tag}>{_label_of(names)}"
+            elif role is not None and role in f.roles:
+                why = f"in role={role}{_label_of(names)}"
+            else:
+                why = f"in <{tag}> named {', '.join(sorted(words & f.names))}{_label_of(names)}"
+            out.append((f, why))
+        return out
+
+
+def _positions(furniture: tuple[Furniture, ...], keys: Callable[[Furniture], frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """Key -> the positions of the entries that list it, in order."""
+    out: dict[str, list[int]] = {}
+    for i, f in enumerate(furniture):
+        for k in keys(f):
+            out.setdefault(k, []).append(i)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _names(section: Mapping, key: str, where) -> frozenset[str]:
@@ -156,16 +208,28 @@ def name_words(names: str, modifiers: frozenset[str] = frozenset()) -> frozenset
     with a digit is a generated name (``b5343ad4``, ``col-md-12``'s ``12``), no word; a camel-case run
     splits only into parts of at least three letters. A value that opens with one of ``modifiers``
     (``has-rail-right``, ``with-sidebar``) says how the element is laid out, not what it is: no words."""
-    if modifiers:
+    ascii = names.isascii()
+    run_pattern, camel_pattern = (ASCII_NAME_RUN, ASCII_CAMEL_PART) if ascii else (NAME_RUN, CAMEL_PART)
+    runs = run_pattern.findall(names)
+    lower = ascii and names.islower()  # islower: some letter, none upper case
+    # a value's first word is one of its runs: where no run is a modifier, no value opens with one
+    if modifiers and not modifiers.isdisjoint(runs if lower else [r.lower() for r in runs]):
         names = " ".join(v for v in names.split() if _first_word(v) not in modifiers)
+        runs = run_pattern.findall(names)
+    if lower:  # the usual value ("site-footer"): each run is a word unless it holds a digit
+        return frozenset(filter(str.isalpha, runs))
+    return _words_of_runs(runs, camel_pattern)
+
+
+def _words_of_runs(runs: list[str], camel_pattern: Any) -> frozenset[str]:
     out: set[str] = set()
-    for run in NAME_RUN.findall(names):
+    for run in runs:
         if run.islower() and run.isalpha():  # most runs: one word, nothing to split
             out.add(run)
             continue
         if not run.isalpha() and any(ch.isdigit() for ch in run):
             continue
-        parts = CAMEL_PART.findall(run)
+        parts = camel_pattern.findall(run)
         if len(parts) > 1 and "".join(parts) == run and min(map(len, parts)) >= MIN_CAMEL_PART:
             out.update(p.lower() for p in parts)
         else:
@@ -174,7 +238,7 @@ def name_words(names: str, modifiers: frozenset[str] = frozenset()) -> frozenset
 
 
 def _first_word(value: str) -> str:
-    m = NAME_RUN.search(value)
+    m = (ASCII_NAME_RUN if value.isascii() else NAME_RUN).search(value)
     return m.group().lower() if m else ""
 
 
@@ -182,6 +246,10 @@ Verdict = tuple[str, str] | None  # (rule, why), or None: nothing around it deci
 
 
 _KEEP = ("", "")  # a container's own decision: content, keep what is inside
+_UNSET: Any = object()  # no value in a memo yet (None is a value)
+# what a container's tag, role and names say: _KEEP (content), None (never judged), or the furniture
+# entries they name with the verdict of each
+_Kind = tuple[tuple[Furniture, tuple[str, str]], ...] | tuple[str, str] | None
 
 
 class _Judge:
@@ -199,23 +267,47 @@ class _Judge:
         self.memo: dict[int, Verdict] = {}
         self.enclosed: dict[int, bool] = {}  # whether content or a sectioning element is around it
         self.names: dict[str, frozenset[str]] = {}  # class-and-id value -> its words
+        self.kinds: dict[tuple[str, str | None, str], _Kind] = {}  # (tag, role, names) -> what they say
 
     def verdict(self, c: Container | None) -> Verdict:
         """The innermost decision around ``c``: a furniture rule, or None (content, or nothing)."""
-        def step(x: Container, around: Verdict) -> Verdict:
-            own = self._own(x)
-            if own is _KEEP:
-                return None if self.content_decides else around
-            return own if own is not None else around
+        memo = self.memo
+        if c is None:
+            return None
+        around = memo.get(id(c), _UNSET)
+        if around is not _UNSET:  # most blocks: a container an earlier block sits in
+            return around
+        todo: list[Container] = []  # c and the containers around it not decided yet, innermost first
+        while c is not None:
+            around = memo.get(id(c), _UNSET)
+            if around is not _UNSET:
+                break
+            todo.append(c)
+            c = c.parent
+        else:
+            around = None
+        # outermost first, each by its own decision or else the one around it (a loop, not
+        # recursion: a page may nest elements thousands deep)
+        kinds = self.kinds
+        for x in reversed(todo):
+            kind = kinds.get((x.tag, x.role, x.names), _UNSET)
+            if kind is _UNSET:
+                kind = self.kind(x)
+            if kind is _KEEP:
+                around = None if self.content_decides else around
+            elif kind is not None and (kind or x.hidden):  # most containers: neither, nothing to measure
+                own = self._own(x, kind)
+                if own is not None:
+                    around = own
+            memo[id(x)] = around
+        return around
 
-        return _down_chain(c, self.memo, None, step)
-
-    def _own(self, c: Container) -> Verdict:
-        """What ``c`` itself says: _KEEP for content, a (rule, why) for furniture, None for nothing."""
+    def _own(self, c: Container, kind: tuple[tuple[Furniture, tuple[str, str]], ...]) -> Verdict:
+        """What ``c`` itself says, ``kind`` being what its names say (furniture entries): a (rule,
+        why) for furniture, None for nothing."""
         cfg = self.cfg
-        if c.tag in cfg.content_tags or (c.role is not None and c.role in cfg.content_roles):
-            return _KEEP
-        if c.tag in cfg.ignore_tags:
+        hidden = c.hidden and cfg.hidden_id
+        if not kind and not hidden:
             return None
         text_share = c.text_chars / self.page_chars
         if c.text_chars and c.link_chars >= cfg.links_min_share * c.text_chars:
@@ -224,22 +316,31 @@ class _Judge:
         # a container with most of the page is furniture only by an entry whose own shares it fits
         # (the usual case of a page's wrappers: none); a hidden one holds no prose
         big = text_share > cfg.max_text_share or prose_share > cfg.max_prose_share
-        if not big and c.hidden and cfg.hidden_id and prose_share <= cfg.hidden_max_prose_share:
+        if not big and hidden and prose_share <= cfg.hidden_max_prose_share:
             return cfg.hidden_id, f"in a hidden <{c.tag}>{_label(c)}"
-        words = self.words_of(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
-        for f in cfg.furniture:  # what it is first (cheap, and mostly nothing), then whether it fits
-            if c.tag in f.tags:
-                why = f"in <{c.tag}>{_label(c)}"
-            elif c.role is not None and c.role in f.roles:
-                why = f"in role={c.role}{_label(c)}"
-            elif words and not words.isdisjoint(f.names):
-                why = f"in <{c.tag}> named {', '.join(sorted(words & f.names))}{_label(c)}"
-            else:
-                continue
+        for f, verdict in kind:  # what it is was found by its names; whether it fits is measured
             if (f.page_level and self.inside_sections(c.parent)) or not self._fits(f, c, text_share, prose_share):
                 continue
-            return f.id, why
+            return verdict
         return None
+
+    def kind(self, c: Container) -> _Kind:
+        """What ``c``'s tag, role and class-and-id words say, once per such triple of the page (cards
+        and list items repeat theirs): _KEEP for content, None for a wrapper never judged, else the
+        furniture entries they name, in the entries' order, each with its verdict."""
+        key = (c.tag, c.role, c.names)
+        kind = self.kinds.get(key, _UNSET)
+        if kind is _UNSET:
+            cfg = self.cfg
+            if c.tag in cfg.content_tags or (c.role is not None and c.role in cfg.content_roles):
+                kind = _KEEP
+            elif c.tag in cfg.ignore_tags:
+                kind = None
+            else:
+                words = self.words_of(c.names) if c.names and c.tag in cfg.named_tags else frozenset()
+                kind = tuple([(f, (f.id, why)) for f, why in cfg.index.named(c.tag, c.role, words, c.names)])
+            self.kinds[key] = kind
+        return kind
 
     def words_of(self, names: str) -> frozenset[str]:
         """``name_words(names)``, once per class-and-id value of the page (cards repeat theirs)."""
@@ -296,13 +397,23 @@ PROSE_KINDS = ("paragraph", "quote", "list_item")
 def _prose(blocks: tuple[Block, ...], cfg: StructureRules) -> dict[int, int]:
     """Prose characters (text outside links, in blocks long enough and ending a sentence) under each
     container, by id, and under the whole page (key 0)."""
-    out: dict[int, int] = {0: 0}
+    own: dict[int, list] = {}  # container id -> [container, prose of the blocks right in it]
+    total = 0
     for b in blocks:
         if not _is_prose(b, cfg):
             continue
         n = len(b.text) - b.link_chars
-        out[0] += n
+        total += n
         c = b.container
+        if c is not None:
+            entry = own.get(id(c))
+            if entry is None:
+                own[id(c)] = [c, n]
+            else:
+                entry[1] += n
+    # each container's prose up its chain once, not each block's (an article's paragraphs share one)
+    out: dict[int, int] = {0: total}
+    for c, n in own.values():
         while c is not None:
             out[id(c)] = out.get(id(c), 0) + n
             c = c.parent
@@ -313,11 +424,16 @@ def _is_prose(b: Block, cfg: StructureRules) -> bool:
     """A paragraph of prose: mostly outside links, long enough, ending a sentence."""
     if b.kind not in PROSE_KINDS or 2 * b.link_chars > len(b.text):
         return False
-    return b.facts.tokens >= cfg.prose_min_words and b.facts.ends_sentence
+    facts = b.facts  # the cheap test first: tokens splits the text at each call
+    return facts.ends_sentence and facts.tokens >= cfg.prose_min_words
 
 
 def _label(c: Container) -> str:
-    shown = " ".join(c.names.split())
+    return _label_of(c.names)
+
+
+def _label_of(names: str) -> str:
+    shown = " ".join(names.split())
     return f' ("{shown[:60]}")' if shown else ""
 
 
