@@ -19,6 +19,13 @@ when the innermost such element that decides is furniture:
   of the page's prose: a tab or an accordion panel hides text until a click, a menu or a pop-up
   hides none.
 
+Where the page has a **content region** (``content_region``: the innermost element that holds
+``min_prose_share`` of the page's prose, on a page with at least ``min_prose_chars`` of it), the
+blocks after its last block go (``after-content``: teasers of other stories, a newsletter box, the
+page's end matter; its first ``tail_left`` short lines without links, a byline and a date, are left
+to the text stages), and so do the blocks outside it before the page's title heading, its first
+``h1`` (``before-title``: a site header, a news ticker).
+
 Where the markup states no published date, the page's head gives it (``page_head``): the date a
 short line shows just around the title heading, before the first paragraph of prose, as a byline
 does ("By Ann Lee | July 8, 2025"); a line that says it was updated gives ``modified``.
