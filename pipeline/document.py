@@ -364,6 +364,13 @@ def dropped(block: Block, stage: str, rule: str, why: str | None = None, *, cont
                  b.seq, b.container)
 
 
+def relabelled(block: Block, kind: str, level: int, role: str | None) -> Block:
+    """``replace(block, kind=kind, level=level, role=role)``, built directly as ``dropped`` is: the
+    sections stage relabels most blocks of a page (a test holds the two equal, every field set)."""
+    b = block
+    return Block(kind, b.text, b.span, level, b.origin, b.link_chars, b.flags, role, b.drop, b.seq, b.container)
+
+
 class Removal(NamedTuple):
     """Something a stage took out (or rewrote), the rule that did it, and where it was.
 

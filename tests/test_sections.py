@@ -291,19 +291,3 @@ def test_a_heading_whose_only_children_are_empty_is_empty_too():
     # a child with blocks keeps its parent
     assert sections._non_empty([(h, 2, []), (h, 3, [block("paragraph", BODY)])]) == [True, True]
 
-
-def test_relabelled_is_replace_with_every_field_set():
-    """sections builds relabelled blocks directly (not through dataclasses.replace, which is slow):
-    the two stay equal, a field added to Block included (the check below then fails)."""
-    from dataclasses import fields
-    from pipeline.document import Block, Container, Drop, Span
-
-    names = [f.name for f in fields(Block) if f.init]
-    assert names == ["kind", "text", "span", "level", "origin", "link_chars", "flags", "role", "drop", "seq",
-                     "container"], "a new Block field: sections.relabelled must carry it"
-    container = Container(None, "nav", "menu", None, False)
-    b = Block("paragraph", "Some text", Span((3, 12), (2, 2), 1, "/p"), 2, ((0, 3, 9),), 4, frozenset({"image"}),
-              "links", Drop("x", "y", "why"), 7, container)
-    new = sections.relabelled(b, "heading", 3, "body")
-    assert new == replace(b, kind="heading", level=3, role="body")
-    assert new.container is container and new.drop == b.drop

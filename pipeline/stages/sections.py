@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..document import Block, Document, dropped
+from ..document import Block, Document, dropped, relabelled
 from ..textrules import TextRules, heading_key, is_citation, title_like
 
 NAME = "sections"
@@ -392,9 +392,3 @@ def stage(doc: Document, rules) -> Document:
 def _with_role(blocks: Sequence[Block], role: str) -> list[Block]:
     return [b if b.role == role else relabelled(b, b.kind, b.level, role) for b in blocks]
 
-
-def relabelled(b: Block, kind: str, level: int, role: str | None) -> Block:
-    """``replace(b, kind=kind, level=level, role=role)``, built directly: dataclasses.replace looks
-    up the fields on every call, and most blocks of a page pass through here (a test holds the two
-    equal, every field of Block set)."""
-    return Block(kind, b.text, b.span, level, b.origin, b.link_chars, b.flags, role, b.drop, b.seq, b.container)
