@@ -45,7 +45,7 @@ modifier (``modifier_words``: ``has-sidebar``, ``with-rail-right``) gives none.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -494,7 +494,7 @@ def _outside_content(blocks: list[Block], prose: dict[int, int], cfg: StructureR
     end = inside[-1]
     where = f"the content region <{region.tag}>{_label(region)}"
     out = blocks[:end + 1]
-    title = next((i for i, b in enumerate(out) if b.kind == "heading" and b.level == 1), None)
+    title = _title_heading(out)
     if title is not None and cfg.region_before_rule:
         inside_set = set(inside)
         out = [b if i >= title or b.drop is not None or i in inside_set
@@ -512,6 +512,11 @@ def _outside_content(blocks: list[Block], prose: dict[int, int], cfg: StructureR
     return out
 
 
+def _title_heading(blocks: Sequence[Block]) -> int | None:
+    """Where the page's title heading is among ``blocks``: its first ``h1`` (None: it has none)."""
+    return next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), None)
+
+
 def _head_dates(doc: Document, cfg: StructureRules) -> dict[str, str]:
     """The dates the page shows at its head where its markup states no published date: the short
     lines just before and after its title heading (its first ``h1``), up to the first paragraph of
@@ -521,7 +526,7 @@ def _head_dates(doc: Document, cfg: StructureRules) -> dict[str, str]:
     if "published" in doc.meta or not cfg.head_max_words:
         return {}
     blocks = doc.blocks
-    title = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), None)
+    title = _title_heading(blocks)
     if title is None:
         return {}
     dated: dict[str, list[tuple[str, str]]] = {}  # by line: a title shown twice is one line
