@@ -38,7 +38,7 @@ from typing import Callable, Mapping
 
 import regex
 
-from ..dates import find_date
+from ..dates import dates_in_line
 from ..document import IMAGE_DROPPED, Block, Container, Document, Removal, dropped, edit_text, removal
 from ..patterns import TextFold, char_set, combine, literal_search, text_fold, text_needs
 from ..profile import page_profile
@@ -56,9 +56,6 @@ INVALIDATES = ("sections",)  # facts it would make stale: no stage that provides
 # \S+ backtracked over a long dotted token ("1.1.1.1...") was quadratic
 URL_ONLY = regex.compile(r"^(?:\d{1,3}[.)]\s*)?(?:<?(?:https?://|www\.|//)\S+>?|(?=\S+$)\S+?\.(?:com|org|gov|net|edu|html?|php)(?:/\S*)?)$", regex.I)
 CONTENTS = "toc"  # the rule of a contents list (its entries recur later as lines): its blocks are labelled contents entries (doc.contents)
-# date lines about a revision or a review, not the first publication ("Last updated: ...", "Review Date ...")
-UPDATED_LINE = regex.compile(r"\s*(?:page\s+)?(?:last\s+)?(?:updated|revised|modified)\b", regex.I)
-REVIEWED_LINE = regex.compile(r"\s*(?:medically\s+)?(?:last\s+)?review(?:ed)?\b", regex.I)
 # a byline that names its author: "By Ann Lee", "Written by Ann Lee, PhD on May 2, 2018"
 BYLINE_NAME = regex.compile(r"\s*(?:(?:written|posted|reported|story|words)\s+)?by:?\s+(?P<name>\S.*)", regex.I | regex.S)
 NAME_END = regex.compile(r"\s+(?:on|at|in|for|from|and\s+(?:reviewed|updated|edited))\s+|\s*[|•,;:–—(\[]|\s+-\s+|\d|\n")
@@ -705,20 +702,15 @@ def _named_lines(blocks, feats, r: BoilerplateRules, keys: set[str]) -> dict[str
 
 
 def _stated_dates(blocks: list[Block], verdict, r: BoilerplateRules) -> dict[str, str]:
-    """The page's dates from the first date lines it drops (rules ``dateline_rules``): a line that
-    says it was updated gives ``modified``, one that says it was reviewed ``reviewed``, another one
-    ``published``. Page data, kept in ``source.meta`` where nothing before stated them (the first
-    value of a key wins)."""
+    """The page's dates from the date lines it drops (rules ``dateline_rules``): each date dated by
+    the words before it (``dates.dates_in_line``: "updated" gives ``modified``, "reviewed"
+    ``reviewed``, else ``published``). Page data, kept in ``source.meta`` where nothing before
+    stated them (the first value of a key wins)."""
     found: dict[str, str] = {}
     for i, rule in enumerate(verdict):
-        if rule not in r.dateline_rules:
-            continue
-        text = blocks[i].text
-        key = "modified" if UPDATED_LINE.match(text) else "reviewed" if REVIEWED_LINE.match(text) else "published"
-        if key not in found:
-            date = find_date(text)
-            if date:
-                found[key] = date
+        if rule in r.dateline_rules:
+            for key, date in dates_in_line(blocks[i].text):  # what each date dates: dates.dates_in_line
+                found.setdefault(key, date)
     return found
 
 
