@@ -230,3 +230,15 @@ def test_blocks_before_the_title_heading_outside_the_content_region_go_as_before
     html = (f'<html><body><div class="ticker"><p>Markets fall again</p></div><h1>Floods in the valley</h1>'
             f'<div class="story"><p>{LONG}</p><p>{LONG}</p></div></body></html>')
     assert [r for _, r in judged(html, rules)] == ["before-title", None, None, None]
+
+
+def test_the_one_article_element_is_the_content_region_where_teasers_after_it_outweigh_it(rules):
+    teasers = "".join(f'<div class="card"><p>{LONG}</p></div>' for i in range(3))
+    html = f'<html><body><article><p>{LONG}</p><p>{LONG}</p></article>{teasers}</body></html>'
+    assert [r for _, r in judged(html, rules)] == [None, None] + ["after-content"] * 3
+
+
+def test_several_article_elements_are_a_feed_not_a_content_region(rules):
+    stories = "".join(f'<article><p>{LONG}</p><p>{LONG}</p></article>' for i in range(2))
+    html = f'<html><body>{stories}<div class="card"><p>{LONG}</p></div></body></html>'
+    assert [r for _, r in judged(html, rules)] == [None] * 5

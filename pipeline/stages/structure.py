@@ -105,6 +105,7 @@ class StructureRules:
     region_before_rule: str | None = None  # None: blocks before the title heading outside the region stay
     region_min_prose: int = 0
     region_min_prose_share: float = 1.0
+    region_min_content_share: float = 1.0  # the one main/article element with this share of the prose is the region
     region_tail_left: int = 0  # short blocks right after the region left to the later stages (a byline, a date)
     index: FurnitureIndex = field(init=False, repr=False, compare=False)  # the furniture entries by what names them
 
@@ -207,6 +208,7 @@ def compile(section: Mapping, where) -> StructureRules:
         region_min_prose=where.integer(region, "min_prose_chars", 0, lo=0),
         region_min_prose_share=where.number(region, "min_prose_share", 1.0, lo=0, hi=1),
         region_tail_left=where.integer(region, "tail_left", 0, lo=0),
+        region_min_content_share=where.number(region, "min_content_share", 1.0, lo=0, hi=1),
     )
 
 
@@ -475,7 +477,29 @@ def _content_region(blocks: list[Block], prose: dict[int, int], cfg: StructureRu
                     and (best is None or c.text_chars < best.text_chars):
                 best = c
             c = c.parent
-    return best
+    return best if best is not None else _content_element(blocks, prose, cfg)
+
+
+def _content_element(blocks: list[Block], prose: dict[int, int], cfg: StructureRules) -> Container | None:
+    """The page's one content element (a content tag or role: main, article) that holds
+    ``region.min_content_share`` of its prose: the story where a feed of teasers after it outweighs
+    it. The innermost, where they nest (an article in main); None where two lie apart (a feed of
+    articles) or there is none."""
+    least = max(cfg.region_min_prose, cfg.region_min_content_share * prose.get(0, 0))
+    found: list[Container] = []
+    seen: set[int] = set()
+    for b in blocks:
+        c = b.container
+        while c is not None and id(c) not in seen:
+            seen.add(id(c))
+            if (c.tag in cfg.content_tags or c.role in cfg.content_roles) and prose.get(id(c), 0) >= least:
+                found.append(c)
+            c = c.parent
+    if not found:
+        return None
+    inner = min(found, key=lambda c: c.text_chars)
+    around = {id(c) for c in inner.chain()}
+    return inner if all(id(c) in around for c in found) else None
 
 
 def _outside_content(blocks: list[Block], prose: dict[int, int], cfg: StructureRules) -> list[Block]:
