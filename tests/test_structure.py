@@ -242,3 +242,15 @@ def test_several_article_elements_are_a_feed_not_a_content_region(rules):
     stories = "".join(f'<article><p>{LONG}</p><p>{LONG}</p></article>' for i in range(2))
     html = f'<html><body>{stories}<div class="card"><p>{LONG}</p></div></body></html>'
     assert [r for _, r in judged(html, rules)] == [None] * 5
+
+
+def test_a_figure_caption_goes_with_its_picture(rules):
+    html = (f'<html><body><article><p>{PROSE}</p><figure><img src="a.jpg">'
+            f'<figcaption>The harbour at dawn (Photo: Ann Lee)</figcaption></figure><p>{PROSE}</p></article></body></html>')
+    assert [r for _, r in judged(html, rules)] == [None, "figure-caption", None]
+
+
+def test_a_card_body_named_caption_is_not_a_picture_caption(rules):
+    card = '<div class="caption"><h3>Desk lamp</h3><p>Brass, 40 cm</p><p>Price: $40</p></div>'
+    html = f'<html><body><main><p>{PROSE}</p>{card}</main></body></html>'
+    assert [r for _, r in judged(html, rules)] == [None, None, None, None]

@@ -67,7 +67,7 @@ LANG = re.compile(r"[a-z]{2,3}")  # a primary language subtag (ISO 639)
 ABSOLUTE_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 # elements that say what their content is by their tag alone: each is a Container
 SECTIONING_TAGS = frozenset({
-    "nav", "header", "footer", "aside", "main", "article", "section", "form", "menu", "dialog", "figure",
+    "nav", "header", "footer", "aside", "main", "article", "section", "form", "menu", "dialog", "figure", "figcaption",
     "details", "address", "table", "ul", "ol",
 })
 # an inline style that hides the element

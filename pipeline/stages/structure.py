@@ -79,6 +79,7 @@ class Furniture:
     max_text_share: float  # a container with more of the page's text than this is not this furniture...
     max_prose_share: float  # ...nor one with more of its prose (the section's values unless the entry sets its own)
     min_prose_beside: int  # > 0: at any size when the content element around it holds this much prose outside it
+    max_blocks: int = 0  # > 0: a container of more blocks is not this furniture (a caption is a line or two)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ def compile(section: Mapping, where) -> StructureRules:
             names=_names(entry, "names", w), page_level=w.get(entry, "page_level", bool, False),
             max_text_share=w.number(entry, "max_text_share", max_text_share, lo=0, hi=1),
             max_prose_share=w.number(entry, "max_prose_share", max_prose_share, lo=0, hi=1),
-            min_prose_beside=w.integer(entry, "min_prose_beside", 0, lo=0)))
+            min_prose_beside=w.integer(entry, "min_prose_beside", 0, lo=0),
+            max_blocks=w.integer(entry, "max_blocks", 0, lo=0)))
         if not furniture[-1].id:
             raise w.at("id").error("a furniture entry needs an id: it is the rule removed[] names")
     return StructureRules(
@@ -361,6 +363,8 @@ class _Judge:
     def _fits(self, f: Furniture, c: Container, text_share: float, prose_share: float) -> bool:
         """Whether ``c`` is small enough to be ``f``: within its shares, or beside enough prose of
         the content element around it (an article's comment thread may outgrow the article)."""
+        if f.max_blocks and c.blocks > f.max_blocks:
+            return False
         if text_share <= f.max_text_share and prose_share <= f.max_prose_share:
             return True
         return f.min_prose_beside > 0 and self.prose_beside(c) >= f.min_prose_beside
