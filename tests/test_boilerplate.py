@@ -481,3 +481,15 @@ def test_the_first_byline_it_drops_names_the_author() -> None:
 def test_a_reviewers_line_or_a_filter_label_names_no_author() -> None:
     doc = run(f"Medically reviewed by Bo Chan, MD\n\n{BODY}\n\n{BODY2}\n")
     assert doc.meta.get("author") is None
+
+
+def test_a_date_line_with_its_time_and_zone_is_a_dateline_in_any_order() -> None:
+    lines = ["Updated 9:05 pm EST, Friday, March 6, 2026", "Posted: Thu 6:45 PM, Feb 5, 2026 | Updated: 7:10 PM"]
+    doc = run("# Walks\n\n" + "\n\n".join(lines) + f"\n\n{BODY}\n\n{BODY2}\n")
+    assert [rules_of(doc).get(line) for line in lines] == ["dateline", "dateline"]
+    assert doc.meta.get("modified") == "2026-03-06"
+
+
+def test_an_event_time_without_a_year_or_label_is_not_a_dateline() -> None:
+    doc = run(f"# Talks\n\n{BODY}\n\nWed, Apr 1, 10:00 AM PDT\n\n{BODY2}\n")
+    assert "Wed, Apr 1, 10:00 AM PDT" in [b.text for b in doc.kept]
