@@ -493,3 +493,15 @@ def test_a_date_line_with_its_time_and_zone_is_a_dateline_in_any_order() -> None
 def test_an_event_time_without_a_year_or_label_is_not_a_dateline() -> None:
     doc = run(f"# Talks\n\n{BODY}\n\nWed, Apr 1, 10:00 AM PDT\n\n{BODY2}\n")
     assert "Wed, Apr 1, 10:00 AM PDT" in [b.text for b in doc.kept]
+
+
+def test_a_picture_credit_goes_as_a_caption() -> None:
+    credits = ["Jane Roe | Getty Images", "(Jane Roe / Associated Press)", "Crowds at the harbour gate (Image: Getty)"]
+    doc = run(f"# Walks\n\n{BODY}\n\n" + "\n\n".join(credits) + f"\n\n{BODY2}\n")
+    assert [rules_of(doc).get(line) for line in credits] == ["caption"] * 3
+
+
+def test_a_sentence_that_names_a_news_agency_is_not_a_credit() -> None:
+    line = "The Associated Press reported the closure of the harbour gate on Monday."
+    doc = run(f"# Walks\n\n{BODY}\n\n{line}\n\n{BODY2}\n")
+    assert line in [b.text for b in doc.kept]
