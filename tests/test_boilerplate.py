@@ -505,3 +505,13 @@ def test_a_sentence_that_names_a_news_agency_is_not_a_credit() -> None:
     line = "The Associated Press reported the closure of the harbour gate on Monday."
     doc = run(f"# Walks\n\n{BODY}\n\n{line}\n\n{BODY2}\n")
     assert line in [b.text for b in doc.kept]
+
+
+def test_a_storys_short_paragraphs_between_two_read_more_links_are_not_a_promo_box() -> None:
+    story = ["The harbour gate opened again on Monday after a week of repairs to its hinges.",
+             "Crews worked through the night to replace the two upper hinges and the lock.",
+             "The city expects the ferry service to run on its usual timetable from Tuesday."]
+    text = (f"# Harbour\n\n{BODY}\n\nRead more: Ferry fares rise in spring\n\n" + "\n\n".join(story)
+            + "\n\nRead more: New lights for the pier\n\n" + BODY2 + "\n")
+    doc = run(text)
+    assert all(line in [b.text for b in doc.kept] for line in story)

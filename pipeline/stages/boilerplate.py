@@ -102,6 +102,7 @@ class BoilerplateRules:
     orphan_citation_hits: int = 3
     cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
     cta_lookback: int = 8
+    cta_box_max_prose: int = 2  # a stretch between two calls to action with more full sentences is the article's
     comments_opener: str = "comment-ui"
     comments_after_share: float = 0.6
     comments_not_on: frozenset[str] = frozenset()  # profile evidence of a page whose replies are its content
@@ -205,6 +206,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         orphan_citation_hits=count("orphan_citation_hits", 3, 1),
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
         cta_lookback=count("cta_lookback", 8),
+        cta_box_max_prose=count("cta_box_max_prose", 2),
         comments_opener=where.get(section, "comments_opener", str, "comment-ui"),
         comments_after_share=share("comments_after_share", 0.6),
         comments_not_on=frozenset(_strings(section.get("comments_not_on", ()), where.at("comments_not_on"))),
@@ -840,7 +842,7 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if 0 < len(box) <= r.cta_lookback and all(
                 blocks[k].kind != "heading" and feats[k].chars <= limit
                 and len(blocks[k].facts.sentences) <= r.teaser_max_sentences
-                for k in box):
+                for k in box) and _prose_blocks(box, feats, r) <= r.cta_box_max_prose:
             for k in box:
                 verdict.drop(k, "promo", f"a short block in the box before the call to action at line {blocks[i].span.lines[0]}")
             continue
@@ -851,6 +853,13 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
                     break
                 verdict.drop(k, "promo", f"a teaser before the call to action at line {blocks[i].span.lines[0]}")
             k -= 1
+
+
+def _prose_blocks(box: list[int], feats, r: BoilerplateRules) -> int:
+    """How many of the blocks ``box`` indexes are full sentences longer than a teaser's: a news
+    story's short paragraphs between two inline "Read more: ..." links are these, a promo's blurbs
+    are not."""
+    return sum(1 for k in box if feats[k].sentence and feats[k].words > r.teaser_max_words)
 
 
 def _teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
