@@ -34,7 +34,7 @@ class Profile:
     evidence: frozenset[str]  # what shows where the text came from (the names above)
     language: str | None  # the page's language (its primary subtag), None when the guess is unsure
     word_language: str  # the language whose word lists apply: the page's where one exists, else English
-    stopwords: frozenset[str] | None  # its most frequent words; None for a language without a list (Chinese, Japanese)
+    stopwords: frozenset[str] | None  # its most frequent words; None for a language without a usable list (Chinese, Korean)
     function_words: frozenset[str]  # words a phrase or a title cannot end on (text.function_words)
 
     @property
@@ -61,7 +61,8 @@ def profile_of(doc: Document, text_rules: TextRules) -> Profile:
         evidence=format_evidence(doc, text_rules),
         language=language,
         word_language=primary if primary in _word_list_languages() else "en",
-        stopwords=stopword_lists().get(primary),
+        # a word list of endings (Korean particles) matches few space-split words: none, as for Chinese
+        stopwords=None if primary in text_rules.glued_function_words else stopword_lists().get(primary),
         function_words=text_rules.function_words_of(language),
     )
 

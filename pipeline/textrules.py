@@ -54,6 +54,7 @@ class TextRules:
     citation_min_hits: int
     language: Mapping[str, float]  # textutil.guess_language's settings (language.longest_texts aside)
     language_longest_texts: int
+    glued_function_words: frozenset[str]  # languages whose function words are endings glued to words
     pdf_formats: frozenset[str]  # evidence: page formats that are PDF text
     pdf_marked: Any  # evidence: compiled, a page name or URL that says its text came from a PDF (None: none does)
     min_hyphen_breaks: int  # evidence: words hyphenated at line ends that show a PDF's fixed lines
@@ -122,6 +123,7 @@ def compile(section: Mapping, where) -> TextRules:
                   "wide_share": wl.number(lang, "wide_share", 0.3, lo=0, hi=1),
                   "kana_share": wl.number(lang, "kana_share", 0.05, lo=0, hi=1)},
         language_longest_texts=wl.integer(lang, "longest_texts", 40, lo=1),
+        glued_function_words=_words(lang, "glued_function_words", wl),
         pdf_formats=_words(ev, "pdf_formats", we) if "pdf_formats" in ev else frozenset({"pdf"}),
         pdf_marked=we.at("pdf_marked").regex(marked) if marked is not None else None,
         min_hyphen_breaks=we.integer(ev, "min_hyphen_breaks", 2, lo=1),

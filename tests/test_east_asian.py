@@ -1,6 +1,7 @@
 """Pages in scripts written without spaces (Chinese, Japanese) are measured, not lost: a sentence
 counts its characters as words, ends at an ideographic stop, its paragraphs are the article, and
-its full-width punctuation stays. The pages here are written for these tests."""
+its full-width punctuation stays; Korean, whose function words are endings glued to words, is not
+judged by a word list. The pages here are written for these tests."""
 from __future__ import annotations
 
 import pytest
@@ -75,3 +76,22 @@ def test_link_targets_do_not_hide_a_japanese_pages_language() -> None:
     link = "[リンク](https://example.com/a-very-long-path/with-many-latin-letters-in-it/" + "x" * 200 + ")"
     doc = pipeline.read(f"{para}\n\n{link} {link} {link}\n", name="x.md")
     assert doc.language == "ja" and doc.profile.language == "ja"
+
+
+KO_PARAGRAPHS = [
+    "시청 앞 광장에서 어제 오후 시민 음악회가 열렸고 많은 가족들이 돗자리를 펴고 앉아 공연을 즐겼다. "
+    "구청은 다음 달에도 같은 장소에서 두 번 더 음악회를 열 계획이라고 밝혔다.",
+    "이번 공연에는 지역 고등학교 합창단과 시립 관현악단이 함께 무대에 올랐으며 관객들은 마지막 곡이 "
+    "끝나자 오랫동안 박수를 보냈다. 행사는 해가 진 뒤 불꽃놀이로 마무리되었다.",
+    "주최 측은 올해 처음으로 장애인 관객을 위한 수어 통역과 자막 화면을 준비했고 관객들의 반응이 좋아 "
+    "내년에는 모든 공연에 같은 서비스를 제공하겠다고 전했다 (사진 제공 시청 문화과)",
+]
+
+
+def test_a_korean_article_keeps_its_paragraphs() -> None:
+    # its word list is of particles (을, 는, 의): a space-split word is rarely one of them, so a
+    # stopword density would find no prose on the page, and keep only the blocks that end a sentence
+    body = "".join(f"<p>{p}</p>" for p in KO_PARAGRAPHS)
+    html = (f'<html lang="ko"><head><title>시민 음악회</title></head><body><nav><a href="/">홈</a>'
+            f'<a href="/news">뉴스</a></nav><h1>시민 음악회</h1>{body}</body></html>')
+    assert kept(pipeline.clean(html, name="page.html")) == KO_PARAGRAPHS
