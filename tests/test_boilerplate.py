@@ -508,10 +508,23 @@ def test_a_sentence_that_names_a_news_agency_is_not_a_credit() -> None:
 
 
 def test_a_storys_short_paragraphs_between_two_read_more_links_are_not_a_promo_box() -> None:
-    story = ["The harbour gate opened again on Monday after a week of repairs to its hinges.",
-             "Crews worked through the night to replace the two upper hinges and the lock.",
-             "The city expects the ferry service to run on its usual timetable from Tuesday."]
+    story = ["The harbour gate opened again on Monday after a week of repairs to its rusted hinges, "
+             "which had left the ferry terminal closed to cars and lorries since the storm last month.",
+             "Crews worked through the night to replace the two upper hinges and the old lock, and the "
+             "port authority said the work had cost less than the estimate it gave the council.",
+             "The city expects the ferry service to run on its usual timetable from Tuesday, with two "
+             "extra crossings on Saturday to clear the queue of lorries still waiting at the gate."]
     text = (f"# Harbour\n\n{BODY}\n\nRead more: Ferry fares rise in spring\n\n" + "\n\n".join(story)
             + "\n\nRead more: New lights for the pier\n\n" + BODY2 + "\n")
     doc = run(text)
     assert all(line in [b.text for b in doc.kept] for line in story)
+
+
+def test_short_unlinked_lines_before_a_heading_are_no_menu_where_the_page_marks_its_links() -> None:
+    plan = ["Eat before nine in the morning", "Oat porridge with pears", "Green tea without sugar"]
+    lines = "".join(f"<p>{line}</p>" for line in plan)
+    doc = html_run(f"<body><article><p>{BODY}</p><h2>Breakfast</h2>{lines}<h2>Lunch</h2><p>{BODY2}</p></article></body>")
+    assert all(line in [b.text for b in doc.kept] for line in plan)
+    linked = "".join(f'<p><a href="/{i}">{line}</a></p>' for i, line in enumerate(plan))
+    doc = html_run(f"<body><article><p>{BODY}</p><h2>Breakfast</h2>{linked}<h2>Lunch</h2><p>{BODY2}</p></article></body>")
+    assert not any(line in [b.text for b in doc.kept] for line in plan)

@@ -41,7 +41,7 @@ import regex
 from ..dates import dates_in_line
 from ..document import IMAGE_DROPPED, Block, Container, Document, Removal, dropped, edit_text, removal
 from ..patterns import TextFold, char_set, combine, literal_search, text_fold, text_needs
-from ..profile import page_profile
+from ..profile import MARKDOWN, page_profile
 from ..textrules import TextRules, block_title_shape, citation_hits, compare_key, is_references_heading
 from ..textutil import ends_closed, token_count, wide_count, words
 
@@ -102,7 +102,8 @@ class BoilerplateRules:
     orphan_citation_hits: int = 3
     cta: frozenset[str] = frozenset()  # rule ids whose lines are calls to action ("Get Started")
     cta_lookback: int = 8
-    cta_box_max_prose: int = 2  # a stretch between two calls to action with more full sentences is the article's
+    cta_box_max_prose: int = 2  # a stretch between two calls to action with more blocks of prose is the article's...
+    cta_box_prose_words: int = 25  # ...prose being a full sentence of more words than this
     comments_opener: str = "comment-ui"
     comments_after_share: float = 0.6
     comments_not_on: frozenset[str] = frozenset()  # profile evidence of a page whose replies are its content
@@ -207,6 +208,7 @@ def compile(section: Mapping, where) -> BoilerplateRules:
         cta=frozenset(_strings(section.get("cta", ()), where.at("cta"))),
         cta_lookback=count("cta_lookback", 8),
         cta_box_max_prose=count("cta_box_max_prose", 2),
+        cta_box_prose_words=count("cta_box_prose_words", 25, 1),
         comments_opener=where.get(section, "comments_opener", str, "comment-ui"),
         comments_after_share=share("comments_after_share", 0.6),
         comments_not_on=frozenset(_strings(section.get("comments_not_on", ()), where.at("comments_not_on"))),
@@ -456,7 +458,8 @@ def stage(doc: Document, rules) -> Document:
             blocks[i], cuts[i] = new, cut
             feats[i] = Features(new, measures)
     _link_blocks(blocks, feats, verdict, r)
-    weak_menus = _menus(blocks, feats, verdict, r)
+    # HTML and markdown mark their links: there a menu's entries are links
+    weak_menus = _menus(blocks, feats, verdict, r, links_marked=doc.format == "html" or MARKDOWN in profile.evidence)
     _image_captions(blocks, feats, verdict, r)
     shield = _content_shield(rules.compiled.get("structure"))
     thread = not r.comments_not_on.isdisjoint(profile.evidence)
@@ -856,10 +859,10 @@ def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
 
 
 def _prose_blocks(box: list[int], feats, r: BoilerplateRules) -> int:
-    """How many of the blocks ``box`` indexes are full sentences longer than a teaser's: a news
-    story's short paragraphs between two inline "Read more: ..." links are these, a promo's blurbs
-    are not."""
-    return sum(1 for k in box if feats[k].sentence and feats[k].words > r.teaser_max_words)
+    """How many of the blocks ``box`` indexes are prose (full sentences of more than
+    ``cta_box_prose_words`` words): a news story's short paragraphs between two inline "Read more:
+    ..." links are, a promo's one-line blurbs are not."""
+    return sum(1 for k in box if feats[k].sentence and feats[k].words > r.cta_box_prose_words)
 
 
 def _teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
@@ -981,10 +984,12 @@ def _image_captions(blocks, feats, verdict, r: BoilerplateRules) -> None:
             verdict.drop(i, "image-caption", f"{_word_count(feats[i].words)} left of a block whose image was dropped")
 
 
-def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
+def _menus(blocks, feats, verdict, r: BoilerplateRules, links_marked: bool = False) -> set[int]:
     """Runs of short, unpunctuated lines that are not an introduced list. Link-heavy or repeated
     runs, or runs not followed by text, are menus; the others (returned) are menus only if they
-    end up outside the article body."""
+    end up outside the article body. Where the page marks its links (HTML, markdown), a run without
+    any link text is no menu for want of text after it (a recipe's or a schedule's short lines
+    before the next heading): the body region decides."""
     weak: set[int] = set()
     list_starts = _run_starts(_list_items(blocks))
     counts: dict[str, int] = {}
@@ -1010,7 +1015,8 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
         if len(run) >= r.menu_min_run and not _intro_before(blocks, verdict, i, list_starts):
             linky = sum(1 for k in run if feats[k].link_density > 0 or counts.get(feats[k].key, 0) > 1)
             # a run whose entries are all headings of the text that follows is not a menu
-            if linky >= r.menu_link_share * len(run) or not followed_by_body:
+            unlinked = links_marked and not any(feats[k].link_density > 0 for k in run)
+            if linky >= r.menu_link_share * len(run) or not (followed_by_body or unlinked):
                 why = (f"a run of {len(run)} short lines, {linky} linked or repeated" if followed_by_body
                        else f"a run of {len(run)} short lines that no text follows")
                 for k in run:
