@@ -227,7 +227,7 @@ def test_a_short_byline_right_after_the_content_is_left_to_the_text_stages(rules
 
 
 def test_blocks_before_the_title_heading_outside_the_content_region_go_as_before_title(rules):
-    html = (f'<html><body><div class="ticker"><p>Markets fall again</p></div><h1>Floods in the valley</h1>'
+    html = (f'<html><body><div class="strip"><p>Markets fall again</p></div><h1>Floods in the valley</h1>'
             f'<div class="story"><p>{LONG}</p><p>{LONG}</p></div></body></html>')
     assert [r for _, r in judged(html, rules)] == ["before-title", None, None, None]
 
@@ -254,3 +254,9 @@ def test_a_card_body_named_caption_is_not_a_picture_caption(rules):
     card = '<div class="caption"><h3>Desk lamp</h3><p>Brass, 40 cm</p><p>Price: $40</p></div>'
     html = f'<html><body><main><p>{PROSE}</p>{card}</main></body></html>'
     assert [r for _, r in judged(html, rules)] == [None, None, None, None]
+
+
+def test_a_breaking_news_strip_goes_as_a_ticker(rules):
+    strip = '<div class="breaking-news"><ul><li>Storm closes the coast road</li><li>Mayor opens the bridge</li></ul></div>'
+    html = f'<html><body>{strip}<main><p>{PROSE}</p></main></body></html>'
+    assert [r for _, r in judged(html, rules)] == ["ticker", "ticker", None]
