@@ -528,3 +528,9 @@ def test_short_unlinked_lines_before_a_heading_are_no_menu_where_the_page_marks_
     linked = "".join(f'<p><a href="/{i}">{line}</a></p>' for i, line in enumerate(plan))
     doc = html_run(f"<body><article><p>{BODY}</p><h2>Breakfast</h2>{linked}<h2>Lunch</h2><p>{BODY2}</p></article></body>")
     assert not any(line in [b.text for b in doc.kept] for line in plan)
+
+
+def test_bare_page_labels_and_a_tag_line_go_as_page_facts() -> None:
+    lines = ["Author:", "Publish date:", "Tags: Harbour, Ferries, Storms"]
+    doc = run(f"# Walks\n\n{BODY}\n\n" + "\n\n".join(lines) + f"\n\n{BODY2}\n")
+    assert [rules_of(doc).get(line) for line in lines] == ["page-facts"] * 3
