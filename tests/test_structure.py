@@ -260,3 +260,8 @@ def test_a_breaking_news_strip_goes_as_a_ticker(rules):
     strip = '<div class="breaking-news"><ul><li>Storm closes the coast road</li><li>Mayor opens the bridge</li></ul></div>'
     html = f'<html><body>{strip}<main><p>{PROSE}</p></main></body></html>'
     assert [r for _, r in judged(html, rules)] == ["ticker", "ticker", None]
+
+
+def test_the_authors_blurb_goes_as_author_bio(rules):
+    html = f'<html><body><main><p>{PROSE}</p><div class="author-bio"><p>Ann Lee writes about the coast.</p></div></main></body></html>'
+    assert [r for _, r in judged(html, rules)] == [None, "author-bio"]
