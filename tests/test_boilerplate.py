@@ -534,3 +534,15 @@ def test_bare_page_labels_and_a_tag_line_go_as_page_facts() -> None:
     lines = ["Author:", "Publish date:", "Tags: Harbour, Ferries, Storms"]
     doc = run(f"# Walks\n\n{BODY}\n\n" + "\n\n".join(lines) + f"\n\n{BODY2}\n")
     assert [rules_of(doc).get(line) for line in lines] == ["page-facts"] * 3
+
+
+def test_a_byline_with_its_date_after_the_names_is_a_byline_that_dates_the_page() -> None:
+    line = "By Ann Lee and Tom Roe November 19, 2025, 7:53pm EST"
+    doc = run(f"# Walks\n\n{line}\n\n{BODY}\n\n{BODY2}\n")
+    assert rules_of(doc)[line] == "byline" and doc.meta.get("published") == "2025-11-19"
+
+
+def test_a_sentence_opening_with_by_and_a_date_is_no_byline() -> None:
+    line = "By January 5, 2026 the ferry will run twice an hour."
+    doc = run(f"# Walks\n\n{BODY}\n\n{line}\n\n{BODY2}\n")
+    assert line in [b.text for b in doc.kept]
