@@ -546,3 +546,12 @@ def test_a_sentence_opening_with_by_and_a_date_is_no_byline() -> None:
     line = "By January 5, 2026 the ferry will run twice an hour."
     doc = run(f"# Walks\n\n{BODY}\n\n{line}\n\n{BODY2}\n")
     assert line in [b.text for b in doc.kept]
+
+
+def test_a_results_page_without_prose_keeps_what_its_article_element_holds() -> None:
+    results = ["Harbour d. Bayside 53-9", "Bayside (0-1): Ann Lee 4 points.", "Northgate d. Westfield 61-21"]
+    lines = "".join(f"<p>{line}</p>" for line in results)
+    doc = html_run(f"<body><nav><a href='/'>Home</a></nav><article><h1>Scores</h1>{lines}</article>"
+                   f"<div><p>Contact us</p><p>Jobs</p></div></body>")
+    assert [b.text for b in doc.kept if b.text in results] == results
+    assert rules_of(doc).get("Contact us") == "no-content"

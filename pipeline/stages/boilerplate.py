@@ -467,6 +467,7 @@ def stage(doc: Document, rules) -> Document:
     _orphan_headings(blocks, feats, verdict)
     _listing_page(feats, verdict, r)
     _card_listing(blocks, feats, verdict, r)
+    _sheltered_no_content(blocks, verdict, shield)
 
     labelled: list[Block] = []
     removed: list[Removal] = []
@@ -1175,6 +1176,15 @@ def _no_content(blocks, feats, live: list[int], verdict, r: BoilerplateRules) ->
     for i in live:
         if not (feats[i].sentence and feats[i].words >= r.short_words) and blocks[i].kind != "heading":
             verdict.drop(i, "no-content", "no block of the page reads as article text")
+
+
+def _sheltered_no_content(blocks, verdict, shield: Callable[[Block], Container | None]) -> None:
+    """HTML: on a page without prose, what a content element (main, article) holds is the page's
+    all the same (a results table, a schedule): the structure stage judged its furniture already.
+    Run after the listing rules, which weigh the lines the no-content rule took."""
+    for i, rule in enumerate(verdict):
+        if rule == "no-content" and shield(blocks[i]) is not None:
+            verdict[i] = None
 
 
 def _comments(blocks, feats, goods: list[int], verdict, r: BoilerplateRules) -> int:
