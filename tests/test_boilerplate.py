@@ -555,3 +555,9 @@ def test_a_results_page_without_prose_keeps_what_its_article_element_holds() -> 
                    f"<div><p>Contact us</p><p>Jobs</p></div></body>")
     assert [b.text for b in doc.kept if b.text in results] == results
     assert rules_of(doc).get("Contact us") == "no-content"
+
+
+def test_a_comments_attribution_with_its_date_opens_the_comment_section() -> None:
+    doc = run(f"# Walks\n\n{BODY}\n\n{BODY2}\n\nharbourfan99 says: November 19, 2025 at 6:34 am\n\n"
+              "Great walk, we did it last weekend with the kids and loved it.\n")
+    assert rules_of(doc).get("Great walk, we did it last weekend with the kids and loved it.") == "comments"
