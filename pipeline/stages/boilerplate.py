@@ -31,7 +31,7 @@ The first date lines dropped (``dateline_rules``: datelines, bylines) date the p
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Callable, Mapping
@@ -258,6 +258,14 @@ class _Measures:
     tr: TextRules
     lang: str | None
     function_words: frozenset[str]  # tr.function_words_of(lang)
+    # derived from r once per page, not per block: the most words a block compared by key may have
+    # (Features.key), and what a Han or kana character adds to a length (wide_char_weight - 1)
+    key_max_words: int = field(init=False)
+    wide_extra: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_max_words", max(self.r.title_max_words, self.r.short_words))
+        object.__setattr__(self, "wide_extra", self.r.wide_char_weight - 1)
 
 
 class Features:
@@ -269,20 +277,24 @@ class Features:
                  "_stop_density", "_title_like", "_refs_heading")
 
     def __init__(self, block: Block, m: _Measures) -> None:
-        r = m.r
+        # every block of a page is measured: the cheap tests come first, each fact is asked once
         text = block.text
         facts = block.facts
         n = len(facts.words)
         self.words = n
+        size = len(text)
         # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
-        wide = facts.wide
-        self.chars = len(text) + round((r.wide_char_weight - 1) * wide) if wide else len(text)
-        self.link_density = min(1.0, block.link_chars / len(text)) if text else 0.0
-        self.sentence = facts.ends_sentence  # ends with sentence punctuation
-        self.closed = facts.ends_closed  # ends with . ! ? : ;
+        # (ASCII text has none: the facts are not asked)
+        wide = 0 if text.isascii() else facts.wide
+        self.chars = size + round(m.wide_extra * wide) if wide else size
+        links = block.link_chars
+        self.link_density = min(1.0, links / size) if links and size else 0.0
+        closed = facts.ends_closed  # ends with . ! ? : ;
+        self.closed = closed
+        self.sentence = closed and facts.ends_sentence  # ends with sentence punctuation (a closing mark)
         # the text as compared (textrules.compare_key), only for lines as short as a menu entry or a
         # title (equal keys have equal word counts, so a longer block would match none of them): None
-        self.key = compare_key(text, m.tr) if n <= max(r.title_max_words, r.short_words) else None
+        self.key = compare_key(text, m.tr) if n <= m.key_max_words else None
         self._block, self._measures = block, m
         self._stop_density: float | None = None
         self._title_like: bool | None = None
@@ -437,7 +449,7 @@ def stage(doc: Document, rules) -> Document:
     verdict = Verdicts(len(blocks))
 
     screens = screens_of(r)  # built on a page's first need, then cached per set of patterns
-    folded = _folded(blocks, screens)
+    folded = _folded(blocks, feats, screens, _fold_max_words(r, screens))
     _patterns(blocks, feats, verdict, r, screens, folded)
     _legal(blocks, feats, verdict, r, screens, folded)
     _promos(blocks, feats, verdict, r, screens, folded)
@@ -463,22 +475,35 @@ def stage(doc: Document, rules) -> Document:
     _listing_page(feats, verdict, r)
     _card_listing(blocks, feats, verdict, r)
 
-    labelled: list[Block] = []
-    removed: list[Removal] = []
-    for i, (block, rule) in enumerate(zip(blocks, verdict)):
-        removed.extend(cuts.get(i, ()))
-        if rule:
-            labelled.append(dropped(block, NAME, rule, verdict.why.get(i), contents=rule == CONTENTS))
-        else:
-            labelled.append(block)
+    why = verdict.why
+    labelled = [dropped(block, NAME, rule, why.get(i), contents=rule == CONTENTS) if rule else block
+                for i, (block, rule) in enumerate(zip(blocks, verdict))]
+    removed = [cut for i in sorted(cuts) for cut in cuts[i]]  # in the blocks' order
     facts = {**_stated_dates(blocks, verdict, r), **_stated_author(blocks, verdict)}
     return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang, meta=facts)
 
 
-def _folded(blocks: list[Block], screens: Screens) -> list[str]:
-    """Each block's text as the screens compare it (patterns.TextFold), a repeated text folded once."""
+def _fold_max_words(r: BoilerplateRules, screens: Screens) -> int:
+    """The most words a block whose fold is read may have: each reader of the folds (_patterns,
+    _promos, the byline test of _legal) takes only blocks up to its own word limit."""
+    return max(screens.limits[-1] if screens.limits else 0, r.title_max_words, r.byline_max_words)
+
+
+def _folded(blocks: list[Block], feats, screens: Screens, max_words: int) -> list[str]:
+    """Each block's text as the screens compare it (patterns.TextFold), a repeated text folded once;
+    "" for a block of more than ``max_words`` words, whose fold no pass reads (the paragraphs of
+    the article: most of the page's characters)."""
     done: dict[str, str] = {}
-    return [done[b.text] if b.text in done else done.setdefault(b.text, screens.fold(b.text)) for b in blocks]
+    out = []
+    for b, f in zip(blocks, feats):
+        text = b.text
+        if f.words > max_words:
+            out.append("")
+        elif text in done:
+            out.append(done[text])
+        else:
+            out.append(done.setdefault(text, screens.fold(text)))
+    return out
 
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
@@ -586,7 +611,9 @@ class Screens:
     promo_open: tuple[str, ...] | None
     promo_close: tuple[str, ...] | None
     byline: tuple[str, ...] | None
-    legal: Callable[..., object]  # (text, pos=0): a match where a case-folded text holds a legal term at a word's start
+    # (text, pos=0): where a case-folded text holds a legal term; whether it starts a word there is
+    # tested apart (_screen_chunk): a lookbehind before the terms made the engine try every position
+    legal: Callable[..., object]
 
 
 def screens_of(r: BoilerplateRules) -> Screens:
@@ -608,9 +635,7 @@ def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ..
     limits = tuple(sorted({p.max_words for p in patterns}))
     tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
     promo_open, promo_close, byline = (need.starts if need is not None else None for need in single_needs)
-    # a legal term counts only where it starts a word (_legal_hits)
-    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline,
-                   literal_search(legal, word_start=True))
+    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline, literal_search(legal))
 
 
 _WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
@@ -792,12 +817,17 @@ def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> N
 def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     if r.promo_open is None:
         return
-    i = 0
     n = len(blocks)
-    while i < n:
+    # only the blocks whose text may start as an opener or a closer does are visited (most start
+    # with none of the strings they need)
+    openers = _may_start_at(folded, feats, r.title_max_words, screens.promo_open)
+    closers = _may_start_at(folded, feats, r.title_max_words, screens.promo_close) if r.promo_close else set()
+    resume = 0  # the first block after the promo last taken
+    for i in sorted(openers | closers):
+        if i < resume:
+            continue
         b = blocks[i]
-        if feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_open) \
-                and r.promo_open.match(b.text.strip()):
+        if i in openers and r.promo_open.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "opens a promo")
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
@@ -805,22 +835,20 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folde
             if closer is not None and all(_boxed_teaser(blocks[j], feats[j], r) for j in range(i + 1, closer)):
                 for j in range(i + 1, closer + 1):
                     verdict.drop_unless_dropped(j, "promo", f"in the promo box from line {b.span.lines[0]}")
-                i = closer + 1
+                resume = closer + 1
                 continue
             # no closer: take the short teaser lines that follow, up to a heading or real text
             j = i + 1
             while j < end and _teaser(blocks[j], feats[j], r) and (feats[j].words <= r.teaser_max_words or not feats[j].sentence):
                 verdict.drop_unless_dropped(j, "promo", f"a teaser after the promo opener at line {b.span.lines[0]}")
                 j += 1
-            i = j
+            resume = j
             continue
-        if r.promo_close and feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_close) \
-                and r.promo_close.match(b.text.strip()):
+        if i in closers and r.promo_close.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "closes a promo")
             # a teaser cut off with an ellipsis right before "Read more" is part of the promo
             if i and blocks[i - 1].text.rstrip().endswith(("...", "…")):
                 verdict.drop_unless_dropped(i - 1, "promo", "a teaser cut off right before a promo's closer")
-        i += 1
 
 
 def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -865,11 +893,15 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
                                      or block.text.rstrip().endswith(("...", "…")))
 
 
-def _may_start(folded: str, starts: tuple[str, ...] | None) -> bool:
-    """Whether a stripped text whose fold is ``folded`` starts with one of ``starts`` (the starts a
-    pattern needs; None: it needs none)."""
+def _may_start_at(folded: list[str], feats, max_words: int, starts: tuple[str, ...] | None) -> set[int]:
+    """The blocks of at most ``max_words`` words whose stripped text, folded (``folded``), may start
+    with one of ``starts`` (the starts a pattern needs; None: it needs none). One pass over the
+    page with the test written out: it runs for every block, a function call per block cost more."""
+    if starts is None:
+        return {i for i, f in enumerate(feats) if f.words <= max_words}
     # a text seldom starts with a blank: the copy lstrip makes only where it does
-    return starts is None or folded.startswith(starts) or (folded[:1].isspace() and folded.lstrip().startswith(starts))
+    return {i for i, (f, t) in enumerate(zip(feats, folded)) if f.words <= max_words and (
+            t.startswith(starts) or (t[:1].isspace() and t.lstrip().startswith(starts)))}
 
 
 def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
@@ -928,7 +960,11 @@ def _screen_chunk(index: list[int], lows: list[str], screens: Screens, found: se
     joined = "\0".join(lows)
     m = screens.legal(joined)
     while m is not None:
-        k = bisect_right(starts, m.start()) - 1
+        at = m.start()
+        if at and joined[at - 1].isalnum():  # inside a word: a term counts only at a word's start (_legal_hits)
+            m = screens.legal(joined, at + 1)
+            continue
+        k = bisect_right(starts, at) - 1
         found.add(index[k])
         if k + 1 == len(starts):
             break
@@ -939,6 +975,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded
     byline_at = None
     counted: dict[str, int] = {}  # a repeated text is counted once
     screened = _legal_screen(blocks, verdict, r, screens)
+    bylines = _may_start_at(folded, feats, r.byline_max_words, screens.byline) if r.byline is not None else set()
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
@@ -949,8 +986,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded
             if hits:
                 verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
                 continue
-        if r.byline is not None and feats[i].words <= r.byline_max_words and _may_start(folded[i], screens.byline) \
-                and r.byline.match(b.text.strip()):
+        if i in bylines and r.byline.match(b.text.strip()):
             verdict.drop(i, "byline", f"a byline ({_word_count(feats[i].words)})")
             # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
             # Doe" names them itself, and what follows is the article
@@ -1115,11 +1151,14 @@ def _references_context(blocks, feats, cls: list[str], verdict, r: BoilerplateRu
     broken-off piece of one ("Wilkins; 2015.", "PMC7403797."): both are dropped (and "removed")."""
     cls = list(cls)
     in_refs = False
+    refs_max_words = r.refs_heading_max_words
     for i, b in enumerate(blocks):
         # a heading or title line opens a section: a references section if it names one (that
-        # short name is looked for first: most blocks are no title, and removed ones are many)
+        # short name is looked for first: most blocks are no title, and removed ones are many; its
+        # word limit before that, without the call)
         f, heading = feats[i], b.kind == "heading"
-        refs_heading = f.refs_heading and (heading or (cls[i] in ("short", "removed") and f.title_like))
+        refs_heading = f.words <= refs_max_words and f.refs_heading and (
+            heading or (cls[i] in ("short", "removed") and f.title_like))
         if heading or refs_heading or (cls[i] == "short" and f.title_like):
             in_refs = refs_heading
         elif cls[i] == "removed":
