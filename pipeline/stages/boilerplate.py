@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from bisect import bisect_left, bisect_right
+from collections import Counter
+from operator import attrgetter
 from functools import lru_cache
 from typing import Callable, Mapping
 
@@ -457,7 +459,7 @@ def stage(doc: Document, rules) -> Document:
     # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
     cuts: dict[int, list[Removal]] = {}
     for i, b in enumerate(blocks):
-        if verdict[i] or feats[i].closed:  # a closed text has no broken tail (_dangling)
+        if verdict[i] or feats[i].closed or b.kind in WHOLE_KINDS:  # a closed text has no broken tail (_dangling)
             continue
         new, cut = _dangling(b, r, False, end_words)
         if new is None:
@@ -667,9 +669,12 @@ def _run_starts(members: list[bool]) -> list[int]:
     one) holding it starts (itself if it is no member): computed once, so asking for a list's
     introduction stays linear."""
     starts: list[int] = []
+    start = 0
     previous = False
     for i, member in enumerate(members):
-        starts.append(starts[i - 1] if member and previous else i)
+        if not (member and previous):
+            start = i
+        starts.append(start)
         previous = member
     return starts
 
@@ -691,6 +696,8 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
     link_starts = _run_starts([b.kind == "list_item" and f.link_density >= r.link_block_density
                                for b, f in zip(blocks, feats)])
     found: list[int] = []
+    limit = f"{r.link_block_density:.2f}"
+    shares: dict[float, str] = {}  # link share -> why (a page's link blocks share a few shares: most 1.00)
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
@@ -703,8 +710,8 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
             continue  # "... treatment options can include:" followed by linked items: a content list
         # dropped at once (a list after it looks back for its introduction); a contents list once
         # the lines it may name are known
-        verdict.drop(i, "link-list", "a bare URL" if url_only else
-                     f"link share {f.link_density:.2f} >= {r.link_block_density:.2f}")
+        verdict.drop(i, "link-list", "a bare URL" if url_only else shares.get(f.link_density)
+                     or shares.setdefault(f.link_density, f"link share {f.link_density:.2f} >= {limit}"))
         found.append(i)
     later_lines = _named_lines(blocks, feats, r, {feats[i].key for i in found} - {None})
     for i in found:
@@ -718,6 +725,8 @@ def _named_lines(blocks, feats, r: BoilerplateRules, keys: set[str]) -> dict[str
     line or a short question ("How is it given?"), not a list item. Only the ``keys`` of the link
     blocks are looked for: the title shape is measured for the lines that could be named."""
     lines: dict[str, int] = {}
+    if not keys:
+        return lines
     for i, b in enumerate(blocks):
         f = feats[i]
         if f.key in keys and b.kind != "list_item" and (
@@ -1014,10 +1023,8 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
     end up outside the article body."""
     weak: set[int] = set()
     list_starts = _run_starts(_list_items(blocks))
-    counts: dict[str, int] = {}
-    for f in feats:
-        if f.key is not None:
-            counts[f.key] = counts.get(f.key, 0) + 1
+    counts = Counter(map(_key_of, feats))  # counted in C
+    counts.pop(None, None)  # a block without a key (a long one) repeats nothing
     n = len(blocks)
     i = 0
     while i < n:
@@ -1046,6 +1053,9 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules) -> set[int]:
                 weak.update(run)
         i = max(j, i + 1)
     return weak
+
+
+_key_of = attrgetter("key")
 
 
 def _title_case(block: Block, r: BoilerplateRules) -> bool:
@@ -1137,11 +1147,14 @@ def _content_shield(structure_rules) -> Callable[[Block], Container | None]:
 def _body_classes(blocks, feats, verdict, r: BoilerplateRules) -> list[str]:
     """Each block's jusText class ("removed" where a rule already took it); a bad list item that a
     kept line introduces ("... include:") is content, so it counts as short."""
-    list_starts = _run_starts(_list_items(blocks))
-    cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(len(blocks))]
-    for i in range(len(blocks)):
-        if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i, list_starts):
-            cls[i] = "short"
+    cls = [_classify(f, b, r) if not rule else "removed" for b, f, rule in zip(blocks, feats, verdict)]
+    list_starts: list[int] | None = None  # found where a bad list item first asks (most pages: none)
+    for i, c in enumerate(cls):
+        if c == "bad" and blocks[i].kind == "list_item":
+            if list_starts is None:
+                list_starts = _run_starts(_list_items(blocks))
+            if _intro_before(blocks, verdict, i, list_starts):
+                cls[i] = "short"
     return cls
 
 
@@ -1186,10 +1199,11 @@ def _good_runs(cls: list[str]) -> list[str]:
         if i >= 0 and cls[i] in ("good", "near-good"):
             run.append(i)
             continue
-        if any(cls[k] == "good" for k in run):
-            for k in run:
-                cls[k] = "good"
-        run = []
+        if run:
+            if any(cls[k] == "good" for k in run):
+                for k in run:
+                    cls[k] = "good"
+            run = []
     return cls
 
 
@@ -1309,6 +1323,7 @@ def _orphan_headings(blocks, feats, verdict) -> None:
 
 
 POSSESSIVE = regex.compile(r"\w+['’]s")
+WHOLE_KINDS = frozenset({"heading", "code", "table"})  # blocks that never lose a broken tail (_dangling)
 
 
 def _unfinished_end(last: str) -> bool:
@@ -1321,7 +1336,7 @@ def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None,
     """Cut a trailing sentence that stops on a function word (the rest of it was lost). ``closed``:
     whether the text ends closed (textutil.ends_closed), where the caller knows; ``end_words``: the
     words a phrase cannot end on (r.dangling_end_words and the page language's function words)."""
-    if block.kind in ("heading", "code", "table") or closed:
+    if block.kind in WHOLE_KINDS or closed:
         return block, []
     text = block.text.rstrip()
     if not text or (closed is None and ends_closed(text)) or text.endswith(","):
