@@ -702,8 +702,11 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
         if verdict[i]:
             continue
         f = feats[i]
-        # every URL_ONLY form holds a '.' or a '/': most texts are told without the search
-        url_only = ("." in b.text or "/" in b.text) and URL_ONLY.match(b.text.strip()) is not None
+        # every URL_ONLY form holds a '.' or a '/', and a blank only after a leading number ("1. "):
+        # most texts (several words) are told without the search
+        text = b.text.strip()
+        url_only = ("." in text or "/" in text) and (" " not in text or text[:1].isdigit()) \
+            and URL_ONLY.match(text) is not None
         if not url_only and f.link_density < r.link_block_density:
             continue
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
