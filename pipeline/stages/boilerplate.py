@@ -31,8 +31,10 @@ The first date lines dropped (``dateline_rules``: datelines, bylines) date the p
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from bisect import bisect_left, bisect_right
+from collections import Counter
+from operator import attrgetter
 from functools import lru_cache
 from typing import Callable, Mapping
 
@@ -262,6 +264,14 @@ class _Measures:
     tr: TextRules
     lang: str | None
     function_words: frozenset[str]  # tr.function_words_of(lang)
+    # derived from r once per page, not per block: the most words a block compared by key may have
+    # (Features.key), and what a Han or kana character adds to a length (wide_char_weight - 1)
+    key_max_words: int = field(init=False)
+    wide_extra: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_max_words", max(self.r.title_max_words, self.r.short_words))
+        object.__setattr__(self, "wide_extra", self.r.wide_char_weight - 1)
 
 
 class Features:
@@ -273,20 +283,24 @@ class Features:
                  "_stop_density", "_title_like", "_refs_heading")
 
     def __init__(self, block: Block, m: _Measures) -> None:
-        r = m.r
+        # every block of a page is measured: the cheap tests come first, each fact is asked once
         text = block.text
         facts = block.facts
         n = len(facts.words)
         self.words = n
+        size = len(text)
         # a Han or kana character says as much as wide_char_weight Latin ones: lengths are weighted
-        wide = facts.wide
-        self.chars = len(text) + round((r.wide_char_weight - 1) * wide) if wide else len(text)
-        self.link_density = min(1.0, block.link_chars / len(text)) if text else 0.0
-        self.sentence = facts.ends_sentence  # ends with sentence punctuation
-        self.closed = facts.ends_closed  # ends with . ! ? : ;
+        # (ASCII text has none: the facts are not asked)
+        wide = 0 if text.isascii() else facts.wide
+        self.chars = size + round(m.wide_extra * wide) if wide else size
+        links = block.link_chars
+        self.link_density = min(1.0, links / size) if links and size else 0.0
+        closed = facts.ends_closed  # ends with . ! ? : ;
+        self.closed = closed
+        self.sentence = closed and facts.ends_sentence  # ends with sentence punctuation (a closing mark)
         # the text as compared (textrules.compare_key), only for lines as short as a menu entry or a
         # title (equal keys have equal word counts, so a longer block would match none of them): None
-        self.key = compare_key(text, m.tr) if n <= max(r.title_max_words, r.short_words) else None
+        self.key = compare_key(text, m.tr) if n <= m.key_max_words else None
         self._block, self._measures = block, m
         self._stop_density: float | None = None
         self._title_like: bool | None = None
@@ -441,7 +455,7 @@ def stage(doc: Document, rules) -> Document:
     verdict = Verdicts(len(blocks))
 
     screens = screens_of(r)  # built on a page's first need, then cached per set of patterns
-    folded = _folded(blocks, screens)
+    folded = _folded(blocks, feats, screens, _fold_max_words(r, screens))
     _patterns(blocks, feats, verdict, r, screens, folded)
     _legal(blocks, feats, verdict, r, screens, folded)
     _promos(blocks, feats, verdict, r, screens, folded)
@@ -449,7 +463,7 @@ def stage(doc: Document, rules) -> Document:
     # a block cut short drops its broken tail before it is judged, so the judgement sees what stays
     cuts: dict[int, list[Removal]] = {}
     for i, b in enumerate(blocks):
-        if verdict[i] or feats[i].closed:  # a closed text has no broken tail (_dangling)
+        if verdict[i] or feats[i].closed or b.kind in WHOLE_KINDS:  # a closed text has no broken tail (_dangling)
             continue
         new, cut = _dangling(b, r, False, end_words)
         if new is None:
@@ -469,22 +483,35 @@ def stage(doc: Document, rules) -> Document:
     _card_listing(blocks, feats, verdict, r)
     _sheltered_no_content(blocks, verdict, shield)
 
-    labelled: list[Block] = []
-    removed: list[Removal] = []
-    for i, (block, rule) in enumerate(zip(blocks, verdict)):
-        removed.extend(cuts.get(i, ()))
-        if rule:
-            labelled.append(dropped(block, NAME, rule, verdict.why.get(i), contents=rule == CONTENTS))
-        else:
-            labelled.append(block)
+    why = verdict.why
+    labelled = [dropped(block, NAME, rule, why.get(i), contents=rule == CONTENTS) if rule else block
+                for i, (block, rule) in enumerate(zip(blocks, verdict))]
+    removed = [cut for i in sorted(cuts) for cut in cuts[i]]  # in the blocks' order
     facts = {**_stated_dates(blocks, verdict, r), **_stated_author(blocks, verdict)}
     return doc.evolve(NAME, blocks=labelled, cuts=removed, language=lang, meta=facts)
 
 
-def _folded(blocks: list[Block], screens: Screens) -> list[str]:
-    """Each block's text as the screens compare it (patterns.TextFold), a repeated text folded once."""
+def _fold_max_words(r: BoilerplateRules, screens: Screens) -> int:
+    """The most words a block whose fold is read may have: each reader of the folds (_patterns,
+    _promos, the byline test of _legal) takes only blocks up to its own word limit."""
+    return max(screens.limits[-1] if screens.limits else 0, r.title_max_words, r.byline_max_words)
+
+
+def _folded(blocks: list[Block], feats, screens: Screens, max_words: int) -> list[str]:
+    """Each block's text as the screens compare it (patterns.TextFold), a repeated text folded once;
+    "" for a block of more than ``max_words`` words, whose fold no pass reads (the paragraphs of
+    the article: most of the page's characters)."""
     done: dict[str, str] = {}
-    return [done[b.text] if b.text in done else done.setdefault(b.text, screens.fold(b.text)) for b in blocks]
+    out = []
+    for b, f in zip(blocks, feats):
+        text = b.text
+        if f.words > max_words:
+            out.append("")
+        elif text in done:
+            out.append(done[text])
+        else:
+            out.append(done.setdefault(text, screens.fold(text)))
+    return out
 
 
 def _patterns(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
@@ -592,7 +619,9 @@ class Screens:
     promo_open: tuple[str, ...] | None
     promo_close: tuple[str, ...] | None
     byline: tuple[str, ...] | None
-    legal: Callable[..., object]  # (text, pos=0): a match where a case-folded text holds a legal term at a word's start
+    # (text, pos=0): where a case-folded text holds a legal term; whether it starts a word there is
+    # tested apart (_screen_chunk): a lookbehind before the terms made the engine try every position
+    legal: Callable[..., object]
 
 
 def screens_of(r: BoilerplateRules) -> Screens:
@@ -614,9 +643,7 @@ def _screens(patterns: tuple[Pattern, ...], singles: tuple, legal: tuple[str, ..
     limits = tuple(sorted({p.max_words for p in patterns}))
     tiers = tuple(_tier([m for m in members if m.pattern.max_words >= limit]) for limit in limits)
     promo_open, promo_close, byline = (need.starts if need is not None else None for need in single_needs)
-    # a legal term counts only where it starts a word (_legal_hits)
-    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline,
-                   literal_search(legal, word_start=True))
+    return Screens(text_fold(codes), limits, tiers, promo_open, promo_close, byline, literal_search(legal))
 
 
 _WEAK_HOLDS = 3  # a needed string shorter than this is in most texts
@@ -648,9 +675,12 @@ def _run_starts(members: list[bool]) -> list[int]:
     one) holding it starts (itself if it is no member): computed once, so asking for a list's
     introduction stays linear."""
     starts: list[int] = []
+    start = 0
     previous = False
     for i, member in enumerate(members):
-        starts.append(starts[i - 1] if member and previous else i)
+        if not (member and previous):
+            start = i
+        starts.append(start)
         previous = member
     return starts
 
@@ -672,20 +702,25 @@ def _link_blocks(blocks, feats, verdict, r: BoilerplateRules) -> None:
     link_starts = _run_starts([b.kind == "list_item" and f.link_density >= r.link_block_density
                                for b, f in zip(blocks, feats)])
     found: list[int] = []
+    limit = f"{r.link_block_density:.2f}"
+    shares: dict[float, str] = {}  # link share -> why (a page's link blocks share a few shares: most 1.00)
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
         f = feats[i]
-        # every URL_ONLY form holds a '.' or a '/': most texts are told without the search
-        url_only = ("." in b.text or "/" in b.text) and URL_ONLY.match(b.text.strip()) is not None
+        # every URL_ONLY form holds a '.' or a '/', and a blank only after a leading number ("1. "):
+        # most texts (several words) are told without the search
+        text = b.text.strip()
+        url_only = ("." in text or "/" in text) and (" " not in text or text[:1].isdigit()) \
+            and URL_ONLY.match(text) is not None
         if not url_only and f.link_density < r.link_block_density:
             continue
         if b.kind == "list_item" and not url_only and _intro_before(blocks, verdict, i, link_starts):
             continue  # "... treatment options can include:" followed by linked items: a content list
         # dropped at once (a list after it looks back for its introduction); a contents list once
         # the lines it may name are known
-        verdict.drop(i, "link-list", "a bare URL" if url_only else
-                     f"link share {f.link_density:.2f} >= {r.link_block_density:.2f}")
+        verdict.drop(i, "link-list", "a bare URL" if url_only else shares.get(f.link_density)
+                     or shares.setdefault(f.link_density, f"link share {f.link_density:.2f} >= {limit}"))
         found.append(i)
     later_lines = _named_lines(blocks, feats, r, {feats[i].key for i in found} - {None})
     for i in found:
@@ -699,6 +734,8 @@ def _named_lines(blocks, feats, r: BoilerplateRules, keys: set[str]) -> dict[str
     line or a short question ("How is it given?"), not a list item. Only the ``keys`` of the link
     blocks are looked for: the title shape is measured for the lines that could be named."""
     lines: dict[str, int] = {}
+    if not keys:
+        return lines
     for i, b in enumerate(blocks):
         f = feats[i]
         if f.key in keys and b.kind != "list_item" and (
@@ -798,12 +835,17 @@ def _card_listing(blocks: list[Block], feats, verdict, r: BoilerplateRules) -> N
 def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded: list[str]) -> None:
     if r.promo_open is None:
         return
-    i = 0
     n = len(blocks)
-    while i < n:
+    # only the blocks whose text may start as an opener or a closer does are visited (most start
+    # with none of the strings they need)
+    openers = _may_start_at(folded, feats, r.title_max_words, screens.promo_open)
+    closers = _may_start_at(folded, feats, r.title_max_words, screens.promo_close) if r.promo_close else set()
+    resume = 0  # the first block after the promo last taken
+    for i in sorted(openers | closers):
+        if i < resume:
+            continue
         b = blocks[i]
-        if feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_open) \
-                and r.promo_open.match(b.text.strip()):
+        if i in openers and r.promo_open.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "opens a promo")
             end = min(n, i + 1 + r.promo_window)
             closer = next((j for j in range(i + 1, end) if r.promo_close and r.promo_close.match(blocks[j].text.strip())), None)
@@ -811,22 +853,20 @@ def _promos(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folde
             if closer is not None and all(_boxed_teaser(blocks[j], feats[j], r) for j in range(i + 1, closer)):
                 for j in range(i + 1, closer + 1):
                     verdict.drop_unless_dropped(j, "promo", f"in the promo box from line {b.span.lines[0]}")
-                i = closer + 1
+                resume = closer + 1
                 continue
             # no closer: take the short teaser lines that follow, up to a heading or real text
             j = i + 1
             while j < end and _teaser(blocks[j], feats[j], r) and (feats[j].words <= r.teaser_max_words or not feats[j].sentence):
                 verdict.drop_unless_dropped(j, "promo", f"a teaser after the promo opener at line {b.span.lines[0]}")
                 j += 1
-            i = j
+            resume = j
             continue
-        if r.promo_close and feats[i].words <= r.title_max_words and _may_start(folded[i], screens.promo_close) \
-                and r.promo_close.match(b.text.strip()):
+        if i in closers and r.promo_close.match(b.text.strip()):
             verdict.drop_unless_dropped(i, "promo", "closes a promo")
             # a teaser cut off with an ellipsis right before "Read more" is part of the promo
             if i and blocks[i - 1].text.rstrip().endswith(("...", "…")):
                 verdict.drop_unless_dropped(i - 1, "promo", "a teaser cut off right before a promo's closer")
-        i += 1
 
 
 def _cta_teasers(blocks, feats, verdict, r: BoilerplateRules) -> None:
@@ -878,11 +918,15 @@ def _boxed_teaser(block: Block, f: Features, r: BoilerplateRules) -> bool:
                                      or block.text.rstrip().endswith(("...", "…")))
 
 
-def _may_start(folded: str, starts: tuple[str, ...] | None) -> bool:
-    """Whether a stripped text whose fold is ``folded`` starts with one of ``starts`` (the starts a
-    pattern needs; None: it needs none)."""
+def _may_start_at(folded: list[str], feats, max_words: int, starts: tuple[str, ...] | None) -> set[int]:
+    """The blocks of at most ``max_words`` words whose stripped text, folded (``folded``), may start
+    with one of ``starts`` (the starts a pattern needs; None: it needs none). One pass over the
+    page with the test written out: it runs for every block, a function call per block cost more."""
+    if starts is None:
+        return {i for i, f in enumerate(feats) if f.words <= max_words}
     # a text seldom starts with a blank: the copy lstrip makes only where it does
-    return starts is None or folded.startswith(starts) or (folded[:1].isspace() and folded.lstrip().startswith(starts))
+    return {i for i, (f, t) in enumerate(zip(feats, folded)) if f.words <= max_words and (
+            t.startswith(starts) or (t[:1].isspace() and t.lstrip().startswith(starts)))}
 
 
 def _legal_hits(r: BoilerplateRules, text: str, words: int) -> int:
@@ -941,7 +985,11 @@ def _screen_chunk(index: list[int], lows: list[str], screens: Screens, found: se
     joined = "\0".join(lows)
     m = screens.legal(joined)
     while m is not None:
-        k = bisect_right(starts, m.start()) - 1
+        at = m.start()
+        if at and joined[at - 1].isalnum():  # inside a word: a term counts only at a word's start (_legal_hits)
+            m = screens.legal(joined, at + 1)
+            continue
+        k = bisect_right(starts, at) - 1
         found.add(index[k])
         if k + 1 == len(starts):
             break
@@ -952,6 +1000,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded
     byline_at = None
     counted: dict[str, int] = {}  # a repeated text is counted once
     screened = _legal_screen(blocks, verdict, r, screens)
+    bylines = _may_start_at(folded, feats, r.byline_max_words, screens.byline) if r.byline is not None else set()
     for i, b in enumerate(blocks):
         if verdict[i]:
             continue
@@ -962,8 +1011,7 @@ def _legal(blocks, feats, verdict, r: BoilerplateRules, screens: Screens, folded
             if hits:
                 verdict.drop(i, "legal", f"{hits} legal terms in {feats[i].words} words")
                 continue
-        if r.byline is not None and feats[i].words <= r.byline_max_words and _may_start(folded[i], screens.byline) \
-                and r.byline.match(b.text.strip()):
+        if i in bylines and r.byline.match(b.text.strip()):
             verdict.drop(i, "byline", f"a byline ({_word_count(feats[i].words)})")
             # a bare "Written by" line names its author in the blocks after it; "Posted by Jane
             # Doe" names them itself, and what follows is the article
@@ -993,10 +1041,8 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules, links_marked: bool = Fal
     before the next heading): the body region decides."""
     weak: set[int] = set()
     list_starts = _run_starts(_list_items(blocks))
-    counts: dict[str, int] = {}
-    for f in feats:
-        if f.key is not None:
-            counts[f.key] = counts.get(f.key, 0) + 1
+    counts = Counter(map(_key_of, feats))  # counted in C
+    counts.pop(None, None)  # a block without a key (a long one) repeats nothing
     n = len(blocks)
     i = 0
     while i < n:
@@ -1026,6 +1072,9 @@ def _menus(blocks, feats, verdict, r: BoilerplateRules, links_marked: bool = Fal
                 weak.update(run)
         i = max(j, i + 1)
     return weak
+
+
+_key_of = attrgetter("key")
 
 
 def _title_case(block: Block, r: BoilerplateRules) -> bool:
@@ -1117,11 +1166,14 @@ def _content_shield(structure_rules) -> Callable[[Block], Container | None]:
 def _body_classes(blocks, feats, verdict, r: BoilerplateRules) -> list[str]:
     """Each block's jusText class ("removed" where a rule already took it); a bad list item that a
     kept line introduces ("... include:") is content, so it counts as short."""
-    list_starts = _run_starts(_list_items(blocks))
-    cls = [_classify(feats[i], blocks[i], r) if not verdict[i] else "removed" for i in range(len(blocks))]
-    for i in range(len(blocks)):
-        if cls[i] == "bad" and blocks[i].kind == "list_item" and _intro_before(blocks, verdict, i, list_starts):
-            cls[i] = "short"
+    cls = [_classify(f, b, r) if not rule else "removed" for b, f, rule in zip(blocks, feats, verdict)]
+    list_starts: list[int] | None = None  # found where a bad list item first asks (most pages: none)
+    for i, c in enumerate(cls):
+        if c == "bad" and blocks[i].kind == "list_item":
+            if list_starts is None:
+                list_starts = _run_starts(_list_items(blocks))
+            if _intro_before(blocks, verdict, i, list_starts):
+                cls[i] = "short"
     return cls
 
 
@@ -1131,11 +1183,14 @@ def _references_context(blocks, feats, cls: list[str], verdict, r: BoilerplateRu
     broken-off piece of one ("Wilkins; 2015.", "PMC7403797."): both are dropped (and "removed")."""
     cls = list(cls)
     in_refs = False
+    refs_max_words = r.refs_heading_max_words
     for i, b in enumerate(blocks):
         # a heading or title line opens a section: a references section if it names one (that
-        # short name is looked for first: most blocks are no title, and removed ones are many)
+        # short name is looked for first: most blocks are no title, and removed ones are many; its
+        # word limit before that, without the call)
         f, heading = feats[i], b.kind == "heading"
-        refs_heading = f.refs_heading and (heading or (cls[i] in ("short", "removed") and f.title_like))
+        refs_heading = f.words <= refs_max_words and f.refs_heading and (
+            heading or (cls[i] in ("short", "removed") and f.title_like))
         if heading or refs_heading or (cls[i] == "short" and f.title_like):
             in_refs = refs_heading
         elif cls[i] == "removed":
@@ -1163,10 +1218,11 @@ def _good_runs(cls: list[str]) -> list[str]:
         if i >= 0 and cls[i] in ("good", "near-good"):
             run.append(i)
             continue
-        if any(cls[k] == "good" for k in run):
-            for k in run:
-                cls[k] = "good"
-        run = []
+        if run:
+            if any(cls[k] == "good" for k in run):
+                for k in run:
+                    cls[k] = "good"
+            run = []
     return cls
 
 
@@ -1295,6 +1351,7 @@ def _orphan_headings(blocks, feats, verdict) -> None:
 
 
 POSSESSIVE = regex.compile(r"\w+['’]s")
+WHOLE_KINDS = frozenset({"heading", "code", "table"})  # blocks that never lose a broken tail (_dangling)
 
 
 def _unfinished_end(last: str) -> bool:
@@ -1307,7 +1364,7 @@ def _dangling(block: Block, r: BoilerplateRules, closed: bool | None = None,
     """Cut a trailing sentence that stops on a function word (the rest of it was lost). ``closed``:
     whether the text ends closed (textutil.ends_closed), where the caller knows; ``end_words``: the
     words a phrase cannot end on (r.dangling_end_words and the page language's function words)."""
-    if block.kind in ("heading", "code", "table") or closed:
+    if block.kind in WHOLE_KINDS or closed:
         return block, []
     text = block.text.rstrip()
     if not text or (closed is None and ends_closed(text)) or text.endswith(","):
